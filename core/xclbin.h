@@ -1,0 +1,189 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The design model of an xclbin, and its axlf container format.
+ *
+ * pq_xclbin_parse() turns an axlf image into a struct pq_design;
+ * pq_xclbin_write() turns a design back into an image. Both share the
+ * layout constants below, so parse(write(d)) == d holds by construction
+ * and is tested.
+ */
+#ifndef PYNQFS_XCLBIN_H
+#define PYNQFS_XCLBIN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* axlf layout (XRT's xclbin.h, measured against real files). */
+#define AXLF_MAGIC            "xclbin2"
+#define AXLF_OFF_LENGTH       0x130 /* m_header.m_length */
+#define AXLF_OFF_TIMESTAMP    0x138
+#define AXLF_OFF_VERSION      0x148 /* patch u16, major u8, minor u8 */
+#define AXLF_OFF_MODE         0x14c
+#define AXLF_OFF_VBNV         0x160 /* 64 bytes, the shell name */
+#define AXLF_OFF_UUID         0x1a0 /* 16 bytes */
+#define AXLF_OFF_NUM_SECTIONS 0x1c0
+#define AXLF_OFF_SECTIONS     0x1c8
+#define AXLF_SECTION_HDR_SIZE 40 /* kind u32, name[16], pad, offset u64, size u64 */
+#define AXLF_VBNV_LEN         64
+
+enum axlf_kind {
+	AXLF_EMBEDDED_METADATA = 2,
+	AXLF_MEM_TOPOLOGY = 6,
+	AXLF_CONNECTIVITY = 7,
+	AXLF_IP_LAYOUT = 8,
+	AXLF_CLOCK_FREQ_TOPOLOGY = 11,
+	AXLF_GROUP_TOPOLOGY = 26,
+	AXLF_GROUP_CONNECTIVITY = 27,
+};
+
+#define AXLF_MEM_DATA_OFF   8
+#define AXLF_MEM_DATA_SIZE  40 /* type u8, used u8, pad[6], size_kb u64, base u64, tag[16] */
+#define AXLF_MEM_TAG_LEN    16
+#define AXLF_IP_DATA_OFF    8
+#define AXLF_IP_DATA_SIZE   80 /* type u32, properties u32, base u64, name[64] */
+#define AXLF_IP_NAME_LEN    64
+#define AXLF_CONN_OFF       4
+#define AXLF_CONN_SIZE      12 /* arg_index i32, ip_layout_index i32, mem_data_index i32 */
+#define AXLF_CLOCK_OFF      2
+#define AXLF_CLOCK_SIZE     136 /* freq_mhz u16, type u8, pad[5], name[128] */
+#define AXLF_CLOCK_NAME_LEN 128
+
+#define AXLF_IP_KERNEL        1
+#define AXLF_IP_CONTROL_MASK  0xff00
+#define AXLF_IP_CONTROL_SHIFT 8
+
+/* MEM_TOPOLOGY m_type values. */
+enum pq_mem_type {
+	PQ_MEM_DDR3 = 0,
+	PQ_MEM_DDR4 = 1,
+	PQ_MEM_DRAM = 2,
+	PQ_MEM_STREAMING = 3,
+	PQ_MEM_PREALLOCATED_GLOB = 4,
+	PQ_MEM_ARE = 5,
+	PQ_MEM_HBM = 6,
+	PQ_MEM_BRAM = 7,
+	PQ_MEM_URAM = 8,
+	PQ_MEM_STREAMING_CONNECTION = 9,
+	PQ_MEM_HOST = 10,
+	PQ_MEM_PS_KERNEL = 11,
+};
+
+/* addressQualifier values of EMBEDDED_METADATA args. */
+#define PQ_AQ_SCALAR 0
+#define PQ_AQ_GLOBAL 1
+#define PQ_AQ_STREAM 4
+
+enum pq_stream_dir { PQ_DIR_NONE = 0, PQ_DIR_IN, PQ_DIR_OUT };
+
+/* One MEM_TOPOLOGY entry. */
+struct pq_bank {
+	char tag[AXLF_MEM_TAG_LEN + 1]; /* raw tag, as in the xclbin */
+	char name[AXLF_MEM_TAG_LEN + 16]; /* directory name (SPEC §4) */
+	int type; /* enum pq_mem_type */
+	bool used;
+	bool streaming; /* a stream, never a bank */
+	uint64_t size; /* bytes (0 for streams) */
+	uint64_t base; /* base address, or flow id for streams */
+	uint64_t route_id; /* streams only */
+};
+
+/* One argument of a kernel, in signature (id) order. */
+struct pq_arg {
+	char *name;
+	char *type; /* C type as the tools spell it: "unsigned int const *" */
+	char *port; /* AXI port: m_axi_gmem, s_axi_control, a stream port */
+	int aq; /* addressQualifier */
+	int id;
+	uint32_t offset; /* in the CU's control space */
+	uint32_t size; /* register bytes */
+	uint32_t host_size;
+	int dir; /* enum pq_stream_dir, streams only */
+};
+
+struct pq_kernel {
+	char *name;
+	char *vlnv;
+	char *protocol; /* hwControlProtocol: ap_ctrl_hs, ap_ctrl_chain, ... */
+	uint32_t reg_range; /* size of the control space */
+	struct pq_arg *args;
+	size_t nargs;
+};
+
+/* A compute unit: one instance of a kernel. */
+struct pq_cu {
+	char *name; /* instance name: vadd_1 */
+	size_t kernel; /* index into design->kernels */
+	uint64_t base;
+	int control; /* IP_CONTROL from IP_LAYOUT */
+	int ip_index; /* position in IP_LAYOUT */
+	int *arg_mem; /* per arg: MEM_TOPOLOGY index it connects to, or -1 */
+};
+
+/* A kernel-to-kernel stream: a streaming memory entry and its two ends. */
+struct pq_stream {
+	size_t mem; /* index into design->banks */
+	int src_cu, src_arg; /* -1 when unconnected */
+	int sink_cu, sink_arg;
+};
+
+struct pq_clock {
+	char name[AXLF_CLOCK_NAME_LEN + 1];
+	uint16_t mhz;
+	uint8_t type;
+};
+
+struct pq_design {
+	uint8_t uuid[16];
+	char shell[AXLF_VBNV_LEN + 1];
+	char *project; /* EMBEDDED_METADATA project name, or NULL */
+	uint64_t timestamp;
+	uint16_t version_patch;
+	uint8_t version_major, version_minor;
+	bool has_metadata;
+	struct pq_bank *banks; /* every MEM_TOPOLOGY entry, in order */
+	size_t nbanks;
+	struct pq_kernel *kernels;
+	size_t nkernels;
+	struct pq_cu *cus; /* sorted by name */
+	size_t ncus;
+	struct pq_stream *streams; /* in MEM_TOPOLOGY order */
+	size_t nstreams;
+	struct pq_clock *clocks;
+	size_t nclocks;
+};
+
+/*
+ * Parse and validate an axlf image. Returns 0, or -EINVAL with a message
+ * in err saying what is wrong and where, or -ENOMEM. Never reads outside
+ * [buf, buf + len).
+ */
+int pq_xclbin_parse(const void *buf, size_t len, struct pq_design **out, char *err, size_t errlen);
+
+/* Serialise a design as an axlf image (malloc'd into *out). */
+int pq_xclbin_write(const struct pq_design *d, uint8_t **out, size_t *len, char *err,
+		    size_t errlen);
+
+void pq_design_free(struct pq_design *d);
+
+/* A bank as SPEC §4 shows it: used and not a stream. */
+static inline bool pq_bank_visible(const struct pq_bank *b)
+{
+	return b->used && !b->streaming;
+}
+
+/* Give every bank its directory name (SPEC §4 cleaning and collisions). */
+void pq_design_name_banks(struct pq_design *d);
+
+/* "vadd(const int* in1, stream out, unsigned int size)"; malloc'd. */
+char *pq_kernel_signature(const struct pq_kernel *k);
+
+/* Index of the arg named name in k, or -1. */
+int pq_kernel_arg(const struct pq_kernel *k, const char *name);
+
+const char *pq_mem_type_name(int type);
+
+/* "0123abcd-..." form of a UUID; buf holds at least 37 bytes. */
+void pq_uuid_format(const uint8_t uuid[16], char *buf);
+
+#endif

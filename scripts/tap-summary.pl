@@ -1,0 +1,33 @@
+#!/usr/bin/perl
+# Run TAP tests (executables, or "cmd args" strings), print one line per
+# file, then "N passed, N failed, N skipped". A file that exits non-zero or
+# breaks its plan without a failing test counts as one more failure.
+use strict;
+use warnings;
+use TAP::Parser;
+
+my ($pass, $fail, $skip) = (0, 0, 0);
+for my $t (@ARGV) {
+	my $p = TAP::Parser->new({ exec => [split ' ', $t], merge => 1 });
+	my (@bad, @out);
+	while (my $r = $p->next) {
+		if ($r->is_test) {
+			if ($r->has_skip) { $skip++ }
+			elsif ($r->is_ok) { $pass++ }
+			else { $fail++; push @bad, $r->as_string }
+		} elsif (!$r->is_plan) {
+			push @out, $r->as_string;    # diagnostics, sanitizer reports
+		}
+	}
+	if (!$p->failed && ($p->exit || $p->parse_errors)) {
+		$fail++;
+		push @bad, "exit status " . $p->exit, $p->parse_errors;
+	}
+	printf "%-60s %s\n", $t, @bad ? 'FAIL' : 'ok';
+	if (@bad) {
+		print "    $_\n" for @bad;
+		print "    | $_\n" for grep { /\S/ } (@out > 40 ? @out[-40 .. -1] : @out);
+	}
+}
+print "$pass passed, $fail failed, $skip skipped\n";
+exit($fail ? 1 : 0);
