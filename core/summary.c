@@ -15,6 +15,24 @@ void pq_size_format(unsigned long long bytes, char *buf, size_t len)
 	snprintf(buf, len, "%llu %s", bytes, units[u]);
 }
 
+void pq_size_human(unsigned long long bytes, char *buf, size_t len)
+{
+	static const char *const units[] = {"KiB", "MiB", "GiB", "TiB", "PiB"};
+	double v = (double)bytes;
+	unsigned u = 0;
+
+	if (bytes < 1024) {
+		snprintf(buf, len, "%llu bytes", bytes);
+		return;
+	}
+	v /= 1024;
+	while (v >= 1024 && u + 1 < sizeof(units) / sizeof(units[0])) {
+		v /= 1024;
+		u++;
+	}
+	snprintf(buf, len, "%.1f %s", v, units[u]);
+}
+
 void pq_stream_end(const struct pq_design *d, int cu, int arg, char *buf, size_t len)
 {
 	if (cu < 0 || (size_t)cu >= d->ncus) {

@@ -52,3 +52,79 @@ done_testing() {
 	echo "1..$ntest"
 	[ $nfail -eq 0 ]
 }
+
+FSTEST="perl $PYNQFS_SRC/tests/fstest.pl"
+
+# expect WANT SYSCALL ARGS...: pjdfstest's check, on tests/fstest.pl.
+# WANT is 0, an errno name, or the value a stat/pread prints.
+expect() {
+	want=$1
+	shift
+	got=$($FSTEST "$@" 2>&1)
+	[ "$got" = "$want" ]
+	ok $? "$* -> $want${got:+ (got $got)}"
+}
+
+# expect_as UID WANT SYSCALL ARGS...: the same, as another user.
+expect_as() {
+	uid=$1
+	want=$2
+	shift 2
+	got=$(setpriv --reuid="$uid" --regid="$uid" --clear-groups $FSTEST "$@" 2>&1)
+	[ "$got" = "$want" ]
+	ok $? "as uid $uid: $* -> $want${got:+ (got $got)}"
+}
+
+# mount_pynqfs [pynqfs options...]: a fresh filesystem at $MNT, card0 at $CARD.
+# pynqfs daemonizes once the mount is up, so the mount is ready on return.
+WORK=$(mktemp -d /tmp/pynqfs-test.XXXXXX)
+chmod 755 "$WORK"
+MNT=$WORK/mnt
+CARD=$MNT/card0
+mkdir "$MNT"
+trap 'fusermount3 -u "$MNT" 2>/dev/null; rm -rf "$WORK"' EXIT
+
+mount_pynqfs() {
+	rm -f "$WORK"/asan.*
+	ASAN_OPTIONS="${ASAN_OPTIONS:-}:log_path=$WORK/asan" \
+		"$PYNQFS_BUILD/pynqfs" "$@" "$MNT" 2>"$WORK/stderr"
+	rc=$?
+	ok $rc "mount pynqfs $*"
+	[ $rc -eq 0 ] || { sed 's/^/# /' "$WORK/stderr"; done_testing; exit 1; }
+	DAEMON=$(pgrep -n -f "^$PYNQFS_BUILD/pynqfs .*$MNT\$")
+}
+
+# unmount_pynqfs: the daemon must still be serving, exit cleanly on
+# unmount, and leave no sanitizer report.
+unmount_pynqfs() {
+	[ -r "$MNT/cards" ] && cat "$MNT/cards" >/dev/null
+	ok $? "daemon still serving before unmount"
+	fusermount3 -u "$MNT"
+	ok $? "unmount"
+	# Wait for the daemon's exit, when LeakSanitizer reports.
+	i=0
+	while [ -n "$DAEMON" ] && kill -0 "$DAEMON" 2>/dev/null && [ $i -lt 600 ]; do
+		sleep 0.05
+		i=$((i + 1))
+	done
+	! kill -0 "$DAEMON" 2>/dev/null
+	ok $? "daemon exited after unmount"
+	if ls "$WORK"/asan.* >/dev/null 2>&1; then
+		sed 's/^/# /' "$WORK"/asan.* | head -60
+		ok 1 "daemon ran without sanitizer reports"
+	else
+		ok 0 "daemon ran without sanitizer reports"
+	fi
+}
+
+# card_log_has PATTERN: the card's log names the reason.
+card_log_has() {
+	grep -q -- "$1" "$CARD/log"
+	ok $? "log says: $1"
+}
+
+# A config file in $WORK from stdin.
+write_conf() {
+	CONF=$WORK/pynqfs.conf
+	cat >"$CONF"
+}

@@ -1,8 +1,7 @@
 #!/bin/sh
 # pynqfs-xclbin: inspect real and packed xclbins, pack errors.
 . "$(dirname "$0")/../misc.sh"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+tmp=$WORK
 
 if [ -f "$FIXTURES/pynq-default.xclbin" ]; then
 	out=$("$PYNQFS_XCLBIN" inspect "$FIXTURES/pynq-default.xclbin")

@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: MIT
+#define _GNU_SOURCE
+#include "log.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+int pq_log_init(struct pq_log *log, size_t lines)
+{
+	memset(log, 0, sizeof(*log));
+	log->cap = lines ? lines : 1;
+	log->lines = calloc(log->cap, sizeof(char *));
+	if (!log->lines)
+		return -ENOMEM;
+	pthread_mutex_init(&log->lock, NULL);
+	return 0;
+}
+
+void pq_log_destroy(struct pq_log *log)
+{
+	for (size_t i = 0; i < log->cap && log->lines; i++)
+		free(log->lines[i]);
+	free(log->lines);
+	if (log->lines)
+		pthread_mutex_destroy(&log->lock);
+	log->lines = NULL;
+}
+
+void pq_log_add(struct pq_log *log, const char *fmt, ...)
+{
+	char stamp[32], *msg = NULL, *line = NULL;
+	struct timespec ts;
+	struct tm tm;
+	va_list ap;
+	size_t slot;
+
+	va_start(ap, fmt);
+	if (vasprintf(&msg, fmt, ap) < 0)
+		msg = NULL;
+	va_end(ap);
+	if (!msg)
+		return;
+	for (char *p = msg; *p; p++) {
+		if (*p == '\n' || *p == '\r')
+			*p = ' ';
+	}
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%S", &tm);
+	if (asprintf(&line, "%s.%03ldZ %s", stamp, ts.tv_nsec / 1000000, msg) < 0)
+		line = NULL;
+	free(msg);
+	if (!line)
+		return;
+	pthread_mutex_lock(&log->lock);
+	slot = (log->head + log->count) % log->cap;
+	if (log->count == log->cap) {
+		free(log->lines[log->head]);
+		log->head = (log->head + 1) % log->cap;
+	} else {
+		log->count++;
+	}
+	log->lines[slot] = line;
+	pthread_mutex_unlock(&log->lock);
+}
+
+void pq_log_dump(struct pq_log *log, FILE *f)
+{
+	pthread_mutex_lock(&log->lock);
+	for (size_t i = 0; i < log->count; i++)
+		fprintf(f, "%s\n", log->lines[(log->head + i) % log->cap]);
+	pthread_mutex_unlock(&log->lock);
+}

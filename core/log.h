@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: MIT */
+/* A card's log: the last N events and errors, one line each, newest last. */
+#ifndef PYNQFS_LOG_H
+#define PYNQFS_LOG_H
+
+#include <pthread.h>
+#include <stddef.h>
+#include <stdio.h>
+
+struct pq_log {
+	pthread_mutex_t lock;
+	char **lines; /* ring of `cap` lines */
+	size_t cap, head, count;
+};
+
+int pq_log_init(struct pq_log *log, size_t lines);
+void pq_log_destroy(struct pq_log *log);
+/* Append one line (a timestamp is prefixed; newlines in msg become spaces). */
+void pq_log_add(struct pq_log *log, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Write every line, oldest first. */
+void pq_log_dump(struct pq_log *log, FILE *f);
+
+#endif

@@ -1,0 +1,185 @@
+// SPDX-License-Identifier: MIT
+/*
+ * pynqfs: mount every card of the config as a directory (SPEC §9).
+ *   pynqfs [FUSE options] [-o config=FILE] [SOURCE] MOUNTPOINT
+ * SOURCE is what mount.fuse3 passes from /etc/fstab; it is ignored.
+ */
+#define _GNU_SOURCE
+#include "fs.h"
+
+#include <errno.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+struct pq_opts {
+	char *config; /* -o config=FILE; NULL: the built-in default card */
+	char *nonopt[2]; /* [source] mountpoint */
+	int nnonopt;
+};
+
+static const struct fuse_opt pq_opt_spec[] = {
+	{"config=%s", offsetof(struct pq_opts, config), 0},
+	FUSE_OPT_END,
+};
+
+static int pq_opt_proc(void *data, const char *arg, int key, struct fuse_args *outargs)
+{
+	struct pq_opts *o = data;
+
+	(void)outargs;
+	if (key != FUSE_OPT_KEY_NONOPT)
+		return 1;
+	if (o->nnonopt == 2) {
+		fprintf(stderr, "pynqfs: unexpected argument '%s'\n", arg);
+		return -1;
+	}
+	o->nonopt[o->nnonopt] = strdup(arg);
+	if (!o->nonopt[o->nnonopt])
+		return -1;
+	o->nnonopt++;
+	return 0;
+}
+
+static void pq_usage(const char *prog)
+{
+	printf("usage: %s [options] [source] MOUNTPOINT\n\n"
+	       "pynqfs options:\n"
+	       "    -o config=FILE         cards and settings (libconfig); without it, one\n"
+	       "                           simulated card (shell %s)\n\n",
+	       prog, PQ_DEFAULT_SHELL);
+	fuse_cmdline_help();
+	fuse_lowlevel_help();
+}
+
+static int pq_cards_init(const struct pq_config *conf)
+{
+	int ret;
+
+	fs_state.cards = calloc(conf->ncards, sizeof(*fs_state.cards));
+	if (!fs_state.cards)
+		return -ENOMEM;
+	for (size_t i = 0; i < conf->ncards; i++) {
+		const struct pq_card_conf *cc = &conf->cards[i];
+		struct pq_card *card = &fs_state.cards[i];
+
+		ret = pq_card_init(card, (unsigned)i, cc->name, &pq_backend_sim, conf->log_lines);
+		if (ret) {
+			fprintf(stderr, "pynqfs: card%zu: %s\n", i, strerror(-ret));
+			return ret;
+		}
+		fs_state.ncards++;
+		card->any_shell = cc->any_shell;
+		card->uid = cc->has_owner ? cc->uid : getuid();
+		card->gid = cc->has_group ? cc->gid : getgid();
+		card->mode = cc->has_mode ? cc->mode : 0755;
+		pq_log_add(&card->log, "card%zu: %s card, shell %s%s: cp an xclbin to overlay", i,
+			   card->ops->name, card->name, card->any_shell ? " (takes any shell)" : "");
+	}
+	fs_state.active = conf->active;
+	return 0;
+}
+
+static void pq_cards_destroy(void)
+{
+	for (size_t i = 0; i < fs_state.ncards; i++)
+		pq_card_destroy(&fs_state.cards[i]);
+	free(fs_state.cards);
+	fs_state.cards = NULL;
+	fs_state.ncards = 0;
+}
+
+int main(int argc, char *argv[])
+{
+	struct fuse_args args = FUSE_ARGS_INIT(argc, argv);
+	struct fuse_cmdline_opts cmd = {0};
+	struct fuse_loop_config *loop = NULL;
+	struct pq_opts opts = {0};
+	struct pq_config conf = {0};
+	struct fuse_session *se;
+	char err[512];
+	int ret = 1;
+
+	if (fuse_opt_parse(&args, &opts, pq_opt_spec, pq_opt_proc) == -1)
+		goto out_args;
+	/* The mountpoint is the last plain argument; a source before it is ignored. */
+	if (opts.nnonopt && fuse_opt_add_arg(&args, opts.nonopt[opts.nnonopt - 1]))
+		goto out_args;
+	/* Kernel-enforced modes and owners, and a name in mount(8)'s list. */
+	if (fuse_opt_add_arg(&args, "-odefault_permissions,fsname=pynqfs,subtype=pynqfs"))
+		goto out_args;
+	if (fuse_parse_cmdline(&args, &cmd))
+		goto out_args;
+	if (cmd.show_help) {
+		pq_usage(argv[0]);
+		ret = 0;
+		goto out_cmd;
+	}
+	if (cmd.show_version) {
+		printf("pynqfs %s\n", PYNQFS_VERSION);
+		fuse_lowlevel_version();
+		ret = 0;
+		goto out_cmd;
+	}
+	if (!cmd.mountpoint) {
+		fprintf(stderr, "usage: %s [options] [source] MOUNTPOINT (see --help)\n", argv[0]);
+		goto out_cmd;
+	}
+
+	if (opts.config ? pq_config_load(&conf, opts.config, err, sizeof(err))
+			: pq_config_default(&conf)) {
+		fprintf(stderr, "pynqfs: %s\n", opts.config ? err : "out of memory");
+		goto out_cmd;
+	}
+	if (pq_cards_init(&conf))
+		goto out_cards;
+	if (fs_tree_build(&conf)) {
+		fprintf(stderr, "pynqfs: out of memory\n");
+		goto out_tree;
+	}
+
+	se = fuse_session_new(&args, &fs_ops, sizeof(fs_ops), NULL);
+	if (!se)
+		goto out_tree;
+	if (fuse_set_signal_handlers(se))
+		goto out_session;
+	if (fuse_session_mount(se, cmd.mountpoint))
+		goto out_signals;
+	fuse_daemonize(cmd.foreground);
+
+	if (cmd.singlethread) {
+		ret = fuse_session_loop(se);
+	} else {
+		loop = fuse_loop_cfg_create();
+		if (!loop)
+			goto out_mount;
+		fuse_loop_cfg_set_clone_fd(loop, (unsigned)cmd.clone_fd);
+		fuse_loop_cfg_set_max_threads(loop, cmd.max_threads);
+		fuse_loop_cfg_set_idle_threads(loop, cmd.max_idle_threads);
+		ret = fuse_session_loop_mt(se, loop);
+		fuse_loop_cfg_destroy(loop);
+	}
+	ret = ret ? 1 : 0;
+out_mount:
+	fuse_session_unmount(se);
+out_signals:
+	fuse_remove_signal_handlers(se);
+out_session:
+	fuse_session_destroy(se);
+out_tree:
+	/* Buffers before cards: freeing a buffer unpins its card's design. */
+	fs_tree_destroy();
+out_cards:
+	pq_cards_destroy();
+	pq_config_free(&conf);
+out_cmd:
+	free(cmd.mountpoint);
+out_args:
+	for (int i = 0; i < opts.nnonopt; i++)
+		free(opts.nonopt[i]);
+	free(opts.config);
+	fuse_opt_free_args(&args);
+	return ret;
+}
