@@ -617,7 +617,7 @@ static int fs_rename_locked(struct fs_node *p, const char *name, struct fs_node 
 	if (n->kind != FS_BUF && n->kind != FS_DIR)
 		return snprintf(why, whylen, "belongs to pynqfs and cannot be renamed"), EPERM;
 	if (!fs_in_bank(np) || np->kind == FS_BUF)
-		return snprintf(why, whylen, "can only move within its bank"), EXDEV;
+		return snprintf(why, whylen, "nothing can be made outside banks/"), EPERM;
 	if (np->card != n->card || np->index != n->index || np->gen != n->gen)
 		return snprintf(why, whylen,
 				"can only move within its bank; mv copies to another bank or card"),

@@ -54,7 +54,7 @@ if ($call eq 'open') {    # open PATH FLAGS [MODE]
 } elsif ($call eq 'stat') {    # stat PATH FIELD: mode (octal), uid, gid, size, nlink, mtime, atime
 	my @s = stat($a[0]);
 	$ok = @s > 0;
-	my %f = (mode => sprintf("0%o", $s[2] // 0), uid => $s[4], gid => $s[5],
+	my %f = (mode => sprintf("0%o", ($s[2] // 0) & 07777), uid => $s[4], gid => $s[5],
 		 size => $s[7], nlink => $s[3], atime => $s[8], mtime => $s[9]);
 	$out = $f{$a[1]} // '?' if $ok;
 } elsif ($call eq 'pwrite') {    # pwrite PATH OFFSET STRING
