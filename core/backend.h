@@ -16,6 +16,12 @@
 struct pq_card;
 struct pq_bo; /* a device buffer, backend-defined */
 
+/* One argument of a run: a buffer for pointers, raw bits for scalars. */
+struct pq_runarg {
+	struct pq_bo *bo; /* NULL for scalars and streams */
+	uint64_t bits;
+};
+
 struct pq_backend_ops {
 	const char *name;
 	/* Open the device; the backend keeps its state in card->priv. */
@@ -41,6 +47,13 @@ struct pq_backend_ops {
 	uint64_t (*bo_address)(const struct pq_bo *bo);
 	/* Bytes allocated in a bank (for statfs). */
 	uint64_t (*bank_used)(void *dpriv, size_t bank);
+	/*
+	 * Run compute unit cu (an index into the design's cus) and return when
+	 * it has finished: 0 with its duration in *us, -ETIMEDOUT past the
+	 * card's run timeout, or another -errno with the reason in why.
+	 */
+	int (*run)(struct pq_card *card, void *dpriv, size_t cu, const struct pq_runarg *args,
+		   size_t nargs, uint64_t *us, char *why, size_t whylen);
 };
 
 extern const struct pq_backend_ops pq_backend_sim;

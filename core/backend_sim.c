@@ -13,12 +13,27 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
+#include <signal.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
+
+#include "args.h"
+#include "sim_proto.h"
+
+#ifndef PYNQFS_RUNNER_PATHS
+#define PYNQFS_RUNNER_PATHS "/usr/local/libexec/pynqfs-runner"
+#endif
+
+extern char **environ;
 
 #define SIM_ALIGN 4096ull
 
@@ -40,9 +55,17 @@ struct sim_bank {
 	size_t nbos, cap;
 };
 
+/* A compute unit's runner process; pid 0 when there is none. */
+struct sim_runner {
+	pid_t pid;
+	int sock;
+};
+
 struct sim_design {
+	const struct pq_design *d;
 	struct sim_bank *banks; /* indexed like design->banks; fd -1 if not a bank */
 	size_t nbanks;
+	struct sim_runner *runners; /* one per CU, each used by its CU's worker only */
 };
 
 static uint64_t sim_round(uint64_t v)
@@ -87,6 +110,17 @@ static void sim_bank_fini(struct sim_bank *bk)
 	pthread_mutex_destroy(&bk->lock);
 }
 
+static void sim_runner_stop(struct sim_runner *r)
+{
+	if (!r->pid)
+		return;
+	close(r->sock);
+	kill(r->pid, SIGKILL);
+	waitpid(r->pid, NULL, 0);
+	r->pid = 0;
+	r->sock = -1;
+}
+
 static void sim_unload(struct pq_card *card, void *dpriv)
 {
 	struct sim_design *sd = dpriv;
@@ -94,6 +128,9 @@ static void sim_unload(struct pq_card *card, void *dpriv)
 	(void)card;
 	if (!sd)
 		return;
+	for (size_t i = 0; sd->runners && i < sd->d->ncus; i++)
+		sim_runner_stop(&sd->runners[i]);
+	free(sd->runners);
 	for (size_t i = 0; i < sd->nbanks; i++)
 		sim_bank_fini(&sd->banks[i]);
 	free(sd->banks);
@@ -110,8 +147,12 @@ static int sim_load(struct pq_card *card, const struct pq_design *d, const void 
 	(void)len;
 	if (!sd)
 		return -ENOMEM;
+	sd->d = d;
 	sd->banks = calloc(d->nbanks ? d->nbanks : 1, sizeof(*sd->banks));
-	if (!sd->banks) {
+	sd->runners = calloc(d->ncus ? d->ncus : 1, sizeof(*sd->runners));
+	if (!sd->banks || !sd->runners) {
+		free(sd->banks);
+		free(sd->runners);
 		free(sd);
 		return -ENOMEM;
 	}
@@ -305,6 +346,209 @@ static uint64_t sim_bank_used(void *dpriv, size_t bank)
 	return used;
 }
 
+/* The runner binary: the build tree's, else the installed one. */
+static const char *sim_runner_path(void)
+{
+	static char path[4096];
+	char all[] = PYNQFS_RUNNER_PATHS, *save = NULL;
+
+	for (char *p = strtok_r(all, ":", &save); p; p = strtok_r(NULL, ":", &save)) {
+		if (access(p, X_OK) == 0) {
+			snprintf(path, sizeof(path), "%s", p);
+			return path;
+		}
+	}
+	return NULL;
+}
+
+static int sim_wait_reply(struct sim_runner *r, int timeout_ms, struct sim_reply *rep, char *why,
+			  size_t whylen)
+{
+	struct pollfd p = {.fd = r->sock, .events = POLLIN};
+	int status, n;
+	ssize_t got;
+
+	do {
+		n = poll(&p, 1, timeout_ms);
+	} while (n < 0 && errno == EINTR);
+	if (n == 0) {
+		snprintf(why, whylen, "ran past run_timeout_ms (%d ms); its runner was killed",
+			 timeout_ms);
+		sim_runner_stop(r);
+		return -ETIMEDOUT;
+	}
+	got = n > 0 ? recv(r->sock, rep, sizeof(*rep), 0) : -1;
+	if (got == (ssize_t)sizeof(*rep))
+		return 0;
+	/* The runner is gone: say how it died. */
+	close(r->sock);
+	kill(r->pid, SIGKILL);
+	waitpid(r->pid, &status, 0);
+	r->pid = 0;
+	r->sock = -1;
+	if (WIFSIGNALED(status) && WTERMSIG(status) != SIGKILL)
+		snprintf(why, whylen, "the kernel crashed: %s (signal %d)", strsignal(WTERMSIG(status)),
+			 WTERMSIG(status));
+	else if (WIFEXITED(status))
+		snprintf(why, whylen, "the kernel exited the process with status %d",
+			 WEXITSTATUS(status));
+	else
+		snprintf(why, whylen, "the kernel's runner died");
+	return -EIO;
+}
+
+/* Find K.so, start a runner for the CU, and hand it the device memory. */
+static int sim_spawn(struct pq_card *card, struct sim_design *sd, size_t cu, char *why,
+		     size_t whylen)
+{
+	const struct pq_kernel *k = &sd->d->kernels[sd->d->cus[cu].kernel];
+	struct sim_runner *r = &sd->runners[cu];
+	int fds[SIM_MAX_BANKS], sv[2], ret;
+	char ctl[CMSG_SPACE(sizeof(fds))];
+	struct sim_setup *su = calloc(1, sizeof(*su));
+	struct iovec iov = {su, sizeof(*su)};
+	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1};
+	posix_spawn_file_actions_t fa;
+	const char *runner = sim_runner_path();
+	struct sim_reply rep;
+	char *argv[2];
+	size_t i;
+
+	if (!su)
+		return -ENOMEM;
+	ret = -ENOENT;
+	for (i = 0; i < card->nkernel_path; i++) {
+		snprintf(su->path, sizeof(su->path), "%s/%s.so", card->kernel_path[i], k->name);
+		if (access(su->path, R_OK) == 0)
+			break;
+	}
+	if (i == card->nkernel_path) {
+		snprintf(why, whylen, "no %s.so on the kernel path (sim.kernel_path)", k->name);
+		goto out;
+	}
+	if (!runner) {
+		snprintf(why, whylen, "pynqfs-runner is not installed (%s)", PYNQFS_RUNNER_PATHS);
+		goto out;
+	}
+	ret = -EINVAL;
+	snprintf(su->symbol, sizeof(su->symbol), "%s", k->name);
+	su->type = SIM_SETUP;
+	if (k->nargs > SIM_MAX_ARGS) {
+		snprintf(why, whylen, "%s has more than %d args", k->name, SIM_MAX_ARGS);
+		goto out;
+	}
+	su->nargs = (uint32_t)k->nargs;
+	for (i = 0; i < k->nargs; i++) {
+		struct pq_ctype t;
+
+		if (pq_ctype_of(&k->args[i], &t, why, whylen))
+			goto out;
+		if (t.kind == PQ_C_STREAM) {
+			snprintf(why, whylen, "%s streams through %s; the sim does not run streams",
+				 k->name, k->args[i].name);
+			goto out;
+		}
+		su->kind[i] = (uint8_t)t.kind;
+		su->size[i] = (uint8_t)t.size;
+	}
+	for (i = 0; i < sd->nbanks && su->nfds < SIM_MAX_BANKS; i++) {
+		if (sd->banks[i].fd < 0 || i >= SIM_MAX_BANKS)
+			continue;
+		fds[su->nfds] = sd->banks[i].fd;
+		su->fd_bank[su->nfds] = (int32_t)i;
+		su->bank_size[su->nfds] = sd->banks[i].size;
+		su->nfds++;
+	}
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv)) {
+		ret = -errno;
+		snprintf(why, whylen, "socketpair: %s", strerror(errno));
+		goto out;
+	}
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, sv[1], SIM_RUNNER_FD);
+	argv[0] = (char *)runner;
+	argv[1] = NULL;
+	ret = -posix_spawn(&r->pid, runner, &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	close(sv[1]);
+	if (ret) {
+		close(sv[0]);
+		r->pid = 0;
+		snprintf(why, whylen, "cannot start %s: %s", runner, strerror(-ret));
+		goto out;
+	}
+	r->sock = sv[0];
+	if (su->nfds) {
+		struct cmsghdr *c;
+
+		mh.msg_control = ctl;
+		mh.msg_controllen = CMSG_SPACE(sizeof(int) * su->nfds);
+		c = CMSG_FIRSTHDR(&mh);
+		c->cmsg_level = SOL_SOCKET;
+		c->cmsg_type = SCM_RIGHTS;
+		c->cmsg_len = CMSG_LEN(sizeof(int) * su->nfds);
+		memcpy(CMSG_DATA(c), fds, sizeof(int) * su->nfds);
+	}
+	ret = -EIO;
+	if (sendmsg(r->sock, &mh, MSG_NOSIGNAL) != (ssize_t)sizeof(*su)) {
+		snprintf(why, whylen, "cannot set up the runner: %s", strerror(errno));
+		sim_runner_stop(r);
+		goto out;
+	}
+	ret = sim_wait_reply(r, 10000, &rep, why, whylen);
+	if (!ret && rep.type != SIM_OK) {
+		snprintf(why, whylen, "%s", rep.msg);
+		sim_runner_stop(r);
+		ret = -EIO;
+	}
+out:
+	free(su);
+	return ret;
+}
+
+static int sim_run(struct pq_card *card, void *dpriv, size_t cu, const struct pq_runarg *args,
+		   size_t nargs, uint64_t *us, char *why, size_t whylen)
+{
+	struct sim_design *sd = dpriv;
+	struct sim_runner *r = &sd->runners[cu];
+	struct sim_run run = {.type = SIM_RUN, .nargs = (uint32_t)nargs};
+	struct sim_reply rep;
+	int ret;
+
+	if (nargs > SIM_MAX_ARGS)
+		return -EINVAL;
+	if (!r->pid && (ret = sim_spawn(card, sd, cu, why, whylen)))
+		return ret;
+	for (size_t i = 0; i < nargs; i++) {
+		run.arg[i].bank = -1;
+		run.arg[i].bits = args[i].bits;
+		if (args[i].bo) {
+			run.arg[i].bank = (int32_t)(args[i].bo->bank - sd->banks);
+			run.arg[i].off = args[i].bo->off;
+		}
+	}
+	if (send(r->sock, &run, sizeof(run), MSG_NOSIGNAL) != (ssize_t)sizeof(run)) {
+		/* A runner that died idle: its next run gets a fresh one. */
+		sim_runner_stop(r);
+		if ((ret = sim_spawn(card, sd, cu, why, whylen)))
+			return ret;
+		if (send(r->sock, &run, sizeof(run), MSG_NOSIGNAL) != (ssize_t)sizeof(run)) {
+			snprintf(why, whylen, "cannot reach the runner: %s", strerror(errno));
+			sim_runner_stop(r);
+			return -EIO;
+		}
+	}
+	ret = sim_wait_reply(r, (int)card->run_timeout_ms, &rep, why, whylen);
+	if (ret)
+		return ret;
+	if (rep.type != SIM_OK) {
+		snprintf(why, whylen, "%s", rep.msg);
+		return -EIO;
+	}
+	*us = rep.us;
+	return 0;
+}
+
 const struct pq_backend_ops pq_backend_sim = {
 	.name = "sim",
 	.open = sim_open,
@@ -318,4 +562,5 @@ const struct pq_backend_ops pq_backend_sim = {
 	.bo_read = sim_bo_read,
 	.bo_address = sim_bo_address,
 	.bank_used = sim_bank_used,
+	.run = sim_run,
 };

@@ -31,16 +31,22 @@ int pq_buffer_new(struct pq_card *card, size_t bank, uint64_t generation, const 
 	pthread_mutex_unlock(&card->lock);
 	b->card = card;
 	b->bank = bank;
+	b->refs = 1;
 	pthread_rwlock_init(&b->lock, NULL);
 	*out = b;
 	return 0;
 }
 
-void pq_buffer_free(struct pq_buffer *b)
+void pq_buffer_get(struct pq_buffer *b)
+{
+	__atomic_add_fetch(&b->refs, 1, __ATOMIC_RELAXED);
+}
+
+void pq_buffer_put(struct pq_buffer *b)
 {
 	struct pq_card *card;
 
-	if (!b)
+	if (!b || __atomic_sub_fetch(&b->refs, 1, __ATOMIC_ACQ_REL))
 		return;
 	card = b->card;
 	if (b->bo)

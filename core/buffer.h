@@ -17,7 +17,8 @@
 struct pq_buffer {
 	struct pq_card *card;
 	size_t bank;
-	pthread_rwlock_t lock; /* writers: resize; readers: data I/O */
+	pthread_rwlock_t lock; /* writers: resize; readers: data I/O and runs */
+	unsigned refs; /* the file's, and each queued run's */
 	uint64_t size;
 	struct pq_bo *bo; /* NULL while size is 0 */
 };
@@ -28,7 +29,9 @@ struct pq_buffer {
  */
 int pq_buffer_new(struct pq_card *card, size_t bank, uint64_t generation, const char *what,
 		  struct pq_buffer **out);
-void pq_buffer_free(struct pq_buffer *b);
+/* References: a run holds one while queued; the last put frees the memory. */
+void pq_buffer_get(struct pq_buffer *b);
+void pq_buffer_put(struct pq_buffer *b);
 
 /* -EFBIG beyond the bank's capacity, -ENOSPC when it doesn't fit. */
 int pq_buffer_resize(struct pq_buffer *b, uint64_t size, const char *what);

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cu.h"
 #include "summary.h"
 
 const char *pq_card_state_name(enum pq_card_state s)
@@ -48,23 +49,49 @@ err_name:
 	return ret;
 }
 
-static void card_drop_design(struct pq_card *card)
+/* What a design leaves behind once detached from the card. */
+struct card_old {
+	struct pq_design *design;
+	void *dpriv;
+	uint8_t *image;
+	struct pq_cu_rt *cus;
+	size_t ncus;
+};
+
+/* Take the design off the card; called with the lock held. */
+static struct card_old card_detach(struct pq_card *card)
 {
-	if (card->design)
-		card->ops->unload(card, card->dpriv);
-	pq_design_free(card->design);
-	free(card->image);
+	struct card_old o = {card->design, card->dpriv, card->image, card->cus, card->ncus};
+
 	card->design = NULL;
 	card->dpriv = NULL;
 	card->image = NULL;
 	card->image_len = 0;
+	card->cus = NULL;
+	card->ncus = 0;
+	return o;
+}
+
+/* Free a detached design, without the lock: workers are joined here. */
+static void card_release(struct pq_card *card, struct card_old *o)
+{
+	pq_cus_destroy(o->cus, o->ncus);
+	if (o->design)
+		card->ops->unload(card, o->dpriv);
+	pq_design_free(o->design);
+	free(o->image);
 }
 
 void pq_card_destroy(struct pq_card *card)
 {
+	struct card_old o;
+
 	if (!card->name)
 		return;
-	card_drop_design(card);
+	pthread_mutex_lock(&card->lock);
+	o = card_detach(card);
+	pthread_mutex_unlock(&card->lock);
+	card_release(card, &o);
 	card->ops->close(card);
 	pthread_mutex_destroy(&card->lock);
 	pq_log_destroy(&card->log);
@@ -77,6 +104,12 @@ static int card_check_idle(struct pq_card *card, const char *action)
 {
 	if (card->state == PQ_CARD_PROGRAMMING) {
 		pq_log_add(&card->log, "overlay: %s refused: the card is being programmed", action);
+		return -EBUSY;
+	}
+	if (card->ncus && pq_cus_busy(card->cus, card->ncus)) {
+		pq_log_add(&card->log, "overlay: %s refused: a kernel is still running (read its "
+				       "run file to wait for it)",
+			   action);
 		return -EBUSY;
 	}
 	if (card->nbuffers) {
@@ -92,6 +125,8 @@ static int card_check_idle(struct pq_card *card, const char *action)
 int pq_card_program(struct pq_card *card, const uint8_t *img, size_t len)
 {
 	struct pq_design *d = NULL;
+	struct card_old old = {0};
+	struct pq_cu_rt *cus = NULL;
 	enum pq_card_state prev;
 	uint8_t *copy = NULL;
 	void *dpriv = NULL;
@@ -131,6 +166,11 @@ int pq_card_program(struct pq_card *card, const uint8_t *img, size_t len)
 	ret = card->ops->load(card, d, copy, len, &dpriv);
 
 	pthread_mutex_lock(&card->lock);
+	if (!ret) {
+		ret = pq_cus_create(card, d, dpriv, &cus);
+		if (ret)
+			card->ops->unload(card, dpriv);
+	}
 	if (ret) {
 		card->state = ret == -ENOMEM ? prev : PQ_CARD_ERROR;
 		pthread_mutex_unlock(&card->lock);
@@ -139,11 +179,13 @@ int pq_card_program(struct pq_card *card, const uint8_t *img, size_t len)
 		ret = ret == -ENOMEM ? -ENOMEM : -EIO;
 		goto out;
 	}
-	card_drop_design(card);
+	old = card_detach(card);
 	card->design = d;
 	card->dpriv = dpriv;
 	card->image = copy;
 	card->image_len = len;
+	card->cus = cus;
+	card->ncus = d->ncus;
 	card->state = PQ_CARD_READY;
 	card->generation++;
 	d = NULL;
@@ -152,6 +194,7 @@ int pq_card_program(struct pq_card *card, const uint8_t *img, size_t len)
 	pthread_mutex_unlock(&card->lock);
 	pq_log_add(&card->log, "overlay: loaded %s (%zu bytes, uuid %s)",
 		   card->design->project ? card->design->project : "xclbin", len, uuid);
+	card_release(card, &old);
 out:
 	free(copy);
 	pq_design_free(d);
@@ -160,17 +203,19 @@ out:
 
 int pq_card_free(struct pq_card *card)
 {
+	struct card_old old = {0};
 	int ret;
 
 	pthread_mutex_lock(&card->lock);
 	ret = card_check_idle(card, "freeing the design");
 	if (!ret && card->design) {
-		card_drop_design(card);
+		old = card_detach(card);
 		card->generation++;
 		pq_log_add(&card->log, "overlay: design freed");
 	}
 	if (!ret)
 		card->state = PQ_CARD_EMPTY;
 	pthread_mutex_unlock(&card->lock);
+	card_release(card, &old);
 	return ret;
 }

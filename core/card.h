@@ -15,6 +15,8 @@
 #include "log.h"
 #include "xclbin.h"
 
+struct pq_cu_rt;
+
 enum pq_card_state {
 	PQ_CARD_EMPTY,
 	PQ_CARD_PROGRAMMING,
@@ -31,6 +33,9 @@ struct pq_card {
 	uid_t uid;
 	gid_t gid;
 	mode_t mode; /* of the card directory */
+	char **kernel_path; /* sim: where K.so is looked for (borrowed) */
+	size_t nkernel_path;
+	unsigned run_timeout_ms;
 	struct pq_log log;
 
 	pthread_mutex_t lock; /* all below */
@@ -40,6 +45,8 @@ struct pq_card {
 	uint8_t *image;
 	size_t image_len;
 	unsigned nbuffers; /* live buffers, which pin the design */
+	struct pq_cu_rt *cus; /* the design's compute units at run time */
+	size_t ncus;
 	uint64_t generation; /* bumped by every load and free */
 };
 
@@ -55,7 +62,7 @@ const char *pq_card_state_name(enum pq_card_state s);
  */
 int pq_card_program(struct pq_card *card, const uint8_t *img, size_t len);
 
-/* Free the design (PYNQ's Overlay.free()). -EBUSY while buffers exist. */
+/* Free the design (PYNQ's Overlay.free()). -EBUSY while buffers exist or runs are pending. */
 int pq_card_free(struct pq_card *card);
 
 #endif

@@ -39,6 +39,15 @@ enum fs_kind {
 	FS_DIR, /* a user's directory inside a bank */
 	FS_BUF, /* a buffer file */
 	FS_STREAM, /* streams/<dc_N> */
+	FS_CU, /* kernels/<cu>/ */
+	FS_SIGNATURE,
+	FS_ARGS,
+	FS_RUN,
+	FS_CUSTATE,
+	FS_STATS,
+	FS_REGISTERS,
+	FS_CUSTREAMS, /* kernels/<cu>/streams/ */
+	FS_STREAMLINK, /* kernels/<cu>/streams/<arg> -> ../../../streams/<dc_N> */
 };
 
 struct fs_node {
@@ -48,7 +57,8 @@ struct fs_node {
 	struct fs_node **kids; /* sorted by name */
 	size_t nkids, kcap;
 	struct pq_card *card; /* NULL above the cards */
-	size_t index; /* bank index (BANK, DIR, BUF) or stream index */
+	size_t index; /* bank (BANK, DIR, BUF), stream, or CU index */
+	char *target; /* FS_STREAMLINK */
 	uint64_t gen; /* the card generation a design node belongs to */
 	struct pq_buffer *buf; /* FS_BUF */
 	uint64_t ino; /* st_ino */
@@ -68,6 +78,7 @@ struct fs {
 	size_t ncards;
 	unsigned active;
 	uint64_t next_ino;
+	char *mountpoint; /* absolute, for absolute buffer paths in args */
 };
 
 extern struct fs fs_state;
@@ -89,6 +100,11 @@ struct fs_node *fs_node_card_dir(const struct fs_node *n, enum fs_kind kind);
 int fs_card_refresh(struct pq_card *card);
 int fs_tree_build(const struct pq_config *conf);
 void fs_tree_destroy(void);
+
+static inline bool fs_is_dir(const struct fs_node *n)
+{
+	return S_ISDIR(n->mode);
+}
 
 /* render.c: the text of a generated file, malloc'd. */
 int fs_render(const struct fs_node *n, char **out, size_t *len);

@@ -6,6 +6,7 @@
  */
 #define _GNU_SOURCE
 #include "fs.h"
+#include "kernel.h"
 
 #include <errno.h>
 #include <stddef.h>
@@ -75,6 +76,9 @@ static int pq_cards_init(const struct pq_config *conf)
 		card->uid = cc->has_owner ? cc->uid : getuid();
 		card->gid = cc->has_group ? cc->gid : getgid();
 		card->mode = cc->has_mode ? cc->mode : 0755;
+		card->kernel_path = conf->kernel_path;
+		card->nkernel_path = conf->nkernel_path;
+		card->run_timeout_ms = conf->run_timeout_ms;
 		pq_log_add(&card->log, "card%zu: %s card, shell %s%s: cp an xclbin to overlay", i,
 			   card->ops->name, card->name, card->any_shell ? " (takes any shell)" : "");
 	}
@@ -133,6 +137,13 @@ int main(int argc, char *argv[])
 		fprintf(stderr, "pynqfs: %s\n", opts.config ? err : "out of memory");
 		goto out_cmd;
 	}
+	/* Absolute buffer paths in args are read against this. */
+	fs_state.mountpoint = realpath(cmd.mountpoint, NULL);
+	if (!fs_state.mountpoint) {
+		fprintf(stderr, "pynqfs: %s: %s\n", cmd.mountpoint, strerror(errno));
+		goto out_cards;
+	}
+	kn_init();
 	if (pq_cards_init(&conf))
 		goto out_cards;
 	if (fs_tree_build(&conf)) {
@@ -173,6 +184,7 @@ out_tree:
 	fs_tree_destroy();
 out_cards:
 	pq_cards_destroy();
+	free(fs_state.mountpoint);
 	pq_config_free(&conf);
 out_cmd:
 	free(cmd.mountpoint);

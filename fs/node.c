@@ -51,8 +51,9 @@ static void node_free(struct fs_node *n)
 		node_all = n->all_next;
 	if (n->all_next)
 		n->all_next->all_prev = n->all_prev;
-	pq_buffer_free(n->buf);
+	pq_buffer_put(n->buf);
 	free(n->kids);
+	free(n->target);
 	free(n->name);
 	free(n);
 }
@@ -141,7 +142,7 @@ void fs_node_unlink(struct fs_node *n)
 	clock_gettime(CLOCK_REALTIME, &n->ctime);
 	/* Device memory goes once the last descriptor closes (SPEC §4). */
 	if (n->buf && !n->nopen) {
-		pq_buffer_free(n->buf);
+		pq_buffer_put(n->buf);
 		n->buf = NULL;
 	}
 	fs_node_maybe_free(n);
@@ -195,6 +196,9 @@ static mode_t node_perm(const struct pq_card *card, mode_t type, mode_t base)
 	return type | (base & S_ISVTX) | (base & 0777 & card->mode);
 }
 
+static int tree_cu(struct fs_node *kernels, struct pq_card *card, const struct pq_design *d,
+		   size_t i);
+
 static struct fs_node *card_dir(struct pq_card *card)
 {
 	char name[32];
@@ -205,7 +209,7 @@ static struct fs_node *card_dir(struct pq_card *card)
 
 int fs_card_refresh(struct pq_card *card)
 {
-	struct fs_node *cd = card_dir(card), *banks, *streams;
+	struct fs_node *cd = card_dir(card), *banks, *streams, *kernels;
 	const struct pq_design *d;
 	int ret = 0;
 
@@ -213,13 +217,18 @@ int fs_card_refresh(struct pq_card *card)
 		return -ENOENT;
 	banks = fs_node_card_dir(cd, FS_BANKS);
 	streams = fs_node_card_dir(cd, FS_STREAMS);
+	kernels = fs_node_card_dir(cd, FS_KERNELS);
 	while (banks->nkids)
 		fs_node_unlink(banks->kids[banks->nkids - 1]);
 	while (streams->nkids)
 		fs_node_unlink(streams->kids[streams->nkids - 1]);
+	while (kernels->nkids)
+		fs_node_unlink(kernels->kids[kernels->nkids - 1]);
 	pthread_mutex_lock(&card->lock);
 	d = card->design;
-	banks->gen = streams->gen = card->generation;
+	banks->gen = streams->gen = kernels->gen = card->generation;
+	for (size_t i = 0; d && i < d->ncus && !ret; i++)
+		ret = tree_cu(kernels, card, d, i);
 	for (size_t i = 0; d && i < d->nbanks && !ret; i++) {
 		struct fs_node *n;
 
@@ -269,6 +278,59 @@ static int tree_add(struct fs_node *parent, enum fs_kind kind, const char *name,
 	}
 	if (out)
 		*out = n;
+	return 0;
+}
+
+/* kernels/<cu>/ and its files; card lock held. */
+static int tree_cu(struct fs_node *kernels, struct pq_card *card, const struct pq_design *d,
+		   size_t i)
+{
+	static const struct {
+		enum fs_kind kind;
+		const char *name;
+		mode_t type, base;
+	} files[] = {
+		{FS_SIGNATURE, "signature", S_IFREG, 0444}, {FS_ARGS, "args", S_IFREG, 0644},
+		{FS_RUN, "run", S_IFREG, 0644},		    {FS_CUSTATE, "state", S_IFREG, 0444},
+		{FS_STATS, "stats", S_IFREG, 0444},	    {FS_REGISTERS, "registers", S_IFREG, 0644},
+		{FS_CUSTREAMS, "streams", S_IFDIR, 0755},
+	};
+	const struct pq_cu *cu = &d->cus[i];
+	const struct pq_kernel *k = &d->kernels[cu->kernel];
+	struct fs_node *dir, *n, *sdir = NULL;
+	int ret;
+
+	ret = tree_add(kernels, FS_CU, cu->name, node_perm(card, S_IFDIR, 0755), card, &dir);
+	if (ret)
+		return ret;
+	dir->index = i;
+	dir->gen = card->generation;
+	for (size_t f = 0; f < sizeof(files) / sizeof(files[0]); f++) {
+		ret = tree_add(dir, files[f].kind, files[f].name,
+			       node_perm(card, files[f].type, files[f].base), card, &n);
+		if (ret)
+			return ret;
+		n->index = i;
+		n->gen = card->generation;
+		if (files[f].kind == FS_CUSTREAMS)
+			sdir = n;
+	}
+	/* A symlink per stream port, to the card's stream file. */
+	for (size_t a = 0; a < k->nargs; a++) {
+		const struct pq_bank *b;
+
+		if (k->args[a].aq != PQ_AQ_STREAM || cu->arg_mem[a] < 0)
+			continue;
+		b = &d->banks[cu->arg_mem[a]];
+		ret = tree_add(sdir, FS_STREAMLINK, k->args[a].name, S_IFLNK | 0777, card, &n);
+		if (ret)
+			return ret;
+		if (asprintf(&n->target, "../../../streams/%s", b->name) < 0) {
+			n->target = NULL;
+			return -ENOMEM;
+		}
+		n->gen = card->generation;
+	}
 	return 0;
 }
 

@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,7 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
+#include "kernel.h"
 #include "summary.h"
 
 #define FS_OVERLAY_MAX (2ull << 30) /* the largest xclbin we stage in memory */
@@ -46,11 +48,6 @@ static struct fs_node *fs_node_of(fuse_ino_t ino)
 static fuse_ino_t fs_id(const struct fs_node *n)
 {
 	return n == fs_state.root ? FUSE_ROOT_ID : (fuse_ino_t)(uintptr_t)n;
-}
-
-static bool fs_is_dir(const struct fs_node *n)
-{
-	return S_ISDIR(n->mode);
 }
 
 /* A node in a bank: a bank directory, a user directory, or a buffer. */
@@ -118,6 +115,18 @@ static void fs_fill_attr(struct fs_node *n, struct stat *st)
 	case FS_ACTIVE:
 		st->st_size = snprintf(NULL, 0, "card%u", fs_state.active);
 		break;
+	case FS_STREAMLINK:
+		st->st_size = n->target ? (off_t)strlen(n->target) : 0;
+		break;
+	case FS_REGISTERS:
+		pthread_mutex_lock(&n->card->lock);
+		st->st_size = (off_t)kn_registers_size(n);
+		pthread_mutex_unlock(&n->card->lock);
+		break;
+	case FS_SIGNATURE:
+	case FS_ARGS:
+	case FS_CUSTATE:
+	case FS_STATS:
 	case FS_CARDS:
 	case FS_NAME:
 	case FS_BACKEND:
@@ -224,7 +233,7 @@ static void fs_unpin(struct fs_node *n)
 {
 	n->nopen--;
 	if (!n->parent && !n->nopen && n->buf) {
-		pq_buffer_free(n->buf);
+		pq_buffer_put(n->buf);
 		n->buf = NULL;
 	}
 	fs_node_maybe_free(n);
@@ -358,9 +367,14 @@ static void fs_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int to
 
 static void fs_readlink(fuse_req_t req, fuse_ino_t ino)
 {
+	struct fs_node *n = fs_node_of(ino);
 	char target[32];
 
-	if (fs_node_of(ino)->kind != FS_ACTIVE) {
+	if (n->kind == FS_STREAMLINK) {
+		fuse_reply_readlink(req, n->target ? n->target : "");
+		return;
+	}
+	if (n->kind != FS_ACTIVE) {
 		fuse_reply_err(req, EINVAL);
 		return;
 	}
@@ -683,10 +697,19 @@ static bool fs_is_text(const struct fs_node *n)
 	case FS_SUMMARY:
 	case FS_LOG:
 	case FS_STREAM:
+	case FS_SIGNATURE:
+	case FS_CUSTATE:
+	case FS_STATS:
 		return true;
 	default:
 		return false;
 	}
+}
+
+/* kernels/<cu>/ control files, whose handles are kn_handles. */
+static bool fs_is_control(const struct fs_node *n)
+{
+	return n->kind == FS_ARGS || n->kind == FS_RUN;
 }
 
 static void fs_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
@@ -723,6 +746,38 @@ static void fs_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 		if (ret)
 			fuse_reply_err(req, -ret);
 		else if (fuse_reply_open(req, fi))
+			fs_release_pin(n);
+		return;
+	}
+	if (fs_is_control(n)) {
+		struct kn_handle *kh = kn_open(n, fi->flags);
+
+		n->nopen++;
+		pthread_mutex_unlock(&fs_state.lock);
+		if (kh && n->kind == FS_ARGS && (fi->flags & O_ACCMODE) != O_WRONLY) {
+			/* A snapshot to read from, like any text file. */
+			ret = fs_render(n, &kh->data, &kh->len);
+			kh->ready = ret == 0;
+		}
+		if (!kh || ret) {
+			kn_release(kh);
+			fs_release_pin(n);
+			fuse_reply_err(req, kh ? -ret : ENOMEM);
+			return;
+		}
+		/* run: read blocks until runs end; keep the kernel from caching it. */
+		fi->nonseekable = n->kind == FS_RUN;
+		fi->fh = (uintptr_t)kh;
+		if (fuse_reply_open(req, fi)) {
+			kn_release(kh);
+			fs_release_pin(n);
+		}
+		return;
+	}
+	if (n->kind == FS_REGISTERS) {
+		n->nopen++;
+		pthread_mutex_unlock(&fs_state.lock);
+		if (fuse_reply_open(req, fi))
 			fs_release_pin(n);
 		return;
 	}
@@ -779,6 +834,21 @@ static void fs_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 		/* Straight from device memory to the kernel: one copy. */
 		fuse_reply_buf(req, ptr, len);
 		pq_buffer_read_end(n->buf);
+		return;
+	}
+	if (n->kind == FS_RUN) {
+		kn_read(req, n, (struct kn_handle *)(uintptr_t)fi->fh, size, off);
+		return;
+	}
+	if (n->kind == FS_REGISTERS) {
+		kn_reg_read(req, n, size, off);
+		return;
+	}
+	if (n->kind == FS_ARGS) {
+		struct kn_handle *kh = (struct kn_handle *)(uintptr_t)fi->fh;
+
+		len = (uint64_t)off < kh->len ? kh->len - (size_t)off : 0;
+		fuse_reply_buf(req, len ? kh->data + off : NULL, len < size ? len : size);
 		return;
 	}
 	if (n->kind == FS_OVERLAY) {
@@ -848,6 +918,14 @@ static void fs_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t siz
 		fuse_reply_write(req, (size_t)ret);
 		return;
 	}
+	if (fs_is_control(n)) {
+		kn_write(req, n, (struct kn_handle *)(uintptr_t)fi->fh, buf, size);
+		return;
+	}
+	if (n->kind == FS_REGISTERS) {
+		kn_reg_write(req, n, buf, size, off);
+		return;
+	}
 	if (n->kind == FS_OVERLAY && h && h->writing) {
 		ret = fs_overlay_write(n, h, buf, size, off);
 		if (ret)
@@ -866,6 +944,10 @@ static void fs_flush(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	struct fs_node *n = fs_node_of(ino);
 	int ret = 0;
 
+	if (fs_is_control(n)) {
+		kn_flush(req, n, (struct kn_handle *)(uintptr_t)fi->fh);
+		return;
+	}
 	if (n->kind != FS_OVERLAY || !h || !h->writing || !(h->dirty || h->trunc)) {
 		fuse_reply_err(req, 0);
 		return;
@@ -885,7 +967,9 @@ static void fs_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi
 {
 	struct fs_handle *h = (struct fs_handle *)(uintptr_t)fi->fh;
 
-	if (h) {
+	if (fs_is_control(fs_node_of(ino))) {
+		kn_release((struct kn_handle *)(uintptr_t)fi->fh);
+	} else if (h) {
 		free(h->data);
 		free(h);
 	}
@@ -1118,6 +1202,21 @@ static void fs_fallocate(fuse_req_t req, fuse_ino_t ino, int mode, off_t off, of
 	fuse_reply_err(req, -ret);
 }
 
+static void fs_poll(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi,
+		    struct fuse_pollhandle *ph)
+{
+	struct fs_node *n = fs_node_of(ino);
+
+	(void)fi;
+	if (n->kind == FS_RUN) {
+		kn_poll(req, n, ph);
+		return;
+	}
+	if (ph)
+		fuse_pollhandle_destroy(ph);
+	fuse_reply_poll(req, POLLIN | POLLRDNORM | POLLOUT | POLLWRNORM);
+}
+
 const struct fuse_lowlevel_ops fs_ops = {
 	.init = fs_init,
 	.lookup = fs_lookup,
@@ -1149,4 +1248,5 @@ const struct fuse_lowlevel_ops fs_ops = {
 	.setxattr = fs_setxattr,
 	.removexattr = fs_removexattr,
 	.fallocate = fs_fallocate,
+	.poll = fs_poll,
 };

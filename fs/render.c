@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdlib.h>
 
+#include "kernel.h"
 #include "summary.h"
 
 static void render_summary(FILE *f, struct pq_card *card)
@@ -78,6 +79,12 @@ int fs_render(const struct fs_node *n, char **out, size_t *len)
 		break;
 	case FS_STREAM:
 		render_stream(f, n);
+		break;
+	case FS_SIGNATURE:
+	case FS_ARGS:
+	case FS_CUSTATE:
+	case FS_STATS:
+		kn_render(n, f);
 		break;
 	default:
 		break;

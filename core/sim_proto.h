@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The sim card's kernel runner protocol: the daemon and one pynqfs-runner
+ * per compute unit talk over a SOCK_SEQPACKET socket (the runner's fd 3).
+ * SETUP (with the banks' memfds as SCM_RIGHTS) -> REPLY; then RUN -> REPLY,
+ * one at a time. A runner that dies mid-run has crashed its run.
+ */
+#ifndef PYNQFS_SIM_PROTO_H
+#define PYNQFS_SIM_PROTO_H
+
+#include <stdint.h>
+
+#define SIM_MAX_ARGS  64
+#define SIM_MAX_BANKS 128 /* fds in one SCM_RIGHTS message stay below 253 */
+#define SIM_RUNNER_FD 3
+
+enum sim_msg { SIM_SETUP = 1, SIM_RUN, SIM_OK, SIM_FAIL };
+
+/* Argument kinds: enum pq_ckind's values. */
+struct sim_setup {
+	uint32_t type; /* SIM_SETUP */
+	uint32_t nargs, nfds;
+	char path[4096]; /* the kernel's .so */
+	char symbol[256];
+	uint8_t kind[SIM_MAX_ARGS];
+	uint8_t size[SIM_MAX_ARGS];
+	int32_t fd_bank[SIM_MAX_BANKS]; /* bank index of each fd sent */
+	uint64_t bank_size[SIM_MAX_BANKS];
+};
+
+struct sim_run {
+	uint32_t type; /* SIM_RUN */
+	uint32_t nargs;
+	struct {
+		int32_t bank; /* pointers: which bank, */
+		uint64_t off; /* and where in it */
+		uint64_t bits; /* scalars */
+	} arg[SIM_MAX_ARGS];
+};
+
+struct sim_reply {
+	uint32_t type; /* SIM_OK or SIM_FAIL */
+	uint64_t us; /* the kernel call's duration */
+	char msg[256];
+};
+
+#endif
