@@ -49,8 +49,11 @@ void pq_buffer_put(struct pq_buffer *b)
 	if (!b || __atomic_sub_fetch(&b->refs, 1, __ATOMIC_ACQ_REL))
 		return;
 	card = b->card;
+	/* A read may still be replying from this memory: wait it out. */
+	pthread_rwlock_wrlock(&b->lock);
 	if (b->bo)
 		card->ops->bo_free(b->bo);
+	pthread_rwlock_unlock(&b->lock);
 	pthread_rwlock_destroy(&b->lock);
 	free(b);
 	pthread_mutex_lock(&card->lock);

@@ -106,6 +106,13 @@ static inline bool fs_is_dir(const struct fs_node *n)
 	return S_ISDIR(n->mode);
 }
 
+/*
+ * Reply with a private copy of [data, data+len): once the reader has its
+ * bytes it may close, and a release on another thread may free a handle's
+ * memory before fuse_reply_buf() has returned.
+ */
+void fs_reply_copy(fuse_req_t req, const char *data, size_t len);
+
 /* render.c: the text of a generated file, malloc'd. */
 int fs_render(const struct fs_node *n, char **out, size_t *len);
 

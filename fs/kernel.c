@@ -443,7 +443,7 @@ static void kn_reply_read(struct kn_waiter *w, const char *line)
 	h->data[len] = '\0';
 	h->len = len;
 	h->ready = true;
-	fuse_reply_buf(w->req, h->data, len < w->size ? len : w->size);
+	fs_reply_copy(w->req, h->data, len < w->size ? len : w->size);
 }
 
 /* The CU worker's report: answer whoever waited for run seq. */
@@ -674,8 +674,8 @@ void kn_read(fuse_req_t req, struct fs_node *n, struct kn_handle *h, size_t size
 	if (off > 0 || h->ready) {
 		size_t at = (size_t)off < h->len ? (size_t)off : h->len;
 
-		fuse_reply_buf(req, h->data ? h->data + at : NULL,
-			       h->len - at < size ? h->len - at : size);
+		fs_reply_copy(req, h->data ? h->data + at : NULL,
+			      h->len - at < size ? h->len - at : size);
 		return;
 	}
 	pthread_mutex_lock(&n->card->lock);

@@ -9,6 +9,7 @@
 #include "kernel.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -167,7 +168,8 @@ int main(int argc, char *argv[])
 		if (!loop)
 			goto out_mount;
 		fuse_loop_cfg_set_clone_fd(loop, (unsigned)cmd.clone_fd);
-		fuse_loop_cfg_set_max_threads(loop, cmd.max_threads);
+		if (cmd.max_threads != UINT_MAX) /* -o max_threads= given */
+			fuse_loop_cfg_set_max_threads(loop, cmd.max_threads);
 		fuse_loop_cfg_set_idle_threads(loop, cmd.max_idle_threads);
 		ret = fuse_session_loop_mt(se, loop);
 		fuse_loop_cfg_destroy(loop);

@@ -161,6 +161,20 @@ static void fs_reply_entry(fuse_req_t req, struct fs_node *n)
 		n->nlookup--;
 }
 
+void fs_reply_copy(fuse_req_t req, const char *data, size_t len)
+{
+	char *copy = len ? malloc(len) : NULL;
+
+	if (len && !copy) {
+		fuse_reply_err(req, ENOMEM);
+		return;
+	}
+	if (len)
+		memcpy(copy, data, len);
+	fuse_reply_buf(req, copy, len);
+	free(copy);
+}
+
 static void fs_init(void *userdata, struct fuse_conn_info *conn)
 {
 	(void)userdata;
@@ -848,7 +862,7 @@ static void fs_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 		struct kn_handle *kh = (struct kn_handle *)(uintptr_t)fi->fh;
 
 		len = (uint64_t)off < kh->len ? kh->len - (size_t)off : 0;
-		fuse_reply_buf(req, len ? kh->data + off : NULL, len < size ? len : size);
+		fs_reply_copy(req, len ? kh->data + off : NULL, len < size ? len : size);
 		return;
 	}
 	if (n->kind == FS_OVERLAY) {
@@ -864,7 +878,7 @@ static void fs_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 		return;
 	}
 	len = (uint64_t)off < h->len ? h->len - (size_t)off : 0;
-	fuse_reply_buf(req, len ? h->data + off : NULL, len < size ? len : size);
+	fs_reply_copy(req, len ? h->data + off : NULL, len < size ? len : size);
 }
 
 static int fs_overlay_write(struct fs_node *n, struct fs_handle *h, const char *buf, size_t size,

@@ -81,7 +81,15 @@ chmod 755 "$WORK"
 MNT=$WORK/mnt
 CARD=$MNT/card0
 mkdir "$MNT"
-trap 'fusermount3 -u "$MNT" 2>/dev/null; rm -rf "$WORK"' EXIT
+# On any exit: unmount, and keep what a dying daemon said in the TAP output.
+cleanup() {
+	fusermount3 -u "$MNT" 2>/dev/null
+	for f in "$WORK"/asan.* "$WORK"/stderr; do
+		[ -s "$f" ] && sed "s|^|# ${f##*/}: |" "$f" | head -80
+	done
+	rm -rf "$WORK"
+}
+trap cleanup EXIT
 # A copy other users can run: the checkout itself may be private (0700).
 cp "$PYNQFS_SRC/tests/fstest.pl" "$WORK/fstest.pl"
 chmod 755 "$WORK/fstest.pl"
