@@ -28,6 +28,7 @@ struct kn_waiter {
 	struct fuse_pollhandle *ph;
 	struct kn_handle *h; /* KN_READ: where the text goes */
 	size_t size; /* KN_READ: bytes asked; KN_CALL: bytes written */
+	bool flush; /* KN_CALL from close(2): answered as a flush */
 	bool listed; /* then it belongs to kn_notify */
 };
 
@@ -475,6 +476,8 @@ static void kn_notify(struct pq_cu_rt *cu, uint64_t seq, bool ok, const char *li
 		done = w->next;
 		if (w->kind == KN_READ)
 			kn_reply_read(w, line);
+		else if (w->kind == KN_CALL && ok && w->flush)
+			fuse_reply_err(w->req, 0);
 		else if (w->kind == KN_CALL && ok)
 			fuse_reply_write(w->req, w->size);
 		else if (w->kind == KN_CALL)
@@ -544,15 +547,23 @@ static int kn_append(struct kn_handle *h, const char *buf, size_t size)
 	return 0;
 }
 
-/* Run commands as they complete: "start" / "1" queue a run, "call" waits for it. */
+/*
+ * Run commands as they complete: "start" / "1" queue a run, "call" queues
+ * one and answers when it ends. All complete words are checked before any
+ * acts; a call waits for its own run only, and comes last: once its waiter
+ * is listed, the reply may come at any moment and the writer may close, so
+ * neither h nor n is touched after.
+ */
 static void kn_run_write(fuse_req_t req, struct fs_node *n, struct kn_handle *h, size_t size,
 			 bool at_close)
 {
-	struct kn_waiter *w = NULL;
+	size_t used = h->used, nstarts = 0;
+	bool call = false;
+	struct kn_waiter *w;
 	int ret = 0;
 
-	while (h->used < h->inlen && !ret) {
-		size_t s = h->used, e;
+	while (used < h->inlen) {
+		size_t s = used, e;
 		char word[16];
 
 		while (s < h->inlen && isspace((unsigned char)h->in[s]))
@@ -561,7 +572,7 @@ static void kn_run_write(fuse_req_t req, struct fs_node *n, struct kn_handle *h,
 		while (e < h->inlen && !isspace((unsigned char)h->in[e]))
 			e++;
 		if (s == e) {
-			h->used = e;
+			used = e;
 			break;
 		}
 		snprintf(word, sizeof(word), "%.*s", (int)(e - s < 15 ? e - s : 15), h->in + s);
@@ -570,46 +581,41 @@ static void kn_run_write(fuse_req_t req, struct fs_node *n, struct kn_handle *h,
 		    strcmp(word, "call") &&
 		    (!strncmp("start", word, e - s) || !strncmp("call", word, e - s)))
 			break;
-		h->used = e;
-		if (!strcmp(word, "start") || !strcmp(word, "1")) {
-			ret = kn_start(n, false, NULL);
-		} else if (!strcmp(word, "call")) {
-			if (w) {
-				/* Only the last call of one write is waited for. */
-				ret = kn_start(n, false, NULL);
-				continue;
-			}
-			w = kn_waiter_new(req, KN_CALL, NULL);
-			if (!w) {
-				ret = ENOMEM;
-				break;
-			}
+		if (strcmp(word, "start") && strcmp(word, "1") && strcmp(word, "call")) {
+			kn_log(n, "'%.*s' is not a command: write start, 1 or call", (int)(e - s),
+			       h->in + s);
+			h->used = h->inlen; /* reported once */
+			fuse_reply_err(req, EINVAL);
+			return;
+		}
+		/* Of several calls in one write, the last is waited for. */
+		nstarts += call;
+		call = !strcmp(word, "call");
+		nstarts += !call;
+		used = e;
+	}
+	h->used = used;
+	for (size_t i = 0; i < nstarts && !ret; i++)
+		ret = kn_start(n, false, NULL);
+	if (!ret && call) {
+		w = kn_waiter_new(req, KN_CALL, NULL);
+		if (!w) {
+			ret = ENOMEM;
+		} else {
 			w->size = size;
+			w->flush = at_close;
 			pthread_mutex_lock(&n->card->lock);
 			w->cu = kn_cu(n);
 			pthread_mutex_unlock(&n->card->lock);
 			ret = w->cu ? kn_start(n, false, w) : ENOENT;
-			if (ret) {
-				free(w);
-				w = NULL;
-			}
-		} else {
-			kn_log(n, "'%.*s' is not a command: write start, 1 or call", (int)(e - s),
-			       h->in + s);
-			ret = EINVAL;
+			if (!ret)
+				return; /* listed: answered when the run ends */
+			free(w);
 		}
 	}
-	if (ret && w) {
-		/* An earlier call is queued and listed: its reply will come. */
-		return;
-	}
-	if (ret) {
+	if (ret)
 		fuse_reply_err(req, ret);
-		return;
-	}
-	if (w)
-		return; /* listed: answered when the run ends */
-	if (at_close)
+	else if (at_close)
 		fuse_reply_err(req, 0);
 	else
 		fuse_reply_write(req, size);

@@ -263,6 +263,11 @@ ok $? "AP_START with an address that is no buffer's: refused"
 card_log_has "is no buffer's address"
 
 expect EACCES open "$K/vadd_1/signature" O_WRONLY
+printf call >"$K/vadd_1/run" && grep -q '^done' "$K/vadd_1/run"
+ok $? "printf call (no newline) runs and waits"
+printf 'start\nstart\ncall\n' >"$K/vadd_1/run"
+[ "$(sed -n 's/^pending: //p' "$K/vadd_1/stats")" = 0 ]
+ok $? "start start call in one write: the call returns after all three"
 out=$( (echo stop >"$K/vadd_1/run") 2>&1)
 [ $? -ne 0 ]
 ok $? "an unknown run command is refused"
