@@ -99,6 +99,17 @@ ok $? "log keeps log_lines = 3 lines, newest last"
 
 unmount_pynqfs
 
+# mount(8) and /etc/fstab, through mount.fuse3: "PROGRAM#SOURCE" names
+# the binary (mount resets PATH, so an installed pynqfs also works by name).
+mount -t fuse "$PYNQFS_BUILD/pynqfs#sim" "$MNT" -o config="$CONF" &&
+	[ "$(wc -l <"$MNT/cards")" = 2 ] && mount | grep -q "on $MNT type fuse.pynqfs"
+ok $? "mount -t fuse 'pynqfs#sim' with -o config: both cards, type fuse.pynqfs"
+fusermount3 -u "$MNT"
+echo "$PYNQFS_BUILD/pynqfs#sim $MNT fuse noauto,config=$CONF 0 0" >"$WORK/fstab"
+mount -T "$WORK/fstab" "$MNT" && [ "$(wc -l <"$MNT/cards")" = 2 ]
+ok $? "an fstab line mounts it too"
+fusermount3 -u "$MNT"
+
 # No config: one sim card that takes any shell.
 mount_pynqfs
 [ "$(wc -l <"$MNT/cards")" = 1 ] && [ "$(readlink "$MNT/active")" = card0 ]
