@@ -22,6 +22,7 @@
 
 #define FS_OVERLAY_MAX (2ull << 30) /* the largest xclbin we stage in memory */
 #define FS_BLKSIZE     (1u << 20) /* st_blksize: tools then move 1 MiB at a time */
+#define FS_NAME_MAX    255
 
 #define XA_ADDRESS "user.pynq.address"
 #define XA_BANK    "user.pynq.bank"
@@ -405,6 +406,9 @@ static int fs_check_bank_parent(const struct fs_node *p, const char *name, const
 	struct fs_node *banks = fs_node_card_dir(p, FS_BANKS);
 	char *path;
 
+	/* FUSE passes names up to 1024 bytes; we promise NAME_MAX (statfs). */
+	if (strlen(name) > FS_NAME_MAX)
+		return ENAMETOOLONG;
 	if (!fs_in_bank(p) || p->kind == FS_BUF) {
 		if (p->card) {
 			path = fs_node_path(p);
@@ -450,8 +454,13 @@ static int fs_make_buffer(fuse_req_t req, struct fs_node *p, const char *name, m
 
 	if (ret)
 		return ret;
-	if (fs_node_find(p, name))
+	if (fs_node_find(p, name)) {
+		char *path = fs_node_path(p);
+
+		pq_log_add(&p->card->log, "%s/%s: already exists", path ? path : p->name, name);
+		free(path);
 		return EEXIST;
+	}
 	n = fs_new_in_bank(p, FS_BUF, name, S_IFREG | (mode & 07777), req);
 	if (!n)
 		return ENOMEM;
@@ -529,8 +538,11 @@ static void fs_mkdir(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t
 	pthread_mutex_lock(&fs_state.lock);
 	p = fs_node_of(parent);
 	ret = fs_check_bank_parent(p, name, "a directory");
-	if (!ret && fs_node_find(p, name))
-		ret = EEXIST;
+	if (!ret && fs_node_find(p, name)) {
+		fs_fail(req, p, name, EEXIST, "already exists");
+		pthread_mutex_unlock(&fs_state.lock);
+		return;
+	}
 	if (ret) {
 		pthread_mutex_unlock(&fs_state.lock);
 		fuse_reply_err(req, ret);
@@ -593,8 +605,8 @@ static void fs_rmdir(fuse_req_t req, fuse_ino_t parent, const char *name)
 		return;
 	}
 	if (n->nkids) {
+		fs_fail(req, p, name, ENOTEMPTY, "is not empty (%zu entries)", n->nkids);
 		pthread_mutex_unlock(&fs_state.lock);
-		fuse_reply_err(req, ENOTEMPTY);
 		return;
 	}
 	fs_now(&p->mtime);
@@ -640,6 +652,8 @@ static int fs_rename_locked(struct fs_node *p, const char *name, struct fs_node 
 
 	if (!n)
 		return ENOENT;
+	if (strlen(newname) > FS_NAME_MAX)
+		return ENAMETOOLONG;
 	if (flags & ~RENAME_NOREPLACE)
 		return snprintf(why, whylen, "only plain renames are supported"), EINVAL;
 	if (n->kind != FS_BUF && n->kind != FS_DIR)
@@ -651,19 +665,21 @@ static int fs_rename_locked(struct fs_node *p, const char *name, struct fs_node 
 				"can only move within its bank; mv copies to another bank or card"),
 		       EXDEV;
 	if (fs_is_dir(n) && fs_is_ancestor(n, np))
-		return EINVAL;
+		return snprintf(why, whylen, "a directory cannot move into itself"), EINVAL;
 	old = fs_node_find(np, newname);
 	if (old == n)
 		return 0;
 	if (old) {
 		if (flags & RENAME_NOREPLACE)
-			return EEXIST;
+			return snprintf(why, whylen, "%s exists", newname), EEXIST;
 		if (fs_is_dir(old) && !fs_is_dir(n))
-			return EISDIR;
+			return snprintf(why, whylen, "%s is a directory", newname), EISDIR;
 		if (!fs_is_dir(old) && fs_is_dir(n))
-			return ENOTDIR;
+			return snprintf(why, whylen, "%s is not a directory", newname), ENOTDIR;
 		if (old->nkids)
-			return ENOTEMPTY;
+			return snprintf(why, whylen, "%s is not empty", newname), ENOTEMPTY;
+		if (old->kind != FS_BUF && old->kind != FS_DIR)
+			return snprintf(why, whylen, "%s belongs to pynqfs", newname), EPERM;
 	}
 	nm = strdup(newname);
 	if (!nm)
@@ -1078,7 +1094,7 @@ static void fs_releasedir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info 
 
 static void fs_statfs(fuse_req_t req, fuse_ino_t ino)
 {
-	struct statvfs sv = {.f_bsize = 4096, .f_frsize = 4096, .f_namemax = 255};
+	struct statvfs sv = {.f_bsize = 4096, .f_frsize = 4096, .f_namemax = FS_NAME_MAX};
 	struct fs_node *n;
 
 	pthread_mutex_lock(&fs_state.lock);

@@ -216,6 +216,14 @@ card_log_has "kernels/crash_1: run failed: the kernel crashed"
 echo call >"$K/crash_1/run" 2>/dev/null
 [ "$(sed -n 's/^errors: //p' "$K/crash_1/stats")" = 2 ]
 ok $? "a fresh runner takes the next run (it crashes again: errors 2)"
+echo "banks/bank0/flag 6" >"$K/crash_1/args"
+echo call >"$K/crash_1/run" 2>/dev/null
+grep -q '^error the kernel crashed: Aborted (signal 6)' "$K/crash_1/run"
+ok $? "a kernel that aborts: 'error the kernel crashed: Aborted (signal 6)'"
+echo "banks/bank0/flag 5" >"$K/crash_1/args"
+echo call >"$K/crash_1/run" 2>/dev/null
+grep -q '^error the kernel exited the process with status 3' "$K/crash_1/run"
+ok $? "a kernel that calls exit(3): its run fails and says so"
 echo banks/bank0/flag >"$K/hang_1/args"
 echo start >"$K/hang_1/run"
 echo call >"$K/vadd_1/run" && ints 6 8 10 12 | cmp -s - "$B/bank1/c"
