@@ -94,7 +94,8 @@ static int cf_known(struct cf_ctx *x, const config_setting_t *group, const char 
 		for (int k = 0; keys[k] && name; k++)
 			ok |= !strcmp(keys[k], name);
 		if (!ok)
-			return cf_fail(x, s, "unknown setting '%s' in %s", name ? name : "?", where);
+			return cf_fail(x, s, "unknown setting '%s' in %s", name ? name : "?",
+				       where);
 	}
 	return 0;
 }
@@ -120,7 +121,8 @@ static int cf_uint(struct cf_ctx *x, const config_setting_t *g, const char *key,
 
 	if (!s)
 		return 0;
-	if (config_setting_type(s) != CONFIG_TYPE_INT && config_setting_type(s) != CONFIG_TYPE_INT64)
+	if (config_setting_type(s) != CONFIG_TYPE_INT &&
+	    config_setting_type(s) != CONFIG_TYPE_INT64)
 		return cf_fail(x, s, "%s must be an integer", key);
 	v = config_setting_get_int64(s);
 	if (v < min || v > max)
@@ -132,7 +134,7 @@ static int cf_uint(struct cf_ctx *x, const config_setting_t *g, const char *key,
 static int cf_card(struct cf_ctx *x, const config_setting_t *s, struct pq_card_conf *cc)
 {
 	static const char *const keys[] = {"backend", "name",  "device", "any_shell",
-					   "owner",   "group", "mode",   NULL};
+					   "owner",   "group", "mode",	 NULL};
 	const config_setting_t *m;
 	char *owner = NULL, *group = NULL, *mode = NULL, *end;
 	unsigned dev = 0;
@@ -151,7 +153,8 @@ static int cf_card(struct cf_ctx *x, const config_setting_t *s, struct pq_card_c
 		return cf_fail(x, s, "a card needs backend = \"sim\" or \"xrt\"");
 	if (!strcmp(cc->backend, "sim")) {
 		if (!cc->name || !*cc->name || strlen(cc->name) > 64)
-			return cf_fail(x, s, "a sim card needs a name (its shell), 1 to 64 characters");
+			return cf_fail(x, s,
+				       "a sim card needs a name (its shell), 1 to 64 characters");
 	} else if (!strcmp(cc->backend, "xrt")) {
 		return cf_fail(x, s,
 			       "backend \"xrt\" is not available in this build yet; use \"sim\"");
@@ -176,7 +179,8 @@ static int cf_card(struct cf_ctx *x, const config_setting_t *s, struct pq_card_c
 		} else if (*owner && !*end) {
 			cc->uid = (uid_t)v;
 		} else {
-			ret = cf_fail(x, config_setting_get_member(s, "owner"), "no user '%s'", owner);
+			ret = cf_fail(x, config_setting_get_member(s, "owner"), "no user '%s'",
+				      owner);
 			goto out;
 		}
 		cc->has_owner = true;
@@ -190,7 +194,8 @@ static int cf_card(struct cf_ctx *x, const config_setting_t *s, struct pq_card_c
 		} else if (*group && !*end) {
 			cc->gid = (gid_t)v;
 		} else {
-			ret = cf_fail(x, config_setting_get_member(s, "group"), "no group '%s'", group);
+			ret = cf_fail(x, config_setting_get_member(s, "group"), "no group '%s'",
+				      group);
 			goto out;
 		}
 		cc->has_group = true;
@@ -274,7 +279,8 @@ int pq_config_load(struct pq_config *c, const char *file, char *err, size_t errl
 		goto out;
 	cards = config_setting_get_member(root, "cards");
 	if (!cards || !config_setting_is_aggregate(cards) || config_setting_length(cards) == 0) {
-		ret = cf_fail(&x, cards, "cards = ( { backend = \"sim\"; name = \"...\"; } ) is required");
+		ret = cf_fail(&x, cards,
+			      "cards = ( { backend = \"sim\"; name = \"...\"; } ) is required");
 		goto out;
 	}
 	c->ncards = (size_t)config_setting_length(cards);

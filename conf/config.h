@@ -9,8 +9,8 @@
 
 struct pq_card_conf {
 	char *backend; /* "sim" or "xrt" */
-	char *name; /* sim: the shell */
-	int device; /* xrt: device index */
+	char *name;    /* sim: the shell */
+	int device;    /* xrt: device index */
 	bool any_shell;
 	bool has_owner, has_group, has_mode;
 	uid_t uid;

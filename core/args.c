@@ -44,10 +44,10 @@ static const struct {
 	enum pq_ckind kind;
 	unsigned size;
 } ar_typedefs[] = {
-	{"int8_t", PQ_C_SINT, 1},   {"uint8_t", PQ_C_UINT, 1},	{"int16_t", PQ_C_SINT, 2},
-	{"uint16_t", PQ_C_UINT, 2}, {"int32_t", PQ_C_SINT, 4},	{"uint32_t", PQ_C_UINT, 4},
-	{"int64_t", PQ_C_SINT, 8},  {"uint64_t", PQ_C_UINT, 8}, {"size_t", PQ_C_UINT, 8},
-	{"ssize_t", PQ_C_SINT, 8},  {"bool", PQ_C_UINT, 1},	{"_Bool", PQ_C_UINT, 1},
+	{"int8_t", PQ_C_SINT, 1},   {"uint8_t", PQ_C_UINT, 1},	 {"int16_t", PQ_C_SINT, 2},
+	{"uint16_t", PQ_C_UINT, 2}, {"int32_t", PQ_C_SINT, 4},	 {"uint32_t", PQ_C_UINT, 4},
+	{"int64_t", PQ_C_SINT, 8},  {"uint64_t", PQ_C_UINT, 8},	 {"size_t", PQ_C_UINT, 8},
+	{"ssize_t", PQ_C_SINT, 8},  {"bool", PQ_C_UINT, 1},	 {"_Bool", PQ_C_UINT, 1},
 	{"intptr_t", PQ_C_SINT, 8}, {"uintptr_t", PQ_C_UINT, 8},
 };
 
@@ -100,7 +100,8 @@ int pq_ctype_of(const struct pq_arg *a, struct pq_ctype *t, char *err, size_t er
 			}
 			if (i == sizeof(ar_typedefs) / sizeof(ar_typedefs[0]))
 				return ar_fail(err, errlen,
-					       "the sim cannot pass type '%s' to a C function", a->type);
+					       "the sim cannot pass type '%s' to a C function",
+					       a->type);
 			*t = (struct pq_ctype){ar_typedefs[i].kind, ar_typedefs[i].size};
 			nother++;
 		}
@@ -111,8 +112,9 @@ int pq_ctype_of(const struct pq_arg *a, struct pq_ctype *t, char *err, size_t er
 			return ar_fail(err, errlen, "'%s' is not a C type the sim knows", a->type);
 		return 0;
 	}
-	if (nfloat + ndouble > 1 || ((nfloat || ndouble) && (nunsigned || nsigned || nshort ||
-							    nchar || nint || nlong > (ndouble ? 1 : 0))))
+	if (nfloat + ndouble > 1 ||
+	    ((nfloat || ndouble) &&
+	     (nunsigned || nsigned || nshort || nchar || nint || nlong > (ndouble ? 1 : 0))))
 		return ar_fail(err, errlen, "'%s' is not a C type the sim knows", a->type);
 	if (nfloat) {
 		*t = (struct pq_ctype){PQ_C_FLOAT, 4};
@@ -162,9 +164,9 @@ int pq_value_parse(const struct pq_ctype *t, const char *lit, uint64_t *bits, ch
 
 		errno = 0;
 		d = strtod(lit, &end);
-		if (end == lit || (*end && !((*end == 'f' || *end == 'F' || *end == 'l' ||
-					      *end == 'L') &&
-					     !end[1])))
+		if (end == lit ||
+		    (*end &&
+		     !((*end == 'f' || *end == 'F' || *end == 'l' || *end == 'L') && !end[1])))
 			return ar_fail(err, errlen, "'%s' is not a %s literal", lit,
 				       t->kind == PQ_C_FLOAT ? "float" : "double");
 		if (errno == ERANGE && isinf(d))
@@ -184,7 +186,8 @@ int pq_value_parse(const struct pq_ctype *t, const char *lit, uint64_t *bits, ch
 		unsigned long long v, max = t->size == 8 ? UINT64_MAX : (1ull << (8 * t->size)) - 1;
 
 		if (*lit == '-')
-			return ar_fail(err, errlen, "%s is negative, but the type is unsigned", lit);
+			return ar_fail(err, errlen, "%s is negative, but the type is unsigned",
+				       lit);
 		errno = 0;
 		v = strtoull(lit, &end, 0);
 		if (end == lit || !ar_int_suffix(end))
@@ -204,8 +207,9 @@ int pq_value_parse(const struct pq_ctype *t, const char *lit, uint64_t *bits, ch
 		if (end == lit || !ar_int_suffix(end))
 			return ar_fail(err, errlen, "'%s' is not an integer literal", lit);
 		if (errno == ERANGE || v > max || v < min)
-			return ar_fail(err, errlen, "%s does not fit in %u bytes signed (%lld..%lld)",
-				       lit, t->size, min, max);
+			return ar_fail(err, errlen,
+				       "%s does not fit in %u bytes signed (%lld..%lld)", lit,
+				       t->size, min, max);
 		*bits = (uint64_t)v & (t->size == 8 ? UINT64_MAX : (1ull << (8 * t->size)) - 1);
 		return 0;
 	}

@@ -387,8 +387,8 @@ static int sim_wait_reply(struct sim_runner *r, int timeout_ms, struct sim_reply
 	r->pid = 0;
 	r->sock = -1;
 	if (WIFSIGNALED(status) && WTERMSIG(status) != SIGKILL)
-		snprintf(why, whylen, "the kernel crashed: %s (signal %d)", strsignal(WTERMSIG(status)),
-			 WTERMSIG(status));
+		snprintf(why, whylen, "the kernel crashed: %s (signal %d)",
+			 strsignal(WTERMSIG(status)), WTERMSIG(status));
 	else if (WIFEXITED(status))
 		snprintf(why, whylen, "the kernel exited the process with status %d",
 			 WEXITSTATUS(status));

@@ -16,8 +16,7 @@ int pq_buffer_new(struct pq_card *card, size_t bank, uint64_t generation, const 
 	*out = NULL;
 	pthread_mutex_lock(&card->lock);
 	if (card->state != PQ_CARD_READY || !card->design || card->generation != generation ||
-	    bank >= card->design->nbanks ||
-	    !pq_bank_visible(&card->design->banks[bank])) {
+	    bank >= card->design->nbanks || !pq_bank_visible(&card->design->banks[bank])) {
 		pthread_mutex_unlock(&card->lock);
 		pq_log_add(&card->log, "%s: no such bank in the loaded design", what);
 		return -ENOENT;
@@ -199,8 +198,7 @@ ssize_t pq_buffer_write(struct pq_buffer *b, uint64_t off, const void *src, size
 	return (ssize_t)len;
 }
 
-int pq_buffer_read_begin(struct pq_buffer *b, uint64_t off, size_t len, const void **ptr,
-			 size_t *n)
+int pq_buffer_read_begin(struct pq_buffer *b, uint64_t off, size_t len, const void **ptr, size_t *n)
 {
 	int ret;
 

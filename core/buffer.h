@@ -18,7 +18,7 @@ struct pq_buffer {
 	struct pq_card *card;
 	size_t bank;
 	pthread_rwlock_t lock; /* writers: resize; readers: data I/O and runs */
-	unsigned refs; /* the file's, and each queued run's */
+	unsigned refs;	       /* the file's, and each queued run's */
 	uint64_t size;
 	struct pq_bo *bo; /* NULL while size is 0 */
 };

@@ -107,8 +107,9 @@ static int card_check_idle(struct pq_card *card, const char *action)
 		return -EBUSY;
 	}
 	if (card->ncus && pq_cus_busy(card->cus, card->ncus)) {
-		pq_log_add(&card->log, "overlay: %s refused: a kernel is still running (read its "
-				       "run file to wait for it)",
+		pq_log_add(&card->log,
+			   "overlay: %s refused: a kernel is still running (read its "
+			   "run file to wait for it)",
 			   action);
 		return -EBUSY;
 	}

@@ -32,7 +32,7 @@ struct pq_card {
 	bool any_shell;
 	uid_t uid;
 	gid_t gid;
-	mode_t mode; /* of the card directory */
+	mode_t mode;	    /* of the card directory */
 	char **kernel_path; /* sim: where K.so is looked for (borrowed) */
 	size_t nkernel_path;
 	unsigned run_timeout_ms;
@@ -44,7 +44,7 @@ struct pq_card {
 	void *dpriv;
 	uint8_t *image;
 	size_t image_len;
-	unsigned nbuffers; /* live buffers, which pin the design */
+	unsigned nbuffers;    /* live buffers, which pin the design */
 	struct pq_cu_rt *cus; /* the design's compute units at run time */
 	size_t ncus;
 	uint64_t generation; /* bumped by every load and free */

@@ -12,8 +12,8 @@
 #define CU_REG_MAX     (1u << 20) /* shadow at most 1 MiB of control space */
 #define CU_REG_DEFAULT 0x10000u
 #define AP_START       0x1u
-#define AP_DONE        0x2u
-#define AP_IDLE        0x4u
+#define AP_DONE	       0x2u
+#define AP_IDLE	       0x4u
 #define AP_READY       0x8u
 
 struct pq_run {
@@ -29,8 +29,8 @@ pq_cu_notify_fn pq_cu_notify;
 const char *pq_run_state_name(enum pq_run_state s)
 {
 	static const char *const names[] = {
-		[PQ_RUN_IDLE] = "idle",	      [PQ_RUN_QUEUED] = "queued", [PQ_RUN_RUNNING] = "running",
-		[PQ_RUN_DONE] = "done",	      [PQ_RUN_ERROR] = "error",	  [PQ_RUN_TIMEOUT] = "timeout",
+		[PQ_RUN_IDLE] = "idle", [PQ_RUN_QUEUED] = "queued", [PQ_RUN_RUNNING] = "running",
+		[PQ_RUN_DONE] = "done", [PQ_RUN_ERROR] = "error",   [PQ_RUN_TIMEOUT] = "timeout",
 	};
 
 	return (unsigned)s < sizeof(names) / sizeof(names[0]) ? names[s] : "error";
@@ -306,9 +306,10 @@ uint64_t pq_cu_pending(struct pq_cu_rt *cu)
 static int cu_reg_check(struct pq_cu_rt *cu, uint64_t off, size_t len)
 {
 	if (off % 4 || len % 4) {
-		pq_log_add(&cu->card->log,
-			   "kernels/%s/registers: offset %llu and length %zu must be multiples of 4",
-			   cu->cu->name, (unsigned long long)off, len);
+		pq_log_add(
+			&cu->card->log,
+			"kernels/%s/registers: offset %llu and length %zu must be multiples of 4",
+			cu->cu->name, (unsigned long long)off, len);
 		return -EINVAL;
 	}
 	return 0;

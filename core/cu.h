@@ -28,19 +28,19 @@ enum pq_run_state {
 struct pq_binding {
 	bool set;
 	uint64_t bits; /* scalars */
-	char *path; /* buffers: card-relative path */
+	char *path;    /* buffers: card-relative path */
 };
 
 struct pq_run;
 
 struct pq_cu_rt {
 	struct pq_card *card;
-	void *dpriv; /* the backend's state for this design */
+	void *dpriv;  /* the backend's state for this design */
 	size_t index; /* in design->cus */
 	const struct pq_cu *cu;
 	const struct pq_kernel *k;
 	struct pq_ctype *types; /* per arg */
-	char **type_err; /* per arg: why the sim can't pass it, or NULL */
+	char **type_err;	/* per arg: why the sim can't pass it, or NULL */
 
 	pthread_mutex_t lock; /* all below */
 	pthread_cond_t cond;
@@ -52,7 +52,7 @@ struct pq_cu_rt {
 	char last[300]; /* "done 12" or "error <reason>" */
 	uint64_t ndone, nerrors, ntimeouts, last_us, total_us;
 	bool done_unread; /* AP_DONE, cleared on read */
-	uint32_t *regs; /* shadow of the control space */
+	uint32_t *regs;	  /* shadow of the control space */
 	size_t reg_bytes;
 	pthread_t worker;
 	bool has_worker;

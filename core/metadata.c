@@ -145,7 +145,8 @@ static int md_kernel(const xmlNode *kn, struct pq_kernel *k, char *err, size_t e
 		a->type = md_attr(c, "type");
 		a->port = md_attr(c, "port");
 		if (!md_ident(a->name)) {
-			md_fail(err, errlen, "EMBEDDED_METADATA: kernel %s: arg name '%s' is not a C name",
+			md_fail(err, errlen,
+				"EMBEDDED_METADATA: kernel %s: arg name '%s' is not a C name",
 				k->name, a->name ? a->name : "");
 			goto out;
 		}
@@ -163,8 +164,9 @@ static int md_kernel(const xmlNode *kn, struct pq_kernel *k, char *err, size_t e
 			 (a->host_size = (uint32_t)v, false))
 			bad = "hostSize";
 		if (bad) {
-			md_fail(err, errlen, "EMBEDDED_METADATA: kernel %s arg %s: bad or missing %s",
-				k->name, a->name, bad);
+			md_fail(err, errlen,
+				"EMBEDDED_METADATA: kernel %s arg %s: bad or missing %s", k->name,
+				a->name, bad);
 			goto out;
 		}
 		a->dir = PQ_DIR_NONE;
@@ -188,7 +190,8 @@ static int md_kernel(const xmlNode *kn, struct pq_kernel *k, char *err, size_t e
 	for (size_t i = 0; i < k->nargs; i++) {
 		for (size_t j = 0; j < i; j++) {
 			if (!strcmp(k->args[i].name, k->args[j].name)) {
-				md_fail(err, errlen, "EMBEDDED_METADATA: kernel %s: arg %s appears twice",
+				md_fail(err, errlen,
+					"EMBEDDED_METADATA: kernel %s: arg %s appears twice",
 					k->name, k->args[i].name);
 				goto out;
 			}
@@ -267,8 +270,8 @@ int pq_metadata_parse(const char *xml, size_t len, struct pq_design *d, char *er
 	if (!doc) {
 		const xmlError *e = xmlCtxtGetLastError(ctxt);
 
-		md_fail(err, errlen, "EMBEDDED_METADATA: XML error at line %d: %s",
-			e ? e->line : 0, e && e->message ? e->message : "unknown\n");
+		md_fail(err, errlen, "EMBEDDED_METADATA: XML error at line %d: %s", e ? e->line : 0,
+			e && e->message ? e->message : "unknown\n");
 		/* libxml2 messages end in a newline; a log line must not. */
 		if (err && errlen && *err && err[strlen(err) - 1] == '\n')
 			err[strlen(err) - 1] = '\0';
@@ -358,7 +361,8 @@ static int md_write_ports(xmlTextWriterPtr w, const struct pq_kernel *k)
 				return -1;
 		} else {
 			if (md_attrs(w, "mode", a->aq == PQ_AQ_SCALAR ? "slave" : "master") < 0 ||
-			    md_attrs(w, "range", a->aq == PQ_AQ_SCALAR ? "0x0" : "0xFFFFFFFF") < 0 ||
+			    md_attrs(w, "range", a->aq == PQ_AQ_SCALAR ? "0x0" : "0xFFFFFFFF") <
+				    0 ||
 			    md_attrs(w, "portType", "addressable") < 0)
 				return -1;
 		}

@@ -55,11 +55,15 @@ static ffi_type *rn_ffi_type(uint8_t kind, uint8_t size)
 	case PQ_C_DOUBLE:
 		return &ffi_type_double;
 	case PQ_C_SINT:
-		return size == 1 ? &ffi_type_sint8 : size == 2 ? &ffi_type_sint16
-			       : size == 4 ? &ffi_type_sint32 : &ffi_type_sint64;
+		return size == 1   ? &ffi_type_sint8
+		       : size == 2 ? &ffi_type_sint16
+		       : size == 4 ? &ffi_type_sint32
+				   : &ffi_type_sint64;
 	case PQ_C_UINT:
-		return size == 1 ? &ffi_type_uint8 : size == 2 ? &ffi_type_uint16
-			       : size == 4 ? &ffi_type_uint32 : &ffi_type_uint64;
+		return size == 1   ? &ffi_type_uint8
+		       : size == 2 ? &ffi_type_uint16
+		       : size == 4 ? &ffi_type_uint32
+				   : &ffi_type_uint64;
 	}
 	return NULL;
 }
@@ -68,7 +72,9 @@ static int rn_recv_setup(void)
 {
 	char ctl[CMSG_SPACE(sizeof(int) * SIM_MAX_BANKS)];
 	struct iovec iov = {&rn_setup, sizeof(rn_setup)};
-	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl,
+	struct msghdr mh = {.msg_iov = &iov,
+			    .msg_iovlen = 1,
+			    .msg_control = ctl,
 			    .msg_controllen = sizeof(ctl)};
 	struct cmsghdr *c;
 	int *fds = NULL, nfds = 0;
@@ -92,8 +98,8 @@ static int rn_recv_setup(void)
 		if (bank < 0 || bank >= SIM_MAX_BANKS)
 			return -1;
 		rn_size[i] = rn_setup.bank_size[i];
-		rn_base[i] = mmap(NULL, rn_size[i], PROT_READ | PROT_WRITE, MAP_SHARED | MAP_NORESERVE,
-				  fds[i], 0);
+		rn_base[i] = mmap(NULL, rn_size[i], PROT_READ | PROT_WRITE,
+				  MAP_SHARED | MAP_NORESERVE, fds[i], 0);
 		close(fds[i]);
 		if (rn_base[i] == MAP_FAILED)
 			return -1;

@@ -32,15 +32,15 @@ struct sim_run {
 	uint32_t type; /* SIM_RUN */
 	uint32_t nargs;
 	struct {
-		int32_t bank; /* pointers: which bank, */
-		uint64_t off; /* and where in it */
+		int32_t bank;  /* pointers: which bank, */
+		uint64_t off;  /* and where in it */
 		uint64_t bits; /* scalars */
 	} arg[SIM_MAX_ARGS];
 };
 
 struct sim_reply {
 	uint32_t type; /* SIM_OK or SIM_FAIL */
-	uint64_t us; /* the kernel call's duration */
+	uint64_t us;   /* the kernel call's duration */
 	char msg[256];
 };
 

@@ -39,8 +39,7 @@ void pq_stream_end(const struct pq_design *d, int cu, int arg, char *buf, size_t
 		snprintf(buf, len, "none");
 		return;
 	}
-	snprintf(buf, len, "%s.%s", d->cus[cu].name,
-		 d->kernels[d->cus[cu].kernel].args[arg].name);
+	snprintf(buf, len, "%s.%s", d->cus[cu].name, d->kernels[d->cus[cu].kernel].args[arg].name);
 }
 
 static void sm_heading(FILE *f, const char *title)
@@ -57,8 +56,8 @@ void pq_summary_design(FILE *f, const struct pq_design *d)
 	size_t shown = 0;
 
 	pq_uuid_format(d->uuid, uuid);
-	fprintf(f, "xclbin: %s\nuuid: %s\nshell: %s\n", d->project ? d->project : "(unnamed)",
-		uuid, d->shell[0] ? d->shell : "(none)");
+	fprintf(f, "xclbin: %s\nuuid: %s\nshell: %s\n", d->project ? d->project : "(unnamed)", uuid,
+		d->shell[0] ? d->shell : "(none)");
 
 	sm_heading(f, "IP Blocks");
 	for (size_t i = 0; i < d->ncus; i++) {

@@ -106,11 +106,12 @@ static int xb_check_records(struct xb_image *im, const struct xb_section *s, int
 	if (count == 0)
 		return 0;
 	if (s->size < hdr || (uint64_t)count > (s->size - hdr) / rec)
-		return xb_fail(im,
-			       "%s: count %lld needs %llu bytes but the section has %llu (offset 0x%llx)",
-			       xb_kind_name(s->kind), (long long)count,
-			       (unsigned long long)hdr + (unsigned long long)count * rec,
-			       (unsigned long long)s->size, (unsigned long long)s->off);
+		return xb_fail(
+			im,
+			"%s: count %lld needs %llu bytes but the section has %llu (offset 0x%llx)",
+			xb_kind_name(s->kind), (long long)count,
+			(unsigned long long)hdr + (unsigned long long)count * rec,
+			(unsigned long long)s->size, (unsigned long long)s->off);
 	return 0;
 }
 
@@ -137,7 +138,8 @@ static int xb_mem_topology(struct xb_image *im, const struct xb_section *s, stru
 
 		b->type = m[0];
 		b->used = m[1] != 0;
-		b->streaming = b->type == PQ_MEM_STREAMING_CONNECTION || b->type == PQ_MEM_STREAMING;
+		b->streaming =
+			b->type == PQ_MEM_STREAMING_CONNECTION || b->type == PQ_MEM_STREAMING;
 		xb_name(b->tag, m + 24, AXLF_MEM_TAG_LEN);
 		if (b->streaming) {
 			b->route_id = xb_u64(m + 8);
@@ -339,9 +341,9 @@ static int xb_connectivity(struct xb_image *im, const struct xb_section *s, int3
 			return xb_fail(im, "CONNECTIVITY[%d]: IP index %d out of range (%d IPs)", i,
 				       ip, nips);
 		if (mem < 0 || (size_t)mem >= d->nbanks)
-			return xb_fail(im,
-				       "CONNECTIVITY[%d]: memory index %d out of range (%zu memories)",
-				       i, mem, d->nbanks);
+			return xb_fail(
+				im, "CONNECTIVITY[%d]: memory index %d out of range (%zu memories)",
+				i, mem, d->nbanks);
 		cu = xb_cu_by_ip(d, ip);
 		if (!cu)
 			continue; /* not a kernel: nothing for us to bind */
@@ -358,7 +360,8 @@ static int xb_connectivity(struct xb_image *im, const struct xb_section *s, int3
 		if (!st)
 			continue;
 		/* Direction from the port mode; unknown ends fill source first. */
-		if (k->args[a].dir == PQ_DIR_OUT || (k->args[a].dir == PQ_DIR_NONE && st->src_cu < 0)) {
+		if (k->args[a].dir == PQ_DIR_OUT ||
+		    (k->args[a].dir == PQ_DIR_NONE && st->src_cu < 0)) {
 			st->src_cu = (int)(cu - d->cus);
 			st->src_arg = a;
 		} else {
@@ -445,11 +448,12 @@ int pq_xclbin_parse(const void *buf, size_t len, struct pq_design **out, char *e
 		secs[i].size = xb_u64(h + 32);
 		secs[i].idx = i;
 		if (secs[i].off > len || secs[i].size > len - secs[i].off) {
-			ret = xb_fail(&im,
-				      "section %u (%s) at offset 0x%llx size 0x%llx runs past the end "
-				      "of the file (%zu bytes)",
-				      i, xb_kind_name(secs[i].kind), (unsigned long long)secs[i].off,
-				      (unsigned long long)secs[i].size, len);
+			ret = xb_fail(
+				&im,
+				"section %u (%s) at offset 0x%llx size 0x%llx runs past the end "
+				"of the file (%zu bytes)",
+				i, xb_kind_name(secs[i].kind), (unsigned long long)secs[i].off,
+				(unsigned long long)secs[i].size, len);
 			goto fail;
 		}
 	}

@@ -15,17 +15,17 @@
 #include <stdint.h>
 
 /* axlf layout (XRT's xclbin.h, measured against real files). */
-#define AXLF_MAGIC            "xclbin2"
-#define AXLF_OFF_LENGTH       0x130 /* m_header.m_length */
+#define AXLF_MAGIC	      "xclbin2"
+#define AXLF_OFF_LENGTH	      0x130 /* m_header.m_length */
 #define AXLF_OFF_TIMESTAMP    0x138
 #define AXLF_OFF_VERSION      0x148 /* patch u16, major u8, minor u8 */
-#define AXLF_OFF_MODE         0x14c
-#define AXLF_OFF_VBNV         0x160 /* 64 bytes, the shell name */
-#define AXLF_OFF_UUID         0x1a0 /* 16 bytes */
+#define AXLF_OFF_MODE	      0x14c
+#define AXLF_OFF_VBNV	      0x160 /* 64 bytes, the shell name */
+#define AXLF_OFF_UUID	      0x1a0 /* 16 bytes */
 #define AXLF_OFF_NUM_SECTIONS 0x1c0
 #define AXLF_OFF_SECTIONS     0x1c8
 #define AXLF_SECTION_HDR_SIZE 40 /* kind u32, name[16], pad, offset u64, size u64 */
-#define AXLF_VBNV_LEN         64
+#define AXLF_VBNV_LEN	      64
 
 enum axlf_kind {
 	AXLF_EMBEDDED_METADATA = 2,
@@ -43,13 +43,13 @@ enum axlf_kind {
 #define AXLF_IP_DATA_OFF    8
 #define AXLF_IP_DATA_SIZE   80 /* type u32, properties u32, base u64, name[64] */
 #define AXLF_IP_NAME_LEN    64
-#define AXLF_CONN_OFF       4
-#define AXLF_CONN_SIZE      12 /* arg_index i32, ip_layout_index i32, mem_data_index i32 */
-#define AXLF_CLOCK_OFF      2
-#define AXLF_CLOCK_SIZE     136 /* freq_mhz u16, type u8, pad[5], name[128] */
+#define AXLF_CONN_OFF	    4
+#define AXLF_CONN_SIZE	    12 /* arg_index i32, ip_layout_index i32, mem_data_index i32 */
+#define AXLF_CLOCK_OFF	    2
+#define AXLF_CLOCK_SIZE	    136 /* freq_mhz u16, type u8, pad[5], name[128] */
 #define AXLF_CLOCK_NAME_LEN 128
 
-#define AXLF_IP_KERNEL        1
+#define AXLF_IP_KERNEL	      1
 #define AXLF_IP_CONTROL_MASK  0xff00
 #define AXLF_IP_CONTROL_SHIFT 8
 
@@ -78,13 +78,13 @@ enum pq_stream_dir { PQ_DIR_NONE = 0, PQ_DIR_IN, PQ_DIR_OUT };
 
 /* One MEM_TOPOLOGY entry. */
 struct pq_bank {
-	char tag[AXLF_MEM_TAG_LEN + 1]; /* raw tag, as in the xclbin */
+	char tag[AXLF_MEM_TAG_LEN + 1];	  /* raw tag, as in the xclbin */
 	char name[AXLF_MEM_TAG_LEN + 16]; /* directory name (SPEC §4) */
-	int type; /* enum pq_mem_type */
+	int type;			  /* enum pq_mem_type */
 	bool used;
-	bool streaming; /* a stream, never a bank */
-	uint64_t size; /* bytes (0 for streams) */
-	uint64_t base; /* base address, or flow id for streams */
+	bool streaming;	   /* a stream, never a bank */
+	uint64_t size;	   /* bytes (0 for streams) */
+	uint64_t base;	   /* base address, or flow id for streams */
 	uint64_t route_id; /* streams only */
 };
 
@@ -93,10 +93,10 @@ struct pq_arg {
 	char *name;
 	char *type; /* C type as the tools spell it: "unsigned int const *" */
 	char *port; /* AXI port: m_axi_gmem, s_axi_control, a stream port */
-	int aq; /* addressQualifier */
+	int aq;	    /* addressQualifier */
 	int id;
 	uint32_t offset; /* in the CU's control space */
-	uint32_t size; /* register bytes */
+	uint32_t size;	 /* register bytes */
 	uint32_t host_size;
 	int dir; /* enum pq_stream_dir, streams only */
 };
@@ -104,7 +104,7 @@ struct pq_arg {
 struct pq_kernel {
 	char *name;
 	char *vlnv;
-	char *protocol; /* hwControlProtocol: ap_ctrl_hs, ap_ctrl_chain, ... */
+	char *protocol;	    /* hwControlProtocol: ap_ctrl_hs, ap_ctrl_chain, ... */
 	uint32_t reg_range; /* size of the control space */
 	struct pq_arg *args;
 	size_t nargs;
@@ -112,17 +112,17 @@ struct pq_kernel {
 
 /* A compute unit: one instance of a kernel. */
 struct pq_cu {
-	char *name; /* instance name: vadd_1 */
+	char *name;    /* instance name: vadd_1 */
 	size_t kernel; /* index into design->kernels */
 	uint64_t base;
-	int control; /* IP_CONTROL from IP_LAYOUT */
+	int control;  /* IP_CONTROL from IP_LAYOUT */
 	int ip_index; /* position in IP_LAYOUT */
 	int *arg_mem; /* per arg: MEM_TOPOLOGY index it connects to, or -1 */
 };
 
 /* A kernel-to-kernel stream: a streaming memory entry and its two ends. */
 struct pq_stream {
-	size_t mem; /* index into design->banks */
+	size_t mem;	     /* index into design->banks */
 	int src_cu, src_arg; /* -1 when unconnected */
 	int sink_cu, sink_arg;
 };

@@ -89,7 +89,8 @@ static int xw_ip_layout(const struct pq_design *d, struct xw_sec *s, char *err, 
 		int n;
 
 		if (!cu) {
-			snprintf(err, errlen, "IP_LAYOUT position %zu is taken by no compute unit", i);
+			snprintf(err, errlen, "IP_LAYOUT position %zu is taken by no compute unit",
+				 i);
 			return -EINVAL;
 		}
 		n = snprintf(full, sizeof(full), "%s:%s", d->kernels[cu->kernel].name, cu->name);
@@ -99,7 +100,8 @@ static int xw_ip_layout(const struct pq_design *d, struct xw_sec *s, char *err, 
 			return -EINVAL;
 		}
 		xw_u32(ip, AXLF_IP_KERNEL);
-		xw_u32(ip + 4, ((uint32_t)cu->control << AXLF_IP_CONTROL_SHIFT) & AXLF_IP_CONTROL_MASK);
+		xw_u32(ip + 4,
+		       ((uint32_t)cu->control << AXLF_IP_CONTROL_SHIFT) & AXLF_IP_CONTROL_MASK);
 		xw_u64(ip + 8, cu->base);
 		xw_name(ip + 16, full, AXLF_IP_NAME_LEN);
 	}
@@ -159,8 +161,7 @@ static size_t xw_align8(size_t v)
 	return (v + 7) & ~(size_t)7;
 }
 
-int pq_xclbin_write(const struct pq_design *d, uint8_t **out, size_t *len, char *err,
-		    size_t errlen)
+int pq_xclbin_write(const struct pq_design *d, uint8_t **out, size_t *len, char *err, size_t errlen)
 {
 	struct xw_sec secs[5] = {
 		{.kind = AXLF_EMBEDDED_METADATA, .name = "metadata"},
@@ -180,7 +181,8 @@ int pq_xclbin_write(const struct pq_design *d, uint8_t **out, size_t *len, char 
 	if (ret)
 		goto out;
 	secs[0].data = (uint8_t *)xml;
-	if ((ret = xw_mem_topology(d, &secs[1])) || (ret = xw_ip_layout(d, &secs[2], err, errlen)) ||
+	if ((ret = xw_mem_topology(d, &secs[1])) ||
+	    (ret = xw_ip_layout(d, &secs[2], err, errlen)) ||
 	    (ret = xw_connectivity(d, &secs[3])) || (ret = xw_clocks(d, &secs[4])))
 		goto out;
 

@@ -22,7 +22,7 @@
 
 enum fs_kind {
 	FS_ROOT,
-	FS_CARDS, /* /cards */
+	FS_CARDS,  /* /cards */
 	FS_ACTIVE, /* /active -> cardN */
 	FS_CARD,
 	FS_NAME,
@@ -35,18 +35,18 @@ enum fs_kind {
 	FS_BANKS,
 	FS_KERNELS,
 	FS_STREAMS,
-	FS_BANK, /* banks/<bank> */
-	FS_DIR, /* a user's directory inside a bank */
-	FS_BUF, /* a buffer file */
+	FS_BANK,   /* banks/<bank> */
+	FS_DIR,	   /* a user's directory inside a bank */
+	FS_BUF,	   /* a buffer file */
 	FS_STREAM, /* streams/<dc_N> */
-	FS_CU, /* kernels/<cu>/ */
+	FS_CU,	   /* kernels/<cu>/ */
 	FS_SIGNATURE,
 	FS_ARGS,
 	FS_RUN,
 	FS_CUSTATE,
 	FS_STATS,
 	FS_REGISTERS,
-	FS_CUSTREAMS, /* kernels/<cu>/streams/ */
+	FS_CUSTREAMS,  /* kernels/<cu>/streams/ */
 	FS_STREAMLINK, /* kernels/<cu>/streams/<arg> -> ../../../streams/<dc_N> */
 };
 
@@ -54,17 +54,17 @@ struct fs_node {
 	enum fs_kind kind;
 	char *name;
 	struct fs_node *parent; /* NULL once unlinked */
-	struct fs_node **kids; /* sorted by name */
+	struct fs_node **kids;	/* sorted by name */
 	size_t nkids, kcap;
-	struct pq_card *card; /* NULL above the cards */
-	size_t index; /* bank (BANK, DIR, BUF), stream, or CU index */
-	char *target; /* FS_STREAMLINK */
-	uint64_t gen; /* the card generation a design node belongs to */
+	struct pq_card *card;  /* NULL above the cards */
+	size_t index;	       /* bank (BANK, DIR, BUF), stream, or CU index */
+	char *target;	       /* FS_STREAMLINK */
+	uint64_t gen;	       /* the card generation a design node belongs to */
 	struct pq_buffer *buf; /* FS_BUF */
-	uint64_t ino; /* st_ino */
-	uint64_t nlookup; /* the kernel's references */
-	unsigned nopen; /* open handles and in-flight pins */
-	mode_t mode; /* type and permission bits */
+	uint64_t ino;	       /* st_ino */
+	uint64_t nlookup;      /* the kernel's references */
+	unsigned nopen;	       /* open handles and in-flight pins */
+	mode_t mode;	       /* type and permission bits */
 	uid_t uid;
 	gid_t gid;
 	struct timespec atime, mtime, ctime;
@@ -84,8 +84,7 @@ struct fs {
 extern struct fs fs_state;
 
 /* node.c: the tree. Callers hold fs_state.lock unless noted. */
-struct fs_node *fs_node_new(enum fs_kind kind, const char *name, mode_t mode,
-			    struct pq_card *card);
+struct fs_node *fs_node_new(enum fs_kind kind, const char *name, mode_t mode, struct pq_card *card);
 int fs_node_add(struct fs_node *parent, struct fs_node *kid);
 struct fs_node *fs_node_find(const struct fs_node *dir, const char *name);
 void fs_node_unlink(struct fs_node *n);

@@ -27,9 +27,9 @@ struct kn_waiter {
 	fuse_req_t req;
 	struct fuse_pollhandle *ph;
 	struct kn_handle *h; /* KN_READ: where the text goes */
-	size_t size; /* KN_READ: bytes asked; KN_CALL: bytes written */
-	bool flush; /* KN_CALL from close(2): answered as a flush */
-	bool listed; /* then it belongs to kn_notify */
+	size_t size;	     /* KN_READ: bytes asked; KN_CALL: bytes written */
+	bool flush;	     /* KN_CALL from close(2): answered as a flush */
+	bool listed;	     /* then it belongs to kn_notify */
 };
 
 static pthread_mutex_t kn_wait_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -358,8 +358,9 @@ static int kn_start(struct fs_node *n, bool from_regs, struct kn_waiter *w)
 			uint64_t v = pq_cu_reg_arg(cu, a);
 
 			if (cu->types[a].kind != PQ_C_PTR) {
-				bits[a] = cu->types[a].size == 8 ? v
-								 : v & ((1ull << (8 * cu->types[a].size)) - 1);
+				bits[a] = cu->types[a].size == 8
+						  ? v
+						  : v & ((1ull << (8 * cu->types[a].size)) - 1);
 				continue;
 			}
 			b = kn_by_address(fs_node_card_dir(n, FS_BANKS), v);
@@ -375,8 +376,8 @@ static int kn_start(struct fs_node *n, bool from_regs, struct kn_waiter *w)
 			bd.path = bd.path ? strdup(bd.path) : NULL;
 			pthread_mutex_unlock(&cu->lock);
 			if (!bd.set) {
-				snprintf(why, sizeof(why), "start: %s is not set (write it to args)",
-					 name);
+				snprintf(why, sizeof(why),
+					 "start: %s is not set (write it to args)", name);
 				ret = EINVAL;
 			} else if (bd.path) {
 				char sub[300];

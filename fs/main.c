@@ -17,7 +17,7 @@
 #include <unistd.h>
 
 struct pq_opts {
-	char *config; /* -o config=FILE; NULL: the built-in default card */
+	char *config;	 /* -o config=FILE; NULL: the built-in default card */
 	char *nonopt[2]; /* [source] mountpoint */
 	int nnonopt;
 };
@@ -81,7 +81,8 @@ static int pq_cards_init(const struct pq_config *conf)
 		card->nkernel_path = conf->nkernel_path;
 		card->run_timeout_ms = conf->run_timeout_ms;
 		pq_log_add(&card->log, "card%zu: %s card, shell %s%s: cp an xclbin to overlay", i,
-			   card->ops->name, card->name, card->any_shell ? " (takes any shell)" : "");
+			   card->ops->name, card->name,
+			   card->any_shell ? " (takes any shell)" : "");
 	}
 	fs_state.active = conf->active;
 	return 0;

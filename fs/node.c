@@ -16,8 +16,7 @@ struct fs fs_state = {.lock = PTHREAD_MUTEX_INITIALIZER, .next_ino = 1};
 /* Every live node, so that unmount can free those the kernel still held. */
 static struct fs_node *node_all;
 
-struct fs_node *fs_node_new(enum fs_kind kind, const char *name, mode_t mode,
-			    struct pq_card *card)
+struct fs_node *fs_node_new(enum fs_kind kind, const char *name, mode_t mode, struct pq_card *card)
 {
 	struct fs_node *n = calloc(1, sizeof(*n));
 
@@ -96,7 +95,8 @@ int fs_node_add(struct fs_node *parent, struct fs_node *kid)
 		parent->kids = k;
 		parent->kcap = cap;
 	}
-	memmove(&parent->kids[at + 1], &parent->kids[at], (parent->nkids - at) * sizeof(*parent->kids));
+	memmove(&parent->kids[at + 1], &parent->kids[at],
+		(parent->nkids - at) * sizeof(*parent->kids));
 	parent->kids[at] = kid;
 	parent->nkids++;
 	kid->parent = parent;
@@ -290,9 +290,12 @@ static int tree_cu(struct fs_node *kernels, struct pq_card *card, const struct p
 		const char *name;
 		mode_t type, base;
 	} files[] = {
-		{FS_SIGNATURE, "signature", S_IFREG, 0444}, {FS_ARGS, "args", S_IFREG, 0644},
-		{FS_RUN, "run", S_IFREG, 0644},		    {FS_CUSTATE, "state", S_IFREG, 0444},
-		{FS_STATS, "stats", S_IFREG, 0444},	    {FS_REGISTERS, "registers", S_IFREG, 0644},
+		{FS_SIGNATURE, "signature", S_IFREG, 0444},
+		{FS_ARGS, "args", S_IFREG, 0644},
+		{FS_RUN, "run", S_IFREG, 0644},
+		{FS_CUSTATE, "state", S_IFREG, 0444},
+		{FS_STATS, "stats", S_IFREG, 0444},
+		{FS_REGISTERS, "registers", S_IFREG, 0644},
 		{FS_CUSTREAMS, "streams", S_IFDIR, 0755},
 	};
 	const struct pq_cu *cu = &d->cus[i];
@@ -341,10 +344,10 @@ static int tree_card(struct pq_card *card)
 		const char *name;
 		mode_t type, base;
 	} files[] = {
-		{FS_NAME, "name", S_IFREG, 0444},     {FS_BACKEND, "backend", S_IFREG, 0444},
-		{FS_STATE, "state", S_IFREG, 0444},   {FS_OVERLAY, "overlay", S_IFREG, 0644},
-		{FS_UUID, "uuid", S_IFREG, 0444},     {FS_SUMMARY, "summary", S_IFREG, 0444},
-		{FS_LOG, "log", S_IFREG, 0444},       {FS_BANKS, "banks", S_IFDIR, 0755},
+		{FS_NAME, "name", S_IFREG, 0444},	{FS_BACKEND, "backend", S_IFREG, 0444},
+		{FS_STATE, "state", S_IFREG, 0444},	{FS_OVERLAY, "overlay", S_IFREG, 0644},
+		{FS_UUID, "uuid", S_IFREG, 0444},	{FS_SUMMARY, "summary", S_IFREG, 0444},
+		{FS_LOG, "log", S_IFREG, 0444},		{FS_BANKS, "banks", S_IFDIR, 0755},
 		{FS_KERNELS, "kernels", S_IFDIR, 0755}, {FS_STREAMS, "streams", S_IFDIR, 0755},
 	};
 	struct fs_node *cd;

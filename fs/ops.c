@@ -21,12 +21,12 @@
 #include "summary.h"
 
 #define FS_OVERLAY_MAX (2ull << 30) /* the largest xclbin we stage in memory */
-#define FS_BLKSIZE     (1u << 20) /* st_blksize: tools then move 1 MiB at a time */
+#define FS_BLKSIZE     (1u << 20)   /* st_blksize: tools then move 1 MiB at a time */
 #define FS_NAME_MAX    255
 
 #define XA_ADDRESS "user.pynq.address"
-#define XA_BANK    "user.pynq.bank"
-#define XA_TAG     "user.pynq.tag"
+#define XA_BANK	   "user.pynq.bank"
+#define XA_TAG	   "user.pynq.tag"
 
 /* Per-open state of generated files, the overlay, and directories. */
 struct fs_handle {
@@ -37,7 +37,7 @@ struct fs_handle {
 	struct fs_dirent {
 		char *name;
 		struct stat st;
-	} *ents;
+	} * ents;
 	size_t nents;
 };
 
@@ -69,9 +69,10 @@ static void fs_fail(fuse_req_t req, const struct fs_node *n, const char *name, i
 		if (vasprintf(&msg, fmt, ap) < 0)
 			msg = NULL;
 		va_end(ap);
-		pq_log_add(&n->card->log, "%s%s%s: %s", path && *path && n->kind != FS_CARD ? path : "",
-			   name ? (path && *path && n->kind != FS_CARD ? "/" : "") : "", name ? name : "",
-			   msg ? msg : strerror(err));
+		pq_log_add(&n->card->log, "%s%s%s: %s",
+			   path && *path && n->kind != FS_CARD ? path : "",
+			   name ? (path && *path && n->kind != FS_CARD ? "/" : "") : "",
+			   name ? name : "", msg ? msg : strerror(err));
 	}
 	free(msg);
 	free(path);
@@ -294,9 +295,10 @@ static int fs_overlay_truncate(struct fs_node *n, struct fs_handle *h, off_t siz
 		return 0;
 	}
 	if (size != 0) {
-		pq_log_add(&n->card->log,
-			   "overlay: truncate only to 0, which frees the design; to load one, write "
-			   "a whole xclbin");
+		pq_log_add(
+			&n->card->log,
+			"overlay: truncate only to 0, which frees the design; to load one, write "
+			"a whole xclbin");
 		return -EINVAL;
 	}
 	ret = pq_card_free(n->card);
@@ -351,9 +353,11 @@ static void fs_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int to
 		path = fs_node_path(n);
 		pthread_mutex_unlock(&fs_state.lock);
 		if (n->kind == FS_BUF)
-			ret = n->buf ? pq_buffer_resize(n->buf, (uint64_t)attr->st_size, path) : -ENOENT;
+			ret = n->buf ? pq_buffer_resize(n->buf, (uint64_t)attr->st_size, path)
+				     : -ENOENT;
 		else
-			ret = fs_overlay_truncate(n, fi ? (struct fs_handle *)(uintptr_t)fi->fh : NULL,
+			ret = fs_overlay_truncate(n,
+						  fi ? (struct fs_handle *)(uintptr_t)fi->fh : NULL,
 						  attr->st_size);
 		free(path);
 		pthread_mutex_lock(&fs_state.lock);
@@ -415,8 +419,8 @@ static int fs_check_bank_parent(const struct fs_node *p, const char *name, const
 			pq_log_add(&p->card->log,
 				   "%s%s%s: %s can only be made in banks/<bank>/ (or a directory "
 				   "there)",
-				   p->kind == FS_CARD ? "" : path, p->kind == FS_CARD ? "" : "/", name,
-				   what);
+				   p->kind == FS_CARD ? "" : path, p->kind == FS_CARD ? "" : "/",
+				   name, what);
 			free(path);
 		}
 		return EPERM;
@@ -488,7 +492,8 @@ static void fs_mknod(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t
 	p = fs_node_of(parent);
 	if (!S_ISREG(mode)) {
 		pthread_mutex_unlock(&fs_state.lock);
-		fs_fail(req, p, name, EPERM, "only buffers (regular files) and directories live in banks");
+		fs_fail(req, p, name, EPERM,
+			"only buffers (regular files) and directories live in banks");
 		return;
 	}
 	ret = fs_make_buffer(req, p, name, mode, &n);

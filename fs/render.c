@@ -52,8 +52,8 @@ int fs_render(const struct fs_node *n, char **out, size_t *len)
 	switch (n->kind) {
 	case FS_CARDS:
 		for (size_t i = 0; i < fs_state.ncards; i++)
-			fprintf(f, "card%u %s %s\n", fs_state.cards[i].index, fs_state.cards[i].name,
-				fs_state.cards[i].ops->name);
+			fprintf(f, "card%u %s %s\n", fs_state.cards[i].index,
+				fs_state.cards[i].name, fs_state.cards[i].ops->name);
 		break;
 	case FS_NAME:
 		fprintf(f, "%s\n", card->name);

@@ -5,7 +5,7 @@ set -eu
 
 PKGS="meson ninja-build pkg-config gcc libc6-dev \
 libfuse3-dev fuse3 libconfig-dev libxml2-dev libffi-dev libxrt-dev \
-perl attr util-linux"
+perl attr util-linux clang-format"
 
 missing=""
 for p in $PKGS; do

@@ -36,8 +36,8 @@ static int ds_fail(struct ds_ctx *c, const config_setting_t *s, const char *fmt,
 }
 
 /* A number given as an integer or as a string ("0x4000000000", "16G"). */
-static int ds_u64(struct ds_ctx *c, const config_setting_t *parent, const char *name,
-		  uint64_t def, uint64_t *out)
+static int ds_u64(struct ds_ctx *c, const config_setting_t *parent, const char *name, uint64_t def,
+		  uint64_t *out)
 {
 	config_setting_t *s = config_setting_get_member(parent, name);
 	unsigned long long v;
@@ -89,7 +89,7 @@ static const char *ds_str(const config_setting_t *parent, const char *name, cons
 	const config_setting_t *s = config_setting_get_member(parent, name);
 
 	return s && config_setting_type(s) == CONFIG_TYPE_STRING ? config_setting_get_string(s)
-								  : def;
+								 : def;
 }
 
 static char *ds_dup(const char *s)
@@ -128,8 +128,8 @@ static int ds_banks(struct ds_ctx *c, const config_t *cf, struct pq_design *d)
 	if (!d->banks)
 		return -ENOMEM;
 	for (int i = 0; i < n + ns; i++) {
-		const config_setting_t *s =
-			i < n ? config_setting_get_elem(list, i) : config_setting_get_elem(streams, i - n);
+		const config_setting_t *s = i < n ? config_setting_get_elem(list, i)
+						  : config_setting_get_elem(streams, i - n);
 		struct pq_bank *b = &d->banks[i];
 		const char *tag = ds_str(s, i < n ? "tag" : "name", NULL);
 		uint64_t v;
@@ -158,7 +158,8 @@ static int ds_banks(struct ds_ctx *c, const config_t *cf, struct pq_design *d)
 		if (ds_u64(c, s, "size", 0, &v))
 			return -EINVAL;
 		if (v == 0 || v % 1024)
-			return ds_fail(c, s, "bank %s: size must be a positive multiple of 1K", tag);
+			return ds_fail(c, s, "bank %s: size must be a positive multiple of 1K",
+				       tag);
 		b->size = v;
 		if (ds_u64(c, s, "base", 0, &b->base))
 			return -EINVAL;
@@ -200,7 +201,8 @@ static int ds_args(struct ds_ctx *c, const config_setting_t *ks, struct pq_kerne
 		const char *stream = ds_str(s, "stream", NULL);
 
 		if (!name || !type)
-			return ds_fail(c, s, "kernel %s: every arg needs a name and a type", k->name);
+			return ds_fail(c, s, "kernel %s: every arg needs a name and a type",
+				       k->name);
 		for (int j = 0; j < i; j++) {
 			if (!strcmp(k->args[j].name, name))
 				return ds_fail(c, s, "kernel %s: arg %s appears twice", k->name,
@@ -214,7 +216,8 @@ static int ds_args(struct ds_ctx *c, const config_setting_t *ks, struct pq_kerne
 		a->id = i;
 		if (stream) {
 			if (strcmp(stream, "in") && strcmp(stream, "out"))
-				return ds_fail(c, s, "arg %s: stream must be \"in\" or \"out\"", name);
+				return ds_fail(c, s, "arg %s: stream must be \"in\" or \"out\"",
+					       name);
 			a->aq = PQ_AQ_STREAM;
 			a->dir = !strcmp(stream, "in") ? PQ_DIR_IN : PQ_DIR_OUT;
 			a->port = strdup(ds_str(s, "port", name));
@@ -331,8 +334,10 @@ static int ds_kernels(struct ds_ctx *c, const config_t *cf, struct pq_design *d)
 		if (!k->name || !k->protocol)
 			return -ENOMEM;
 		if (ds_control(k->protocol) < 0)
-			return ds_fail(c, s, "kernel %s: control must be ap_ctrl_hs, ap_ctrl_chain "
-					     "or ap_ctrl_none", name);
+			return ds_fail(c, s,
+				       "kernel %s: control must be ap_ctrl_hs, ap_ctrl_chain "
+				       "or ap_ctrl_none",
+				       name);
 		if ((ret = ds_args(c, s, k)))
 			return ret;
 		for (int j = 0; cus && j < config_setting_length(cus); j++) {
@@ -460,8 +465,9 @@ static int ds_uuid_parse(const char *s, uint8_t uuid[16])
 		if (!isxdigit((unsigned char)*s))
 			return -1;
 		uuid[n / 2] = (uint8_t)((n % 2 ? uuid[n / 2] << 4 : 0) |
-					(isdigit((unsigned char)*s) ? *s - '0'
-								    : tolower((unsigned char)*s) - 'a' + 10));
+					(isdigit((unsigned char)*s)
+						 ? *s - '0'
+						 : tolower((unsigned char)*s) - 'a' + 10));
 		n++;
 	}
 	return n == 32 && !*s ? 0 : -1;
@@ -484,7 +490,8 @@ int pq_describe_load(const char *file, struct pq_design **out, char *err, size_t
 		goto out;
 	}
 	if (!config_read_file(&cf, file)) {
-		snprintf(err, errlen, "%s:%d: %s", config_error_file(&cf) ? config_error_file(&cf) : file,
+		snprintf(err, errlen, "%s:%d: %s",
+			 config_error_file(&cf) ? config_error_file(&cf) : file,
 			 config_error_line(&cf), config_error_text(&cf));
 		ret = -EINVAL;
 		goto out;

@@ -83,11 +83,13 @@ static uint32_t get32(const uint8_t *p)
 	return le32toh(v);
 }
 
-#define SAME(field, fmt) ((a->field == b->field) || (snprintf(why, whylen, #field ": " fmt " != " fmt, a->field, b->field), false))
+#define SAME(field, fmt)                                                                           \
+	((a->field == b->field) ||                                                                 \
+	 (snprintf(why, whylen, #field ": " fmt " != " fmt, a->field, b->field), false))
 #define SAMES(field)                                                                               \
-	((!a->field && !b->field) || (a->field && b->field && !strcmp(a->field, b->field)) ||        \
-	 (snprintf(why, whylen, #field ": '%s' != '%s'", a->field ? a->field : "(null)",             \
-		   b->field ? b->field : "(null)"),                                                  \
+	((!a->field && !b->field) || (a->field && b->field && !strcmp(a->field, b->field)) ||      \
+	 (snprintf(why, whylen, #field ": '%s' != '%s'", a->field ? a->field : "(null)",           \
+		   b->field ? b->field : "(null)"),                                                \
 	  false))
 
 static bool arg_eq(const struct pq_arg *a, const struct pq_arg *b, char *why, size_t whylen)
@@ -140,7 +142,8 @@ static bool design_eq(const struct pq_design *a, const struct pq_design *b, char
 
 		if (strcmp(x->name, y->name) || x->kernel != y->kernel || x->base != y->base ||
 		    x->control != y->control || x->ip_index != y->ip_index)
-			return snprintf(why, whylen, "cu %zu: %s != %s", i, x->name, y->name), false;
+			return snprintf(why, whylen, "cu %zu: %s != %s", i, x->name, y->name),
+			       false;
 		for (size_t g = 0; g < a->kernels[x->kernel].nargs; g++) {
 			if (x->arg_mem[g] != y->arg_mem[g])
 				return snprintf(why, whylen, "cu %s arg %zu: mem %d != %d", x->name,
@@ -174,7 +177,8 @@ static void test_fixture(void)
 	snprintf(path, sizeof(path), "%s/../shared/fixtures/pynq-default.xclbin", src_dir);
 	img = slurp(path, &len);
 	if (!img) {
-		tap_skip("no ../shared/fixtures beside the checkout", "fixture pynq-default.xclbin");
+		tap_skip("no ../shared/fixtures beside the checkout",
+			 "fixture pynq-default.xclbin");
 		return;
 	}
 	ret = parse_copy(img, len, &d, err, sizeof(err));
@@ -266,7 +270,8 @@ static void test_model(void)
 		       !strcmp(h->cus[1].name, "vmult_2") && h->cus[1].ip_index == 0,
 	       "CUs sorted by name, IP_LAYOUT order kept in ip_index");
 	sig = pq_kernel_signature(&k->kernels[1]);
-	tap_ok(sig && !strcmp(sig, "vmult_stream(stream in_a, int const * in3, int* out_r, int size)"),
+	tap_ok(sig && !strcmp(sig,
+			      "vmult_stream(stream in_a, int const * in3, int* out_r, int size)"),
 	       "stream args print as 'stream <name>': %s", sig);
 	free(sig);
 	tap_ok(k->nstreams == 1 && !strcmp(k->banks[k->streams[0].mem].name, "dc_0") &&
@@ -368,8 +373,8 @@ static void test_truncations(void)
 struct corrupt {
 	const char *what;
 	uint32_t kind; /* section, or 0 for the header */
-	size_t at; /* offset in the section (or header) */
-	int width; /* 4 or 8 */
+	size_t at;     /* offset in the section (or header) */
+	int width;     /* 4 or 8 */
 	uint64_t value;
 	const char *expect; /* in the error message */
 };
@@ -380,9 +385,12 @@ static void test_corruptions(void)
 		{"bad magic", 0, 0, 4, 0x41414141, "magic"},
 		{"length too large", 0, AXLF_OFF_LENGTH, 8, UINT64_MAX, "declares"},
 		{"huge section count", 0, AXLF_OFF_NUM_SECTIONS, 4, UINT32_MAX, "sections"},
-		{"section offset past end", AXLF_MEM_TOPOLOGY, 24 | 1u << 31, 8, 1ull << 40, "past the end"},
-		{"section offset near 2^64", AXLF_IP_LAYOUT, 24 | 1u << 31, 8, UINT64_MAX - 4, "past the end"},
-		{"section size near 2^64", AXLF_CONNECTIVITY, 32 | 1u << 31, 8, UINT64_MAX, "past the end"},
+		{"section offset past end", AXLF_MEM_TOPOLOGY, 24 | 1u << 31, 8, 1ull << 40,
+		 "past the end"},
+		{"section offset near 2^64", AXLF_IP_LAYOUT, 24 | 1u << 31, 8, UINT64_MAX - 4,
+		 "past the end"},
+		{"section size near 2^64", AXLF_CONNECTIVITY, 32 | 1u << 31, 8, UINT64_MAX,
+		 "past the end"},
 		{"negative mem count", AXLF_MEM_TOPOLOGY, 0, 4, 0xffffffff, "negative"},
 		{"huge mem count", AXLF_MEM_TOPOLOGY, 0, 4, 0x7fffffff, "count"},
 		{"huge ip count", AXLF_IP_LAYOUT, 0, 4, 0x10000000, "count"},
@@ -392,7 +400,8 @@ static void test_corruptions(void)
 		{"connection to mem -5", AXLF_CONNECTIVITY, 4 + 8, 4, 0xfffffffb, "memory index"},
 		{"connection to arg 77", AXLF_CONNECTIVITY, 4, 4, 77, "no argument"},
 		{"mem size overflows bytes", AXLF_MEM_TOPOLOGY, 8 + 8, 8, UINT64_MAX, "impossible"},
-		{"ip name without ':'", AXLF_IP_LAYOUT, 8 + 16 + 4, 4, 0x41414141, "kernel:instance"},
+		{"ip name without ':'", AXLF_IP_LAYOUT, 8 + 16 + 4, 4, 0x41414141,
+		 "kernel:instance"},
 		{"ip name with '/'", AXLF_IP_LAYOUT, 8 + 16 + 5, 4, 0x2f2f2f2f, "unusable"},
 	};
 	size_t len;
@@ -484,7 +493,8 @@ static void test_xml(void)
 	} cases[] = {
 		{"billion laughs",
 		 "<?xml version=\"1.0\"?><!DOCTYPE l [<!ENTITY a \"aaaaaaaaaa\">"
-		 "<!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;\"><!ENTITY c \"&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;\">"
+		 "<!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;\"><!ENTITY c "
+		 "\"&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;\">"
 		 "<!ENTITY d \"&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;\">]><project name=\"&d;\"/>",
 		 "DTD"},
 		{"external entity",
@@ -516,7 +526,8 @@ static void test_xml(void)
 		 "</kernel></core></device></platform></project>",
 		 "id"},
 		{"kernel twice",
-		 "<project name=\"p\"><platform><device><core><kernel name=\"k\"/><kernel name=\"k\"/>"
+		 "<project name=\"p\"><platform><device><core><kernel name=\"k\"/><kernel "
+		 "name=\"k\"/>"
 		 "</core></device></platform></project>",
 		 "twice"},
 	};
