@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #define _GNU_SOURCE
 #include "args.h"
+#include "err.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -11,18 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static int ar_fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err && errlen) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return -EINVAL;
-}
 
 /* Bytes for an ap_int<N>/ap_uint<N> scalar, or 0 when wider than 64 bits. */
 static unsigned ar_ap_size(const char *s, const char *prefix)
@@ -99,7 +88,7 @@ int pq_ctype_of(const struct pq_arg *a, struct pq_ctype *t, char *err, size_t er
 					break;
 			}
 			if (i == sizeof(ar_typedefs) / sizeof(ar_typedefs[0]))
-				return ar_fail(err, errlen,
+				return pq_fail(err, errlen,
 					       "the sim cannot pass type '%s' to a C function",
 					       a->type);
 			*t = (struct pq_ctype){ar_typedefs[i].kind, ar_typedefs[i].size};
@@ -109,27 +98,27 @@ int pq_ctype_of(const struct pq_arg *a, struct pq_ctype *t, char *err, size_t er
 	if (nother) {
 		if (nother > 1 || nunsigned || nsigned || nlong || nshort || nchar || nint ||
 		    nfloat || ndouble)
-			return ar_fail(err, errlen, "'%s' is not a C type the sim knows", a->type);
+			return pq_fail(err, errlen, "'%s' is not a C type the sim knows", a->type);
 		return 0;
 	}
 	if (nfloat + ndouble > 1 ||
 	    ((nfloat || ndouble) &&
 	     (nunsigned || nsigned || nshort || nchar || nint || nlong > (ndouble ? 1 : 0))))
-		return ar_fail(err, errlen, "'%s' is not a C type the sim knows", a->type);
+		return pq_fail(err, errlen, "'%s' is not a C type the sim knows", a->type);
 	if (nfloat) {
 		*t = (struct pq_ctype){PQ_C_FLOAT, 4};
 		return 0;
 	}
 	if (ndouble) {
 		if (nlong)
-			return ar_fail(err, errlen, "the sim cannot pass long double");
+			return pq_fail(err, errlen, "the sim cannot pass long double");
 		*t = (struct pq_ctype){PQ_C_DOUBLE, 8};
 		return 0;
 	}
 	if (nunsigned + nsigned > 1 || nlong > 2 || nshort > 1 || nchar > 1 || nint > 1 ||
 	    (nshort && (nlong || nchar)) || (nchar && (nlong || nint)) ||
 	    !(nunsigned || nsigned || nlong || nshort || nchar || nint))
-		return ar_fail(err, errlen, "'%s' is not a C type the sim knows", a->type);
+		return pq_fail(err, errlen, "'%s' is not a C type the sim knows", a->type);
 	t->kind = nunsigned ? PQ_C_UINT : PQ_C_SINT;
 	t->size = nchar ? 1 : nshort ? 2 : nlong ? 8 : 4;
 	return 0;
@@ -157,7 +146,7 @@ int pq_value_parse(const struct pq_ctype *t, const char *lit, uint64_t *bits, ch
 	char *end;
 
 	if (!*lit || isspace((unsigned char)*lit))
-		return ar_fail(err, errlen, "no value");
+		return pq_fail(err, errlen, "no value");
 	if (t->kind == PQ_C_FLOAT || t->kind == PQ_C_DOUBLE) {
 		double d;
 		float f;
@@ -167,16 +156,16 @@ int pq_value_parse(const struct pq_ctype *t, const char *lit, uint64_t *bits, ch
 		if (end == lit ||
 		    (*end &&
 		     !((*end == 'f' || *end == 'F' || *end == 'l' || *end == 'L') && !end[1])))
-			return ar_fail(err, errlen, "'%s' is not a %s literal", lit,
+			return pq_fail(err, errlen, "'%s' is not a %s literal", lit,
 				       t->kind == PQ_C_FLOAT ? "float" : "double");
 		if (errno == ERANGE && isinf(d))
-			return ar_fail(err, errlen, "%s overflows double", lit);
+			return pq_fail(err, errlen, "%s overflows double", lit);
 		if (t->kind == PQ_C_DOUBLE) {
 			memcpy(bits, &d, 8);
 			return 0;
 		}
 		if (isfinite(d) && fabs(d) > FLT_MAX)
-			return ar_fail(err, errlen, "%s overflows float", lit);
+			return pq_fail(err, errlen, "%s overflows float", lit);
 		f = (float)d;
 		*bits = 0;
 		memcpy(bits, &f, 4);
@@ -186,14 +175,14 @@ int pq_value_parse(const struct pq_ctype *t, const char *lit, uint64_t *bits, ch
 		unsigned long long v, max = t->size == 8 ? UINT64_MAX : (1ull << (8 * t->size)) - 1;
 
 		if (*lit == '-')
-			return ar_fail(err, errlen, "%s is negative, but the type is unsigned",
+			return pq_fail(err, errlen, "%s is negative, but the type is unsigned",
 				       lit);
 		errno = 0;
 		v = strtoull(lit, &end, 0);
 		if (end == lit || !ar_int_suffix(end))
-			return ar_fail(err, errlen, "'%s' is not an integer literal", lit);
+			return pq_fail(err, errlen, "'%s' is not an integer literal", lit);
 		if (errno == ERANGE || v > max)
-			return ar_fail(err, errlen, "%s does not fit in %u bytes unsigned", lit,
+			return pq_fail(err, errlen, "%s does not fit in %u bytes unsigned", lit,
 				       t->size);
 		*bits = v;
 		return 0;
@@ -205,15 +194,15 @@ int pq_value_parse(const struct pq_ctype *t, const char *lit, uint64_t *bits, ch
 		errno = 0;
 		v = strtoll(lit, &end, 0);
 		if (end == lit || !ar_int_suffix(end))
-			return ar_fail(err, errlen, "'%s' is not an integer literal", lit);
+			return pq_fail(err, errlen, "'%s' is not an integer literal", lit);
 		if (errno == ERANGE || v > max || v < min)
-			return ar_fail(err, errlen,
+			return pq_fail(err, errlen,
 				       "%s does not fit in %u bytes signed (%lld..%lld)", lit,
 				       t->size, min, max);
 		*bits = (uint64_t)v & (t->size == 8 ? UINT64_MAX : (1ull << (8 * t->size)) - 1);
 		return 0;
 	}
-	return ar_fail(err, errlen, "not a scalar");
+	return pq_fail(err, errlen, "not a scalar");
 }
 
 void pq_value_format(const struct pq_ctype *t, uint64_t bits, char *buf, size_t len)
@@ -297,7 +286,7 @@ int pq_args_split(const struct pq_kernel *k, const char *text, size_t len, bool 
 		tok = text + start;
 		tl = i - start;
 		if (memchr(tok, '\0', tl)) {
-			ar_fail(err, errlen, "a NUL byte in the text");
+			pq_fail(err, errlen, "a NUL byte in the text");
 			goto out;
 		}
 		eq = memchr(tok, '=', tl);
@@ -312,14 +301,14 @@ int pq_args_split(const struct pq_kernel *k, const char *text, size_t len, bool 
 				char list[256];
 
 				ar_arg_list(k, list, sizeof(list));
-				ar_fail(err, errlen, "%s takes no arg named '%s' (its args: %s)",
+				pq_fail(err, errlen, "%s takes no arg named '%s' (its args: %s)",
 					k->name, name, list);
 				free(name);
 				goto out;
 			}
 			free(name);
 			if (k->args[a].aq == PQ_AQ_STREAM) {
-				ar_fail(err, errlen, "%s is a stream, bound by the xclbin",
+				pq_fail(err, errlen, "%s is a stream, bound by the xclbin",
 					k->args[a].name);
 				goto out;
 			}
@@ -331,7 +320,7 @@ int pq_args_split(const struct pq_kernel *k, const char *text, size_t len, bool 
 				char list[256];
 
 				ar_arg_list(k, list, sizeof(list));
-				ar_fail(err, errlen, "too many values: %s takes %s", k->name,
+				pq_fail(err, errlen, "too many values: %s takes %s", k->name,
 					list[0] ? list : "none");
 				goto out;
 			}

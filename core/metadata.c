@@ -2,6 +2,7 @@
 /* EMBEDDED_METADATA reader and writer, on libxml2. */
 #define _GNU_SOURCE
 #include "metadata.h"
+#include "err.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -16,18 +17,6 @@
 
 #define MD_MAX_XML  (16u << 20)
 #define MD_MAX_ARGS 1024
-
-static int md_fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err && errlen) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return -EINVAL;
-}
 
 static bool md_is(const xmlNode *n, const char *name)
 {
@@ -100,7 +89,7 @@ static int md_kernel(const xmlNode *kn, struct pq_kernel *k, char *err, size_t e
 
 	k->name = md_attr(kn, "name");
 	if (!md_ident(k->name))
-		return md_fail(err, errlen, "EMBEDDED_METADATA: kernel name '%s' is not a C name",
+		return pq_fail(err, errlen, "EMBEDDED_METADATA: kernel name '%s' is not a C name",
 			       k->name ? k->name : "");
 	k->vlnv = md_attr(kn, "vlnv");
 	k->protocol = md_attr(kn, "hwControlProtocol");
@@ -109,7 +98,7 @@ static int md_kernel(const xmlNode *kn, struct pq_kernel *k, char *err, size_t e
 		nargs += md_is(c, "arg");
 	}
 	if (nargs > MD_MAX_ARGS)
-		return md_fail(err, errlen, "EMBEDDED_METADATA: kernel %s has %zu args (max %d)",
+		return pq_fail(err, errlen, "EMBEDDED_METADATA: kernel %s has %zu args (max %d)",
 			       k->name, nargs, MD_MAX_ARGS);
 	ports = calloc(nports ? nports : 1, sizeof(*ports));
 	k->args = calloc(nargs ? nargs : 1, sizeof(*k->args));
@@ -127,7 +116,7 @@ static int md_kernel(const xmlNode *kn, struct pq_kernel *k, char *err, size_t e
 		p->name = md_attr(c, "name");
 		p->mode = md_attr(c, "mode");
 		if (md_num(c, "range", 0, UINT64_MAX, &p->range)) {
-			md_fail(err, errlen, "EMBEDDED_METADATA: kernel %s port %s: bad range",
+			pq_fail(err, errlen, "EMBEDDED_METADATA: kernel %s port %s: bad range",
 				k->name, p->name ? p->name : "?");
 			goto out;
 		}
@@ -145,7 +134,7 @@ static int md_kernel(const xmlNode *kn, struct pq_kernel *k, char *err, size_t e
 		a->type = md_attr(c, "type");
 		a->port = md_attr(c, "port");
 		if (!md_ident(a->name)) {
-			md_fail(err, errlen,
+			pq_fail(err, errlen,
 				"EMBEDDED_METADATA: kernel %s: arg name '%s' is not a C name",
 				k->name, a->name ? a->name : "");
 			goto out;
@@ -164,7 +153,7 @@ static int md_kernel(const xmlNode *kn, struct pq_kernel *k, char *err, size_t e
 			 (a->host_size = (uint32_t)v, false))
 			bad = "hostSize";
 		if (bad) {
-			md_fail(err, errlen,
+			pq_fail(err, errlen,
 				"EMBEDDED_METADATA: kernel %s arg %s: bad or missing %s", k->name,
 				a->name, bad);
 			goto out;
@@ -182,7 +171,7 @@ static int md_kernel(const xmlNode *kn, struct pq_kernel *k, char *err, size_t e
 	qsort(k->args, k->nargs, sizeof(*k->args), md_arg_cmp);
 	for (size_t i = 1; i < k->nargs; i++) {
 		if (k->args[i].id == k->args[i - 1].id) {
-			md_fail(err, errlen, "EMBEDDED_METADATA: kernel %s: two args have id %d",
+			pq_fail(err, errlen, "EMBEDDED_METADATA: kernel %s: two args have id %d",
 				k->name, k->args[i].id);
 			goto out;
 		}
@@ -190,7 +179,7 @@ static int md_kernel(const xmlNode *kn, struct pq_kernel *k, char *err, size_t e
 	for (size_t i = 0; i < k->nargs; i++) {
 		for (size_t j = 0; j < i; j++) {
 			if (!strcmp(k->args[i].name, k->args[j].name)) {
-				md_fail(err, errlen,
+				pq_fail(err, errlen,
 					"EMBEDDED_METADATA: kernel %s: arg %s appears twice",
 					k->name, k->args[i].name);
 				goto out;
@@ -227,7 +216,7 @@ static int md_kernels(const xmlNode *core, struct pq_design *d, char *err, size_
 			return ret;
 		for (size_t i = 0; i + 1 < d->nkernels; i++) {
 			if (!strcmp(d->kernels[i].name, k->name))
-				return md_fail(err, errlen,
+				return pq_fail(err, errlen,
 					       "EMBEDDED_METADATA: kernel %s is described twice",
 					       k->name);
 		}
@@ -250,15 +239,15 @@ int pq_metadata_parse(const char *xml, size_t len, struct pq_design *d, char *er
 	int ret = -EINVAL;
 
 	if (!xml)
-		return md_fail(err, errlen, "EMBEDDED_METADATA: missing");
+		return pq_fail(err, errlen, "EMBEDDED_METADATA: missing");
 	/* xclbinutil may pad the section with NULs. */
 	len = strnlen(xml, len);
 	if (len == 0)
-		return md_fail(err, errlen, "EMBEDDED_METADATA: empty");
+		return pq_fail(err, errlen, "EMBEDDED_METADATA: empty");
 	if (len > MD_MAX_XML)
-		return md_fail(err, errlen, "EMBEDDED_METADATA: %zu bytes is too large", len);
+		return pq_fail(err, errlen, "EMBEDDED_METADATA: %zu bytes is too large", len);
 	if (memmem(xml, len, "<!DOCTYPE", 9) || memmem(xml, len, "<!ENTITY", 8))
-		return md_fail(err, errlen,
+		return pq_fail(err, errlen,
 			       "EMBEDDED_METADATA: declares a DTD or entities, which Vitis never "
 			       "writes; refused");
 	xmlSetGenericErrorFunc(NULL, md_silent); /* per thread in libxml2 */
@@ -270,7 +259,7 @@ int pq_metadata_parse(const char *xml, size_t len, struct pq_design *d, char *er
 	if (!doc) {
 		const xmlError *e = xmlCtxtGetLastError(ctxt);
 
-		md_fail(err, errlen, "EMBEDDED_METADATA: XML error at line %d: %s", e ? e->line : 0,
+		pq_fail(err, errlen, "EMBEDDED_METADATA: XML error at line %d: %s", e ? e->line : 0,
 			e && e->message ? e->message : "unknown\n");
 		/* libxml2 messages end in a newline; a log line must not. */
 		if (err && errlen && *err && err[strlen(err) - 1] == '\n')
@@ -279,7 +268,7 @@ int pq_metadata_parse(const char *xml, size_t len, struct pq_design *d, char *er
 	}
 	root = xmlDocGetRootElement(doc);
 	if (!root || !md_is(root, "project")) {
-		md_fail(err, errlen, "EMBEDDED_METADATA: root element is not <project>");
+		pq_fail(err, errlen, "EMBEDDED_METADATA: root element is not <project>");
 		goto out;
 	}
 	d->project = md_attr(root, "name");
@@ -301,7 +290,7 @@ int pq_metadata_parse(const char *xml, size_t len, struct pq_design *d, char *er
 	ret = 0;
 out:
 	if (ret == -ENOMEM)
-		md_fail(err, errlen, "out of memory");
+		pq_fail(err, errlen, "out of memory");
 	xmlFreeDoc(doc);
 	xmlFreeParserCtxt(ctxt);
 	return ret;

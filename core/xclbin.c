@@ -5,6 +5,7 @@
  * make us fail but not read out of bounds.
  */
 #include "xclbin.h"
+#include "err.h"
 #include "metadata.h"
 
 #include <endian.h>
@@ -27,17 +28,7 @@ struct xb_image {
 	size_t errlen;
 };
 
-static int xb_fail(struct xb_image *im, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (im->err && im->errlen) {
-		va_start(ap, fmt);
-		vsnprintf(im->err, im->errlen, fmt, ap);
-		va_end(ap);
-	}
-	return -EINVAL;
-}
+#define xb_fail(im, ...) pq_fail((im)->err, (im)->errlen, __VA_ARGS__)
 
 static uint64_t xb_u64(const uint8_t *p)
 {

@@ -84,6 +84,26 @@ static void fs_now(struct timespec *ts)
 	clock_gettime(CLOCK_REALTIME, ts);
 }
 
+static bool fs_is_text(const struct fs_node *n)
+{
+	switch (n->kind) {
+	case FS_CARDS:
+	case FS_NAME:
+	case FS_BACKEND:
+	case FS_STATE:
+	case FS_UUID:
+	case FS_SUMMARY:
+	case FS_LOG:
+	case FS_STREAM:
+	case FS_SIGNATURE:
+	case FS_CUSTATE:
+	case FS_STATS:
+		return true;
+	default:
+		return false;
+	}
+}
+
 /* Called with the tree lock held. */
 static void fs_fill_attr(struct fs_node *n, struct stat *st)
 {
@@ -125,23 +145,12 @@ static void fs_fill_attr(struct fs_node *n, struct stat *st)
 		st->st_size = (off_t)kn_registers_size(n);
 		pthread_mutex_unlock(&n->card->lock);
 		break;
-	case FS_SIGNATURE:
-	case FS_ARGS:
-	case FS_CUSTATE:
-	case FS_STATS:
-	case FS_CARDS:
-	case FS_NAME:
-	case FS_BACKEND:
-	case FS_STATE:
-	case FS_UUID:
-	case FS_SUMMARY:
-	case FS_LOG:
-	case FS_STREAM:
+	default:
+		if (!fs_is_text(n) && n->kind != FS_ARGS)
+			break;
 		if (fs_render(n, &text, &len) == 0)
 			st->st_size = (off_t)len;
 		free(text);
-		break;
-	default:
 		break;
 	}
 	st->st_blocks = (st->st_size + 511) / 512;
@@ -719,26 +728,6 @@ static void fs_rename(fuse_req_t req, fuse_ino_t parent, const char *name, fuse_
 		fuse_reply_err(req, ret);
 	}
 	pthread_mutex_unlock(&fs_state.lock);
-}
-
-static bool fs_is_text(const struct fs_node *n)
-{
-	switch (n->kind) {
-	case FS_CARDS:
-	case FS_NAME:
-	case FS_BACKEND:
-	case FS_STATE:
-	case FS_UUID:
-	case FS_SUMMARY:
-	case FS_LOG:
-	case FS_STREAM:
-	case FS_SIGNATURE:
-	case FS_CUSTATE:
-	case FS_STATS:
-		return true;
-	default:
-		return false;
-	}
 }
 
 /* kernels/<cu>/ control files, whose handles are kn_handles. */
