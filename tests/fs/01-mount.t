@@ -110,6 +110,12 @@ mount -T "$WORK/fstab" "$MNT" && [ "$(wc -l <"$MNT/cards")" = 2 ]
 ok $? "an fstab line mounts it too"
 fusermount3 -u "$MNT"
 
+# The example config that is installed mounts as it is.
+mount_pynqfs -o config="$PYNQFS_SRC/conf/pynqfs.conf"
+[ "$(cat "$MNT/cards")" = "card0 xilinx_u200_gen3x16_xdma_2_202110_1 sim" ]
+ok $? "conf/pynqfs.conf mounts its one U200 card"
+unmount_pynqfs
+
 # No config: one sim card that takes any shell.
 mount_pynqfs
 [ "$(wc -l <"$MNT/cards")" = 1 ] && [ "$(readlink "$MNT/active")" = card0 ]
