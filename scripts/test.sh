@@ -15,7 +15,8 @@ export ASAN_OPTIONS=abort_on_error=1:detect_leaks=1
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 
 echo "test: running unit and filesystem tests"
-set -- "$PYNQFS_BUILD/tests/test_xclbin" "$PYNQFS_BUILD/tests/fuzz_xclbin tests/fuzz/corpus"
+set -- "$PYNQFS_BUILD/tests/test_xclbin" "$PYNQFS_BUILD/tests/test_args" \
+	"$PYNQFS_BUILD/tests/fuzz_xclbin tests/fuzz/corpus"
 for t in tests/*/*.t; do
 	[ -e "$t" ] && set -- "$@" "$t"
 done
