@@ -200,7 +200,7 @@ perl -MIO::Poll -MFcntl -e '
 	sysopen(my $f, $ARGV[0], O_RDONLY | O_NONBLOCK) or die;
 	my $p = IO::Poll->new; $p->mask($f => POLLIN);
 	open(my $g, "+<", $ARGV[1]) or die; binmode $g; print $g pack("l<", 1); close $g;
-	exit($p->poll(10) == 1 ? 0 : 1)' "$K/gate_1/run" "$B/bank0/flag"
+	exit($p->poll(10) == 1 ? 0 : 1) # seconds: returns at once when readable' "$K/gate_1/run" "$B/bank0/flag"
 ok $? "poll: readable once the host's write lets the kernel finish"
 grep -q '^done' "$K/gate_1/run"
 ok $? "the gate run ends done: the kernel saw the host's write in device memory"
