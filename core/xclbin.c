@@ -147,6 +147,19 @@ static int xb_mem_topology(struct xb_image *im, const struct xb_section *s, stru
 	return 0;
 }
 
+/* A kernel name names K.so and K(): a C identifier, nothing else. */
+static bool xb_ident(const char *s)
+{
+	if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || *s == '_'))
+		return false;
+	for (; *s; s++) {
+		if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') ||
+		      (*s >= '0' && *s <= '9') || *s == '_'))
+			return false;
+	}
+	return true;
+}
+
 /* A CU name becomes a directory name: keep it to a safe alphabet. */
 static bool xb_name_ok(const char *s)
 {
@@ -219,7 +232,7 @@ static int xb_ip_layout(struct xb_image *im, const struct xb_section *s, struct 
 			return xb_fail(im, "IP_LAYOUT[%d]: kernel name '%s' is not kernel:instance",
 				       i, full);
 		*inst++ = '\0';
-		if (!xb_name_ok(inst) || !*full)
+		if (!xb_name_ok(inst) || !xb_ident(full))
 			return xb_fail(im, "IP_LAYOUT[%d]: unusable compute unit name '%s:%s'", i,
 				       full, inst);
 		for (size_t j = 0; j < d->ncus; j++) {

@@ -299,19 +299,41 @@ out:
 
 /* ---- starting runs ---- */
 
-/* Find the buffer at a device address among the card's banks. Lock held. */
-static struct fs_node *kn_by_address(struct fs_node *dir, uint64_t addr)
+/*
+ * Find the buffer at a device address among the card's banks, depth first
+ * with a stack of its own (directories nest without limit). Lock held.
+ */
+static struct fs_node *kn_by_address(struct fs_node *banks, uint64_t addr)
 {
-	for (size_t i = 0; i < dir->nkids; i++) {
-		struct fs_node *k = dir->kids[i], *hit;
-		uint64_t a;
+	struct fs_node **stack = NULL, *hit = NULL;
+	size_t n = 0, cap = 0;
 
-		if (k->kind == FS_BUF && k->buf && !pq_buffer_address(k->buf, &a) && a == addr)
-			return k;
-		if (fs_is_dir(k) && (hit = kn_by_address(k, addr)))
-			return hit;
+	if (!banks)
+		return NULL;
+	for (struct fs_node *d = banks; d && !hit; d = n ? stack[--n] : NULL) {
+		for (size_t i = 0; i < d->nkids && !hit; i++) {
+			struct fs_node *k = d->kids[i];
+			uint64_t a;
+
+			if (k->kind == FS_BUF && k->buf && !pq_buffer_address(k->buf, &a) &&
+			    a == addr)
+				hit = k;
+			if (!fs_is_dir(k))
+				continue;
+			if (n == cap) {
+				struct fs_node **s =
+					realloc(stack, (cap ? cap * 2 : 16) * sizeof(*s));
+
+				if (!s)
+					break;
+				stack = s;
+				cap = cap ? cap * 2 : 16;
+			}
+			stack[n++] = k;
+		}
 	}
-	return NULL;
+	free(stack);
+	return hit;
 }
 
 /*

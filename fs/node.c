@@ -134,10 +134,9 @@ void fs_node_unlink_keep(struct fs_node *n)
 	n->parent = NULL;
 }
 
-void fs_node_unlink(struct fs_node *n)
+/* Take n out of the tree, and free what nothing refers to; n has no kids. */
+static void node_unlink_leaf(struct fs_node *n)
 {
-	while (n->nkids)
-		fs_node_unlink(n->kids[n->nkids - 1]);
 	fs_node_unlink_keep(n);
 	clock_gettime(CLOCK_REALTIME, &n->ctime);
 	/* Device memory goes once the last descriptor closes (SPEC §4). */
@@ -146,6 +145,22 @@ void fs_node_unlink(struct fs_node *n)
 		n->buf = NULL;
 	}
 	fs_node_maybe_free(n);
+}
+
+/*
+ * Leaves first, without recursion: users may nest directories in a bank
+ * as deep as they like, and the daemon's stack must not care.
+ */
+void fs_node_unlink(struct fs_node *n)
+{
+	while (n->nkids) {
+		struct fs_node *leaf = n;
+
+		while (leaf->nkids)
+			leaf = leaf->kids[leaf->nkids - 1];
+		node_unlink_leaf(leaf);
+	}
+	node_unlink_leaf(n);
 }
 
 char *fs_node_path(const struct fs_node *n)

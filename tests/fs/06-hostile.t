@@ -88,5 +88,15 @@ name='we ird\tname*?'
 expect 0 open "$CARD/banks/bank0/$name" O_CREAT,O_WRONLY 0644
 expect 0 unlink "$CARD/banks/bank0/$name"
 
+# Directories nested 3000 deep, then the whole design freed at once.
+perl -e 'chdir $ARGV[0] or die; for (1 .. 3000) { mkdir "n" or die "mkdir: $!"; chdir "n" or die }
+	open(my $f, ">", "buf") or die; print $f "x"' "$CARD/banks/bank0"
+ok $? "3000 nested directories with a buffer at the bottom"
+perl -e 'chdir $ARGV[0] or die; for (1 .. 3000) { chdir "n" or die } unlink "buf" or die' "$CARD/banks/bank0"
+ok $? "... and its buffer removed again at the bottom"
+: >"$CARD/overlay"
+[ "$(cat "$CARD/state")" = empty ] && [ -z "$(ls "$CARD/banks")" ]
+ok $? "freeing the design drops the 3000-deep tree (no recursion to overflow)"
+
 unmount_pynqfs
 done_testing

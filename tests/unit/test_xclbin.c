@@ -403,6 +403,8 @@ static void test_corruptions(void)
 		{"ip name without ':'", AXLF_IP_LAYOUT, 8 + 16 + 4, 4, 0x41414141,
 		 "kernel:instance"},
 		{"ip name with '/'", AXLF_IP_LAYOUT, 8 + 16 + 5, 4, 0x2f2f2f2f, "unusable"},
+		{"kernel name with '/' (a path to another .so)", AXLF_IP_LAYOUT, 8 + 16, 4,
+		 0x2f2e2e2f, "unusable"},
 	};
 	size_t len;
 	uint8_t *img = vadd_image(&len);
