@@ -434,8 +434,12 @@ static int fs_check_bank_parent(const struct fs_node *p, const char *name, const
 		}
 		return EPERM;
 	}
-	if (!banks || p->gen != banks->gen || !p->parent)
-		return ENOENT; /* a bank of a design that is gone */
+	if (!banks || p->gen != banks->gen || !p->parent) {
+		pq_log_add(&p->card->log,
+			   "%s: the design this directory belonged to is gone (list banks/ again)",
+			   name);
+		return ENOENT;
+	}
 	return 0;
 }
 
@@ -930,7 +934,19 @@ static void fs_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t siz
 	ssize_t ret;
 
 	if (n->kind == FS_BUF) {
-		ret = pq_buffer_write(n->buf, (uint64_t)off, buf, size, n->name);
+		/*
+		 * Only growth can be refused (EFBIG, ENOSPC): name the buffer by its
+		 * path then, and spare the common write the tree walk.
+		 */
+		char *path = NULL;
+
+		if ((uint64_t)off + size > pq_buffer_size(n->buf)) {
+			pthread_mutex_lock(&fs_state.lock);
+			path = fs_node_path(n);
+			pthread_mutex_unlock(&fs_state.lock);
+		}
+		ret = pq_buffer_write(n->buf, (uint64_t)off, buf, size, path ? path : n->name);
+		free(path);
 		if (ret < 0) {
 			fuse_reply_err(req, (int)-ret);
 			return;
@@ -1209,20 +1225,27 @@ static void fs_fallocate(fuse_req_t req, fuse_ino_t ino, int mode, off_t off, of
 {
 	struct fs_node *n = fs_node_of(ino);
 	uint64_t end = (uint64_t)off + (uint64_t)len;
+	char *path;
 	int ret = 0;
 
 	(void)fi;
-	if (n->kind != FS_BUF) {
-		fuse_reply_err(req, EOPNOTSUPP);
-		return;
-	}
-	if (mode & ~FALLOC_FL_KEEP_SIZE) {
+	pthread_mutex_lock(&fs_state.lock);
+	path = fs_node_path(n);
+	pthread_mutex_unlock(&fs_state.lock);
+	if (n->kind != FS_BUF || (mode & ~FALLOC_FL_KEEP_SIZE)) {
+		if (n->card)
+			pq_log_add(&n->card->log,
+				   "%s: fallocate mode 0x%x: only growing a buffer (mode 0) or "
+				   "FALLOC_FL_KEEP_SIZE is supported",
+				   path ? path : n->name, (unsigned)mode);
+		free(path);
 		fuse_reply_err(req, EOPNOTSUPP);
 		return;
 	}
 	/* Device memory is reserved as the buffer grows: growing is allocating. */
 	if (!(mode & FALLOC_FL_KEEP_SIZE) && end > pq_buffer_size(n->buf))
-		ret = pq_buffer_resize(n->buf, end, n->name);
+		ret = pq_buffer_resize(n->buf, end, path ? path : n->name);
+	free(path);
 	fuse_reply_err(req, -ret);
 }
 

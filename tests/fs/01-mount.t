@@ -82,8 +82,9 @@ card_log_has "state: is read-only"
 c1=$MNT/card1
 [ "$(stat -c '%a %u %g' "$c1")" = "750 65534 65534" ]
 ok $? "card1 dir: mode 0750, owner and group from the config"
-[ "$(stat -c %a "$c1/state")" = 440 ] && [ "$(stat -c %a "$c1/overlay")" = 640 ]
-ok $? "card1 files follow its mode: state 0440, overlay 0640"
+[ "$(stat -c %a "$c1/state")" = 440 ] && [ "$(stat -c %a "$c1/overlay")" = 640 ] &&
+	[ "$(stat -c '%u %g' "$c1/state")" = "65534 65534" ] && [ "$(stat -c '%u' "$c1/banks")" = 65534 ]
+ok $? "card1 files follow its mode and owner: state 0440, overlay 0640, owned 65534"
 
 expect EPERM mkdir "$CARD/new" 0755
 card_log_has "new: a directory can only be made in banks"

@@ -60,6 +60,10 @@ fallocate -l 8M "$B/HBM1/g"
 expect $((8 * MiB)) stat "$B/HBM1/g" size
 fallocate -n -l 16M "$B/HBM1/g"
 expect $((8 * MiB)) stat "$B/HBM1/g" size
+fallocate -p -o 0 -l 4096 "$B/HBM1/g" 2>/dev/null
+[ $? -ne 0 ]
+ok $? "fallocate --punch-hole is refused (EOPNOTSUPP)"
+card_log_has "banks/HBM1/g: fallocate mode"
 
 # Capacity: HBM2 holds 256 MiB exactly.
 used0=$(df -B1 --output=used "$B/HBM2" | tail -1 | tr -d ' ')
@@ -70,7 +74,11 @@ expect 0 truncate "$B/HBM2/a" $((256 * MiB))
 [ "$(df -B1 --output=avail "$B/HBM2" | tail -1 | tr -d ' ')" = 0 ]
 ok $? "a buffer of the whole bank leaves 0 available"
 expect ENOSPC truncate "$B/HBM2/b" 1
-card_log_has "no room for 1 bytes in HBM2"
+card_log_has "banks/HBM2/b: no room for 1 bytes in HBM2"
+touch "$B/HBM2/w"
+expect ENOSPC pwrite "$B/HBM2/w" 0 x
+card_log_has "banks/HBM2/w: no room for 1 bytes in HBM2"
+rm "$B/HBM2/w"
 expect EFBIG truncate "$B/HBM2/a" $((256 * MiB + 1))
 card_log_has "more than all of HBM2"
 expect EFBIG pwrite "$B/HBM2/a" $((256 * MiB)) x
@@ -147,6 +155,7 @@ mv "$B/HBM0/sub/r2" "$B/HBM1/r3" 2>"$WORK/mv.err"
 [ $? -eq 0 ] && [ ! -s "$WORK/mv.err" ] && [ "$(cat "$B/HBM1/r3")" = moved ] && [ ! -e "$B/HBM0/sub/r2" ]
 ok $? "mv to another bank copies quietly and removes the source"
 expect EPERM rename "$B/HBM1/r3" "$CARD/r3"
+card_log_has "nothing can be made outside banks/"
 expect EPERM rename "$B/HBM1" "$B/HBM9"
 
 # Directories in banks; nothing but buffers and directories.
@@ -157,6 +166,8 @@ expect EPERM rmdir "$B/HBM0"
 expect EPERM symlink x "$B/HBM0/l"
 expect EPERM link "$B/HBM0/sub/deeper/f" "$B/HBM0/hard"
 expect EPERM mkfifo "$B/HBM0/fifo" 0644
+perl -MIO::Socket::UNIX -e 'exit(IO::Socket::UNIX->new(Local => $ARGV[0], Listen => 1) ? 1 : $!{EPERM} ? 0 : 2)' "$B/HBM0/sock"
+ok $? "a unix socket cannot be bound in a bank: EPERM"
 mknod "$B/HBM0/dev" c 1 3 2>/dev/null
 [ $? -ne 0 ] && [ ! -e "$B/HBM0/dev" ]
 ok $? "device nodes are refused"

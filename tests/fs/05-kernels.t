@@ -133,7 +133,12 @@ cp "$DESIGNS/hbm_multi.xclbin" "$MNT/card1/overlay" 2>/dev/null ||
 echo x >"$MNT/card1/banks/bank0/other" 2>/dev/null
 cu=vmult_1
 args_fails 'Invalid cross-device link' "in1=$MNT/card1/banks/bank0/other" 'is on card1, this kernel on card0'
-rm -f "$MNT/card1/banks/bank0/other"
+# A buffer moves between cards only by copy: rename(2) says EXDEV, mv copies.
+expect EXDEV rename "$MNT/card1/banks/bank0/other" "$B/HBM0/other"
+mv "$MNT/card1/banks/bank0/other" "$B/HBM0/other" && [ "$(cat "$B/HBM0/other")" = x ] &&
+	[ ! -e "$MNT/card1/banks/bank0/other" ]
+ok $? "mv to another card copies and removes the source"
+rm -f "$B/HBM0/other"
 
 # Streams: kernels/<cu>/streams/<port> links to the card's stream file.
 rm -rf "$B"/*/*
