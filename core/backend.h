@@ -1,9 +1,38 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The backend interface: what a card's device can do, as an ops table
- * (like Linux's struct fpga_manager_ops). The core owns state and policy;
- * a backend only moves bytes and programs devices. Errors are negative
- * errno values: each backend maps its own codes in one place.
+ * The backend interface: what a card's device can do, as an ops table in
+ * the manner of Linux's struct fpga_manager_ops. Core owns every state,
+ * rule and count (card states, EBUSY, bank capacity, run queues and
+ * timeouts, the register shadow); a backend only talks to a device.
+ *
+ * Handles are the backend's own, opaque to core: `dev` (an opened card),
+ * `dd` (a loaded design), `bo` (a device buffer), `run` (one started run).
+ * Every op returns 0 or a negative errno; each backend maps its own error
+ * codes to errno in one place. Where an op takes `why`, a failure fills
+ * it with words for the card's log.
+ *
+ * The XRT call each op stands for, as the xrt backend uses it:
+ *
+ *   op          XRT (xrt/xrt_device.h, xrt_bo.h, xrt_kernel.h)
+ *   open        xrtDeviceOpen(index)
+ *   close       xrtDeviceClose
+ *   load        xrtDeviceLoadXclbin, then xrtPLKernelOpen per CU
+ *   unload      xrtKernelClose per CU
+ *   bo_alloc    xrtBOAlloc(dev, size, 0, memory group)
+ *   bo_resize   (none: optional, core reallocates and copies)
+ *   bo_free     xrtBOFree
+ *   bo_write    xrtBOWrite + xrtBOSync(XCL_BO_SYNC_BO_TO_DEVICE, len, off)
+ *   bo_read     xrtBOSync(XCL_BO_SYNC_BO_FROM_DEVICE, len, off) + xrtBOMap
+ *   bo_address  xrtBOAddress
+ *   reg_read    xrtKernelReadRegister (optional)
+ *   reg_write   xrtKernelWriteRegister (optional)
+ *   run_start   xrtRunOpen, xrtRunSetArg per arg, xrtRunStart
+ *   run_wait    xrtRunWaitFor(timeout)
+ *   run_abort   xrtRunStop (optional)
+ *   run_free    xrtRunClose
+ *
+ * Optional ops may be NULL; core calls them through the wrappers at the
+ * end of this file, which give the documented default.
  */
 #ifndef PYNQFS_BACKEND_H
 #define PYNQFS_BACKEND_H
@@ -11,51 +40,79 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "log.h"
 #include "xclbin.h"
 
-struct pq_card;
-struct pq_bo; /* a device buffer, backend-defined */
+/* What a backend is told when its card is opened. */
+struct pq_backend_conf {
+	unsigned index;	    /* the card's index: card<index> */
+	const char *name;   /* sim: the shell it claims */
+	int device;	    /* xrt: the device index */
+	char **kernel_path; /* sim: where K.so is looked for */
+	size_t nkernel_path;
+	struct pq_log *log; /* the card's log, for what the device says */
+};
 
 /* One argument of a run: a buffer for pointers, raw bits for scalars. */
 struct pq_runarg {
-	struct pq_bo *bo; /* NULL for scalars and streams */
+	void *bo; /* NULL for scalars and streams */
 	uint64_t bits;
 };
 
 struct pq_backend_ops {
 	const char *name;
-	/* Open the device; the backend keeps its state in card->priv. */
-	int (*open)(struct pq_card *card);
-	void (*close)(struct pq_card *card);
+	/* Open the device; *shell gets the shell name it reports. */
+	int (*open)(const struct pq_backend_conf *conf, void **dev, char *shell, size_t shelllen,
+		    char *why, size_t whylen);
+	void (*close)(void *dev);
 	/*
-	 * Program a validated design. On success *dpriv is the backend's
-	 * per-design state; on failure the previous design is untouched.
+	 * Program a design that core has validated (d is its parse of img).
+	 * On success *dd is the backend's per-design state; on failure the
+	 * device keeps its previous design. d outlives *dd.
 	 */
-	int (*load)(struct pq_card *card, const struct pq_design *d, const void *img, size_t len,
-		    void **dpriv);
-	void (*unload)(struct pq_card *card, void *dpriv);
-	/* size > 0; memory reads as zeros. -ENOSPC when the bank is full. */
-	int (*bo_alloc)(struct pq_card *card, void *dpriv, size_t bank, uint64_t size,
-			struct pq_bo **bo);
-	/* Resize in place keeping contents; -ENOSPC if it can't be done in place. */
-	int (*bo_resize)(struct pq_bo *bo, uint64_t size);
-	void (*bo_free)(struct pq_bo *bo);
+	int (*load)(void *dev, const struct pq_design *d, const void *img, size_t len, void **dd,
+		    char *why, size_t whylen);
+	void (*unload)(void *dd);
+
+	/* size > 0 bytes in bank (a design->banks index); reads as zeros. */
+	int (*bo_alloc)(void *dd, size_t bank, uint64_t size, void **bo);
+	/* Optional: resize in place keeping contents; -ENOSPC if it can't. */
+	int (*bo_resize)(void *bo, uint64_t size);
+	void (*bo_free)(void *bo);
 	/* Host bytes into device memory: sync_to_device of exactly this range. */
-	int (*bo_write)(struct pq_bo *bo, uint64_t off, const void *src, size_t len);
+	int (*bo_write)(void *bo, uint64_t off, const void *src, size_t len);
 	/* sync_from_device of exactly this range; *ptr then holds its bytes. */
-	int (*bo_read)(struct pq_bo *bo, uint64_t off, size_t len, const void **ptr);
-	uint64_t (*bo_address)(const struct pq_bo *bo);
-	/* Bytes allocated in a bank (for statfs). */
-	uint64_t (*bank_used)(void *dpriv, size_t bank);
+	int (*bo_read)(void *bo, uint64_t off, size_t len, const void **ptr);
+	uint64_t (*bo_address)(void *bo);
+
+	/* Optional: a CU's 32-bit control register at byte offset off. */
+	int (*reg_read)(void *dd, size_t cu, uint32_t off, uint32_t *val);
+	int (*reg_write)(void *dd, size_t cu, uint32_t off, uint32_t val);
+
+	/* Start CU cu (a design->cus index); the CU runs one run at a time. */
+	int (*run_start)(void *dd, size_t cu, const struct pq_runarg *args, size_t nargs,
+			 void **run, char *why, size_t whylen);
 	/*
-	 * Run compute unit cu (an index into the design's cus) and return when
-	 * it has finished: 0 with its duration in *us, -ETIMEDOUT past the
-	 * card's run timeout, or another -errno with the reason in why.
+	 * Wait at most timeout_ms: 0 when it ended well (*us its duration),
+	 * -ETIMEDOUT while it still runs, another -errno when it failed.
 	 */
-	int (*run)(struct pq_card *card, void *dpriv, size_t cu, const struct pq_runarg *args,
-		   size_t nargs, uint64_t *us, char *why, size_t whylen);
+	int (*run_wait)(void *run, unsigned timeout_ms, uint64_t *us, char *why, size_t whylen);
+	/* Optional: stop a run past its time, so that the CU takes the next. */
+	void (*run_abort)(void *run);
+	void (*run_free)(void *run);
 };
 
-extern const struct pq_backend_ops pq_backend_sim;
+/* The backend called name ("sim", "xrt"), or NULL. */
+const struct pq_backend_ops *pq_backend_find(const char *name);
+/* "sim, xrt": what pq_backend_find knows, for messages. */
+const char *pq_backend_names(void);
+
+/* Optional ops: -EOPNOTSUPP (or nothing) when the backend has none. */
+int pq_bk_bo_resize(const struct pq_backend_ops *ops, void *bo, uint64_t size);
+int pq_bk_reg_read(const struct pq_backend_ops *ops, void *dd, size_t cu, uint32_t off,
+		   uint32_t *val);
+int pq_bk_reg_write(const struct pq_backend_ops *ops, void *dd, size_t cu, uint32_t off,
+		    uint32_t val);
+void pq_bk_run_abort(const struct pq_backend_ops *ops, void *run);
 
 #endif

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
-/* Device buffers: sizing, and data moved by exact-range syncs. */
-#include "buffer.h"
+/* Device buffers: sizing against the bank's capacity, and exact-range syncs. */
+#include "card_priv.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -8,37 +8,66 @@
 
 #include "summary.h"
 
-int pq_buffer_new(struct pq_card *card, size_t bank, uint64_t generation, const char *what,
+int pq_buffer_new(struct pq_card *card, uint64_t generation, size_t bank, const char *what,
 		  struct pq_buffer **out)
 {
+	struct pq_loaded *ld = pq_ld_get(card, generation);
 	struct pq_buffer *b;
+	int ret = -ENOENT;
 
 	*out = NULL;
-	pthread_mutex_lock(&card->lock);
-	if (card->state != PQ_CARD_READY || !card->design || card->generation != generation ||
-	    bank >= card->design->nbanks || !pq_bank_visible(&card->design->banks[bank])) {
-		pthread_mutex_unlock(&card->lock);
+	if (!ld || bank >= ld->design->nbanks || !pq_bank_visible(&ld->design->banks[bank])) {
 		pq_log_add(&card->log, "%s: no such bank in the loaded design", what);
-		return -ENOENT;
+		goto out;
 	}
 	b = calloc(1, sizeof(*b));
 	if (!b) {
-		pthread_mutex_unlock(&card->lock);
-		return -ENOMEM;
+		ret = -ENOMEM;
+		goto out;
 	}
-	card->nbuffers++;
-	pthread_mutex_unlock(&card->lock);
-	b->card = card;
+	b->ld = ld;
 	b->bank = bank;
 	b->refs = 1;
 	pthread_rwlock_init(&b->lock, NULL);
+	pthread_mutex_lock(&card->lock);
+	/* A load or free that got past its EBUSY check before we counted. */
+	if (card->cur != ld || card->state != PQ_CARD_READY) {
+		pthread_mutex_unlock(&card->lock);
+		pthread_rwlock_destroy(&b->lock);
+		free(b);
+		pq_log_add(&card->log, "%s: the card is being programmed (try again)", what);
+		ret = -EBUSY;
+		goto out;
+	}
+	card->nbuffers++;
+	b->next = card->buffers;
+	if (b->next)
+		b->next->prev = b;
+	card->buffers = b;
+	pthread_mutex_unlock(&card->lock);
 	*out = b;
-	return 0;
+	ret = 0;
+out:
+	pq_ld_put(ld);
+	return ret;
 }
 
 void pq_buffer_get(struct pq_buffer *b)
 {
 	__atomic_add_fetch(&b->refs, 1, __ATOMIC_RELAXED);
+}
+
+/* A reference unless the last one is already gone (kref_get_unless_zero). */
+static bool buf_get_unless_zero(struct pq_buffer *b)
+{
+	unsigned r = __atomic_load_n(&b->refs, __ATOMIC_RELAXED);
+
+	while (r) {
+		if (__atomic_compare_exchange_n(&b->refs, &r, r + 1, false, __ATOMIC_ACQUIRE,
+						__ATOMIC_RELAXED))
+			return true;
+	}
+	return false;
 }
 
 void pq_buffer_put(struct pq_buffer *b)
@@ -47,52 +76,111 @@ void pq_buffer_put(struct pq_buffer *b)
 
 	if (!b || __atomic_sub_fetch(&b->refs, 1, __ATOMIC_ACQ_REL))
 		return;
-	card = b->card;
+	card = b->ld->card;
+	pthread_mutex_lock(&card->lock);
+	if (b->prev)
+		b->prev->next = b->next;
+	else
+		card->buffers = b->next;
+	if (b->next)
+		b->next->prev = b->prev;
+	pthread_mutex_unlock(&card->lock);
 	/* A read may still be replying from this memory: wait it out. */
 	pthread_rwlock_wrlock(&b->lock);
-	if (b->bo)
+	if (b->bo) {
 		card->ops->bo_free(b->bo);
+		pq_bank_reserve(b->ld, b->bank, b->size, 0);
+	}
 	pthread_rwlock_unlock(&b->lock);
 	pthread_rwlock_destroy(&b->lock);
-	free(b);
 	pthread_mutex_lock(&card->lock);
 	card->nbuffers--;
 	pthread_mutex_unlock(&card->lock);
+	free(b);
 }
 
-/*
- * The design cannot change while a buffer exists (it pins it), so the
- * bank description is safe to read without the card lock.
- */
+struct pq_card *pq_buffer_card(const struct pq_buffer *b)
+{
+	return b->ld->card;
+}
+
+const char *pq_buffer_bank_name(const struct pq_buffer *b)
+{
+	return b->ld->design->banks[b->bank].name;
+}
+
+struct pq_buffer *pq_buffer_at(struct pq_card *card, struct pq_loaded *ld, uint64_t addr)
+{
+	struct pq_buffer *hit = NULL;
+	uint64_t a;
+
+	pthread_mutex_lock(&card->lock);
+	for (struct pq_buffer *b = card->buffers; b && !hit; b = b->next) {
+		if (b->ld == ld && !pq_buffer_address(b, &a) && a == addr && buf_get_unless_zero(b))
+			hit = b;
+	}
+	pthread_mutex_unlock(&card->lock);
+	return hit;
+}
+
+/* The design is pinned while a buffer exists: its banks are safe to read. */
 static const struct pq_bank *buf_bank(const struct pq_buffer *b)
 {
-	return &b->card->design->banks[b->bank];
+	return &b->ld->design->banks[b->bank];
 }
 
 static int buf_no_room(struct pq_buffer *b, uint64_t size, const char *what)
 {
 	const struct pq_bank *bk = buf_bank(b);
-	uint64_t used = b->card->ops->bank_used(b->card->dpriv, b->bank);
-	char cap[32], freeb[32];
+	uint64_t used;
+	char cap[32], freeb[32], want[32];
 
-	char want[32];
-
+	pthread_mutex_lock(&b->ld->bank_lock);
+	used = b->ld->bank_used[b->bank];
+	pthread_mutex_unlock(&b->ld->bank_lock);
 	pq_size_human(bk->size, cap, sizeof(cap));
 	pq_size_human(bk->size - used, freeb, sizeof(freeb));
 	pq_size_human(size, want, sizeof(want));
-	pq_log_add(&b->card->log,
+	pq_log_add(&b->ld->card->log,
 		   "%s: no room for %s in %s: %s of %s free (free other buffers, or use another "
 		   "bank)",
 		   what, want, bk->name, freeb, cap);
 	return -ENOSPC;
 }
 
+/* Device memory of the new size, the contents kept; b->lock held for writing. */
+static int buf_move(struct pq_buffer *b, uint64_t size)
+{
+	const struct pq_backend_ops *ops = b->ld->card->ops;
+	const void *src;
+	void *nbo;
+	int ret;
+
+	if (!b->bo)
+		return ops->bo_alloc(b->ld->dd, b->bank, size, &b->bo);
+	ret = pq_bk_bo_resize(ops, b->bo, size);
+	if (ret != -ENOSPC && ret != -EOPNOTSUPP)
+		return ret;
+	/* Not in place: a new buffer, the old contents copied over, like realloc. */
+	ret = ops->bo_alloc(b->ld->dd, b->bank, size, &nbo);
+	if (ret)
+		return ret;
+	ret = ops->bo_read(b->bo, 0, b->size < size ? b->size : size, &src);
+	if (!ret)
+		ret = ops->bo_write(nbo, 0, src, b->size < size ? b->size : size);
+	if (ret) {
+		ops->bo_free(nbo);
+		return ret;
+	}
+	ops->bo_free(b->bo);
+	b->bo = nbo;
+	return 0;
+}
+
 /* Called with b->lock held for writing. */
 static int buf_resize_locked(struct pq_buffer *b, uint64_t size, const char *what)
 {
-	const struct pq_backend_ops *ops = b->card->ops;
-	struct pq_bo *nbo;
-	const void *src;
+	struct pq_card *card = b->ld->card;
 	int ret;
 
 	if (size == b->size)
@@ -101,41 +189,27 @@ static int buf_resize_locked(struct pq_buffer *b, uint64_t size, const char *wha
 		char cap[32];
 
 		pq_size_human(buf_bank(b)->size, cap, sizeof(cap));
-		pq_log_add(&b->card->log, "%s: %llu bytes is more than all of %s (%s)", what,
+		pq_log_add(&card->log, "%s: %llu bytes is more than all of %s (%s)", what,
 			   (unsigned long long)size, buf_bank(b)->name, cap);
 		return -EFBIG;
 	}
 	if (size == 0) {
-		ops->bo_free(b->bo);
+		card->ops->bo_free(b->bo);
+		pq_bank_reserve(b->ld, b->bank, b->size, 0);
 		b->bo = NULL;
 		b->size = 0;
 		return 0;
 	}
-	if (!b->bo) {
-		ret = ops->bo_alloc(b->card, b->card->dpriv, b->bank, size, &b->bo);
-		goto done;
-	}
-	ret = ops->bo_resize(b->bo, size);
-	if (ret != -ENOSPC)
-		goto done;
-	/* Not in place: a new buffer, the old contents copied over, like realloc. */
-	ret = ops->bo_alloc(b->card, b->card->dpriv, b->bank, size, &nbo);
+	/* Capacity is core's to count, whatever the backend would allow. */
+	ret = pq_bank_reserve(b->ld, b->bank, b->size, size);
 	if (ret)
-		goto done;
-	ret = ops->bo_read(b->bo, 0, b->size, &src);
-	if (!ret)
-		ret = ops->bo_write(nbo, 0, src, b->size);
-	if (ret) {
-		ops->bo_free(nbo);
-		goto done;
-	}
-	ops->bo_free(b->bo);
-	b->bo = nbo;
-done:
-	if (ret == -ENOSPC)
 		return buf_no_room(b, size, what);
+	ret = buf_move(b, size);
 	if (ret) {
-		pq_log_add(&b->card->log, "%s: resizing to %llu bytes failed: %s", what,
+		pq_bank_reserve(b->ld, b->bank, size, b->size);
+		if (ret == -ENOSPC)
+			return buf_no_room(b, size, what);
+		pq_log_add(&card->log, "%s: resizing to %llu bytes failed: %s", what,
 			   (unsigned long long)size, strerror(-ret));
 		return ret;
 	}
@@ -166,6 +240,7 @@ uint64_t pq_buffer_size(struct pq_buffer *b)
 ssize_t pq_buffer_write(struct pq_buffer *b, uint64_t off, const void *src, size_t len,
 			const char *what)
 {
+	struct pq_card *card = b->ld->card;
 	int ret;
 
 	if (len == 0)
@@ -174,8 +249,8 @@ ssize_t pq_buffer_write(struct pq_buffer *b, uint64_t off, const void *src, size
 		char cap[32];
 
 		pq_size_human(buf_bank(b)->size, cap, sizeof(cap));
-		pq_log_add(&b->card->log, "%s: writing up to byte %llu goes past all of %s (%s)",
-			   what, (unsigned long long)off + len, buf_bank(b)->name, cap);
+		pq_log_add(&card->log, "%s: writing up to byte %llu goes past all of %s (%s)", what,
+			   (unsigned long long)off + len, buf_bank(b)->name, cap);
 		return -EFBIG;
 	}
 	pthread_rwlock_rdlock(&b->lock);
@@ -189,10 +264,10 @@ ssize_t pq_buffer_write(struct pq_buffer *b, uint64_t off, const void *src, size
 			return ret;
 		pthread_rwlock_rdlock(&b->lock);
 	}
-	ret = b->card->ops->bo_write(b->bo, off, src, len);
+	ret = card->ops->bo_write(b->bo, off, src, len);
 	pthread_rwlock_unlock(&b->lock);
 	if (ret) {
-		pq_log_add(&b->card->log, "%s: sync to device failed: %s", what, strerror(-ret));
+		pq_log_add(&card->log, "%s: sync to device failed: %s", what, strerror(-ret));
 		return ret;
 	}
 	return (ssize_t)len;
@@ -208,10 +283,10 @@ int pq_buffer_read_begin(struct pq_buffer *b, uint64_t off, size_t len, const vo
 	if (off >= b->size || len == 0)
 		return 0;
 	*n = len < b->size - off ? len : (size_t)(b->size - off);
-	ret = b->card->ops->bo_read(b->bo, off, *n, ptr);
+	ret = b->ld->card->ops->bo_read(b->bo, off, *n, ptr);
 	if (ret) {
 		pthread_rwlock_unlock(&b->lock);
-		pq_log_add(&b->card->log, "sync from device failed: %s", strerror(-ret));
+		pq_log_add(&b->ld->card->log, "sync from device failed: %s", strerror(-ret));
 	}
 	return ret;
 }
@@ -227,7 +302,7 @@ int pq_buffer_address(struct pq_buffer *b, uint64_t *addr)
 
 	pthread_rwlock_rdlock(&b->lock);
 	if (b->bo) {
-		*addr = b->card->ops->bo_address(b->bo);
+		*addr = b->ld->card->ops->bo_address(b->bo);
 		ret = 0;
 	}
 	pthread_rwlock_unlock(&b->lock);

@@ -1,15 +1,16 @@
 // SPDX-License-Identifier: MIT
-/* The card state machine and programming (SPEC §3). */
-#include "card.h"
+/* Cards: opening, the state machine, programming and freeing (SPEC §3). */
+#define _GNU_SOURCE
+#include "card_priv.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "cu.h"
 #include "summary.h"
 
-const char *pq_card_state_name(enum pq_card_state s)
+static const char *card_state_name(enum pq_card_state s)
 {
 	static const char *const names[] = {
 		[PQ_CARD_EMPTY] = "empty",
@@ -21,92 +22,293 @@ const char *pq_card_state_name(enum pq_card_state s)
 	return (unsigned)s < sizeof(names) / sizeof(names[0]) ? names[s] : "error";
 }
 
-int pq_card_init(struct pq_card *card, unsigned index, const char *name,
-		 const struct pq_backend_ops *ops, size_t log_lines)
+/* Re-render `summary` after a state or design change; lock held. */
+static void card_summarize(struct pq_card *card)
 {
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	if (!f)
+		return; /* keep the old text: better stale than none */
+	fprintf(f, "card%u: %s (%s), %s\n", card->index, card->name, card->ops->name,
+		card_state_name(card->state));
+	if (card->cur) {
+		fprintf(f, "overlay: %zu bytes\n", card->cur->image_len);
+		pq_summary_design(f, card->cur->design);
+	} else {
+		fprintf(f, "No design loaded: cp a design.xclbin to overlay.\n");
+	}
+	if (fclose(f)) {
+		free(text);
+		return;
+	}
+	free(card->summary);
+	card->summary = text;
+	card->summary_len = len;
+}
+
+static void card_set_state(struct pq_card *card, enum pq_card_state s)
+{
+	card->state = s;
+	card_summarize(card);
+}
+
+int pq_card_new(const struct pq_card_params *p, struct pq_card **out, char *why, size_t whylen)
+{
+	const struct pq_backend_ops *ops = p->ops ? p->ops : pq_backend_find(p->backend);
+	struct pq_backend_conf bc = {
+		.index = p->index,
+		.name = p->name,
+		.device = p->device,
+		.kernel_path = p->kernel_path,
+		.nkernel_path = p->nkernel_path,
+	};
+	struct pq_card *card;
+	char shell[256] = "";
 	int ret;
 
-	memset(card, 0, sizeof(*card));
-	card->index = index;
-	card->ops = ops;
-	card->name = strdup(name);
-	if (!card->name)
+	*out = NULL;
+	if (!ops) {
+		snprintf(why, whylen, "no backend '%s' in this build (it has: %s)",
+			 p->backend ? p->backend : "", pq_backend_names());
+		return -EINVAL;
+	}
+	card = calloc(1, sizeof(*card));
+	if (!card)
 		return -ENOMEM;
-	ret = pq_log_init(&card->log, log_lines);
+	card->index = p->index;
+	card->ops = ops;
+	card->any_shell = p->any_shell;
+	card->run_timeout_ms = p->run_timeout_ms;
+	card->resolve = p->resolve;
+	card->resolve_ctx = p->resolve_ctx;
+	ret = pq_log_init(&card->log, p->log_lines);
 	if (ret)
-		goto err_name;
-	pthread_mutex_init(&card->lock, NULL);
-	ret = ops->open(card);
+		goto err_card;
+	bc.log = &card->log;
+	ret = ops->open(&bc, &card->dev, shell, sizeof(shell), why, whylen);
 	if (ret)
 		goto err_log;
+	card->name = strdup(shell[0] ? shell : p->name ? p->name : "");
+	if (!card->name) {
+		ret = -ENOMEM;
+		goto err_dev;
+	}
+	pthread_mutex_init(&card->lock, NULL);
+	pthread_cond_init(&card->drained, NULL);
+	card_set_state(card, PQ_CARD_EMPTY);
+	*out = card;
 	return 0;
+err_dev:
+	ops->close(card->dev);
 err_log:
-	pthread_mutex_destroy(&card->lock);
 	pq_log_destroy(&card->log);
-err_name:
-	free(card->name);
-	card->name = NULL;
+err_card:
+	free(card);
 	return ret;
 }
 
-/* What a design leaves behind once detached from the card. */
-struct card_old {
-	struct pq_design *design;
-	void *dpriv;
-	uint8_t *image;
-	struct pq_cu_rt *cus;
-	size_t ncus;
-};
-
-/* Take the design off the card; called with the lock held. */
-static struct card_old card_detach(struct pq_card *card)
+/* Free a detached design: no reference, run or buffer is left on it. */
+static void card_release(struct pq_card *card, struct pq_loaded *ld)
 {
-	struct card_old o = {card->design, card->dpriv, card->image, card->cus, card->ncus};
-
-	card->design = NULL;
-	card->dpriv = NULL;
-	card->image = NULL;
-	card->image_len = 0;
-	card->cus = NULL;
-	card->ncus = 0;
-	return o;
+	if (!ld)
+		return;
+	pq_cus_destroy(ld);
+	card->ops->unload(ld->dd);
+	pq_design_free(ld->design);
+	pthread_mutex_destroy(&ld->bank_lock);
+	free(ld->bank_used);
+	free(ld->image);
+	free(ld);
 }
 
-/* Free a detached design, without the lock: workers are joined here. */
-static void card_release(struct pq_card *card, struct card_old *o)
+/* Take the design off the card and wait out calls in flight on it. */
+static struct pq_loaded *card_detach(struct pq_card *card)
 {
-	pq_cus_destroy(o->cus, o->ncus);
-	if (o->design)
-		card->ops->unload(card, o->dpriv);
-	pq_design_free(o->design);
-	free(o->image);
+	struct pq_loaded *old = card->cur;
+
+	card->cur = NULL;
+	card->generation++;
+	while (old && old->refs)
+		pthread_cond_wait(&card->drained, &card->lock);
+	return old;
 }
 
 void pq_card_destroy(struct pq_card *card)
 {
-	struct card_old o;
+	struct pq_loaded *old;
 
-	if (!card->name)
+	if (!card)
 		return;
 	pthread_mutex_lock(&card->lock);
-	o = card_detach(card);
+	old = card_detach(card);
 	pthread_mutex_unlock(&card->lock);
-	card_release(card, &o);
-	card->ops->close(card);
+	card_release(card, old);
+	card->ops->close(card->dev);
+	pthread_cond_destroy(&card->drained);
 	pthread_mutex_destroy(&card->lock);
 	pq_log_destroy(&card->log);
+	free(card->summary);
 	free(card->name);
-	card->name = NULL;
+	free(card);
 }
 
-/* Refuse to replace a design that is in use; called with the lock held. */
+unsigned pq_card_index(const struct pq_card *card)
+{
+	return card->index;
+}
+
+const char *pq_card_name(const struct pq_card *card)
+{
+	return card->name;
+}
+
+const char *pq_card_backend(const struct pq_card *card)
+{
+	return card->ops->name;
+}
+
+void pq_card_log(struct pq_card *card, const char *fmt, ...)
+{
+	char *msg = NULL;
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (vasprintf(&msg, fmt, ap) < 0)
+		msg = NULL;
+	va_end(ap);
+	pq_log_add(&card->log, "%s", msg ? msg : "out of memory");
+	free(msg);
+}
+
+void pq_card_log_dump(struct pq_card *card, FILE *f)
+{
+	pq_log_dump(&card->log, f);
+}
+
+size_t pq_card_log_size(struct pq_card *card)
+{
+	return pq_log_size(&card->log);
+}
+
+const char *pq_card_state(struct pq_card *card)
+{
+	const char *s;
+
+	pthread_mutex_lock(&card->lock);
+	s = card_state_name(card->state);
+	pthread_mutex_unlock(&card->lock);
+	return s;
+}
+
+uint64_t pq_card_generation(struct pq_card *card)
+{
+	uint64_t g;
+
+	pthread_mutex_lock(&card->lock);
+	g = card->generation;
+	pthread_mutex_unlock(&card->lock);
+	return g;
+}
+
+int pq_card_uuid(struct pq_card *card, char *buf)
+{
+	int ret = -ENODATA;
+
+	pthread_mutex_lock(&card->lock);
+	if (card->cur) {
+		pq_uuid_format(card->cur->design->uuid, buf);
+		ret = 0;
+	}
+	pthread_mutex_unlock(&card->lock);
+	return ret;
+}
+
+int pq_card_summary(struct pq_card *card, char **out, size_t *len)
+{
+	int ret = 0;
+
+	pthread_mutex_lock(&card->lock);
+	*len = card->summary_len;
+	*out = malloc(*len + 1);
+	if (*out)
+		memcpy(*out, card->summary, *len);
+	else
+		ret = -ENOMEM;
+	pthread_mutex_unlock(&card->lock);
+	return ret;
+}
+
+size_t pq_card_summary_size(struct pq_card *card)
+{
+	size_t len;
+
+	pthread_mutex_lock(&card->lock);
+	len = card->summary_len;
+	pthread_mutex_unlock(&card->lock);
+	return len;
+}
+
+uint64_t pq_card_image_size(struct pq_card *card)
+{
+	uint64_t len;
+
+	pthread_mutex_lock(&card->lock);
+	len = card->cur ? card->cur->image_len : 0;
+	pthread_mutex_unlock(&card->lock);
+	return len;
+}
+
+size_t pq_card_image_read(struct pq_card *card, uint64_t off, void *buf, size_t len)
+{
+	size_t n = 0;
+
+	pthread_mutex_lock(&card->lock);
+	if (card->cur && off < card->cur->image_len) {
+		n = card->cur->image_len - (size_t)off;
+		n = n < len ? n : len;
+		memcpy(buf, card->cur->image + off, n);
+	}
+	pthread_mutex_unlock(&card->lock);
+	return n;
+}
+
+struct pq_loaded *pq_ld_get(struct pq_card *card, uint64_t generation)
+{
+	struct pq_loaded *ld;
+
+	pthread_mutex_lock(&card->lock);
+	ld = card->cur;
+	if (ld && ld->generation == generation)
+		ld->refs++;
+	else
+		ld = NULL;
+	pthread_mutex_unlock(&card->lock);
+	return ld;
+}
+
+void pq_ld_put(struct pq_loaded *ld)
+{
+	struct pq_card *card;
+
+	if (!ld)
+		return;
+	card = ld->card;
+	pthread_mutex_lock(&card->lock);
+	if (--ld->refs == 0 && card->cur != ld)
+		pthread_cond_broadcast(&card->drained);
+	pthread_mutex_unlock(&card->lock);
+}
+
+/* Refuse to replace a design that is in use; lock held. */
 static int card_check_idle(struct pq_card *card, const char *action)
 {
 	if (card->state == PQ_CARD_PROGRAMMING) {
 		pq_log_add(&card->log, "overlay: %s refused: the card is being programmed", action);
 		return -EBUSY;
 	}
-	if (card->ncus && pq_cus_busy(card->cus, card->ncus)) {
+	if (card->cur && pq_cus_busy(card->cur)) {
 		pq_log_add(&card->log,
 			   "overlay: %s refused: a kernel is still running (read its "
 			   "run file to wait for it)",
@@ -123,17 +325,15 @@ static int card_check_idle(struct pq_card *card, const char *action)
 	return 0;
 }
 
-int pq_card_program(struct pq_card *card, const uint8_t *img, size_t len)
+/* Parse and check an image before the card is touched. */
+static int card_validate(struct pq_card *card, const uint8_t *img, size_t len,
+			 struct pq_design **out)
 {
 	struct pq_design *d = NULL;
-	struct card_old old = {0};
-	struct pq_cu_rt *cus = NULL;
-	enum pq_card_state prev;
-	uint8_t *copy = NULL;
-	void *dpriv = NULL;
-	char err[512], uuid[37];
+	char err[512];
 	int ret;
 
+	*out = NULL;
 	ret = pq_xclbin_parse(img, len, &d, err, sizeof(err));
 	if (ret) {
 		pq_log_add(&card->log, "overlay: not loaded, malformed xclbin: %s", err);
@@ -144,79 +344,250 @@ int pq_card_program(struct pq_card *card, const uint8_t *img, size_t len)
 			   "overlay: not loaded, shell mismatch: the xclbin is built for '%s' but "
 			   "this card is '%s' (any_shell = true in the config allows it)",
 			   d->shell, card->name);
-		ret = -EINVAL;
-		goto out;
+		pq_design_free(d);
+		return -EINVAL;
 	}
-	copy = malloc(len ? len : 1);
-	if (!copy) {
-		ret = -ENOMEM;
-		goto out;
-	}
-	memcpy(copy, img, len);
+	*out = d;
+	return 0;
+}
 
+/* The runtime of a design the device has just loaded. */
+static int card_loaded_new(struct pq_card *card, struct pq_design *d, const uint8_t *img,
+			   size_t len, void *dd, struct pq_loaded **out)
+{
+	struct pq_loaded *ld = calloc(1, sizeof(*ld));
+
+	*out = NULL;
+	if (!ld)
+		return -ENOMEM;
+	ld->card = card;
+	ld->design = d;
+	ld->dd = dd;
+	ld->image_len = len;
+	ld->image = malloc(len ? len : 1);
+	ld->bank_used = calloc(d->nbanks + 1, sizeof(*ld->bank_used));
+	pthread_mutex_init(&ld->bank_lock, NULL);
+	if (!ld->image || !ld->bank_used || pq_cus_create(ld)) {
+		pthread_mutex_destroy(&ld->bank_lock);
+		free(ld->image);
+		free(ld->bank_used);
+		free(ld);
+		return -ENOMEM;
+	}
+	memcpy(ld->image, img, len);
+	*out = ld;
+	return 0;
+}
+
+int pq_card_program(struct pq_card *card, const uint8_t *img, size_t len)
+{
+	struct pq_loaded *ld = NULL, *old;
+	enum pq_card_state prev;
+	struct pq_design *d;
+	char why[256] = "", uuid[37], project[128];
+	void *dd = NULL;
+	int ret;
+
+	ret = card_validate(card, img, len, &d);
+	if (ret)
+		return ret;
 	pthread_mutex_lock(&card->lock);
 	ret = card_check_idle(card, "loading a new xclbin");
 	if (ret) {
 		pthread_mutex_unlock(&card->lock);
-		goto out;
+		pq_design_free(d);
+		return ret;
 	}
 	prev = card->state;
-	card->state = PQ_CARD_PROGRAMMING;
+	card_set_state(card, PQ_CARD_PROGRAMMING);
 	pthread_mutex_unlock(&card->lock);
 
-	ret = card->ops->load(card, d, copy, len, &dpriv);
-
-	pthread_mutex_lock(&card->lock);
+	ret = card->ops->load(card->dev, d, img, len, &dd, why, sizeof(why));
 	if (!ret) {
-		ret = pq_cus_create(card, d, dpriv, &cus);
+		ret = card_loaded_new(card, d, img, len, dd, &ld);
 		if (ret)
-			card->ops->unload(card, dpriv);
+			card->ops->unload(dd);
 	}
+	pthread_mutex_lock(&card->lock);
 	if (ret) {
-		card->state = ret == -ENOMEM ? prev : PQ_CARD_ERROR;
+		/* Out of memory here leaves the device as it was; a refusal may not. */
+		card_set_state(card, ret == -ENOMEM ? prev : PQ_CARD_ERROR);
 		pthread_mutex_unlock(&card->lock);
 		pq_log_add(&card->log, "overlay: the %s device refused the xclbin: %s",
-			   card->ops->name, strerror(-ret));
-		ret = ret == -ENOMEM ? -ENOMEM : -EIO;
-		goto out;
+			   card->ops->name, why[0] ? why : strerror(-ret));
+		pq_design_free(d);
+		return ret == -ENOMEM ? -ENOMEM : -EIO;
 	}
 	old = card_detach(card);
-	card->design = d;
-	card->dpriv = dpriv;
-	card->image = copy;
-	card->image_len = len;
-	card->cus = cus;
-	card->ncus = d->ncus;
-	card->state = PQ_CARD_READY;
-	card->generation++;
-	d = NULL;
-	copy = NULL;
-	pq_uuid_format(card->design->uuid, uuid);
+	ld->generation = card->generation;
+	card->cur = ld;
+	card_set_state(card, PQ_CARD_READY);
+	/* Whatever the log says, say it from what is ours now, not card->cur. */
+	pq_uuid_format(d->uuid, uuid);
+	snprintf(project, sizeof(project), "%s", d->project ? d->project : "xclbin");
 	pthread_mutex_unlock(&card->lock);
-	pq_log_add(&card->log, "overlay: loaded %s (%zu bytes, uuid %s)",
-		   card->design->project ? card->design->project : "xclbin", len, uuid);
-	card_release(card, &old);
-out:
-	free(copy);
-	pq_design_free(d);
-	return ret;
+	pq_log_add(&card->log, "overlay: loaded %s (%zu bytes, uuid %s)", project, len, uuid);
+	card_release(card, old);
+	return 0;
 }
 
 int pq_card_free(struct pq_card *card)
 {
-	struct card_old old = {0};
+	struct pq_loaded *old = NULL;
 	int ret;
 
 	pthread_mutex_lock(&card->lock);
 	ret = card_check_idle(card, "freeing the design");
-	if (!ret && card->design) {
+	if (!ret && card->cur) {
 		old = card_detach(card);
-		card->generation++;
 		pq_log_add(&card->log, "overlay: design freed");
 	}
 	if (!ret)
-		card->state = PQ_CARD_EMPTY;
+		card_set_state(card, PQ_CARD_EMPTY);
 	pthread_mutex_unlock(&card->lock);
-	card_release(card, &old);
+	card_release(card, old);
+	return ret;
+}
+
+static int card_layout_fill(const struct pq_design *d, struct pq_layout *l)
+{
+	char a[96], b[96];
+
+	l->banks = calloc(d->nbanks + 1, sizeof(*l->banks));
+	l->cus = calloc(d->ncus + 1, sizeof(*l->cus));
+	l->streams = calloc(d->nstreams + 1, sizeof(*l->streams));
+	if (!l->banks || !l->cus || !l->streams)
+		return -ENOMEM;
+	for (size_t i = 0; i < d->nbanks; i++) {
+		struct pq_layout_bank *lb = &l->banks[l->nbanks];
+
+		if (!pq_bank_visible(&d->banks[i]))
+			continue;
+		lb->index = i;
+		l->nbanks++;
+		if (!(lb->name = strdup(d->banks[i].name)) || !(lb->tag = strdup(d->banks[i].tag)))
+			return -ENOMEM;
+	}
+	for (size_t i = 0; i < d->ncus; i++) {
+		const struct pq_cu *cu = &d->cus[i];
+		const struct pq_kernel *k = &d->kernels[cu->kernel];
+		struct pq_layout_cu *lc = &l->cus[l->ncus++];
+
+		lc->index = i;
+		lc->ports = calloc(k->nargs + 1, sizeof(*lc->ports));
+		if (!lc->ports || !(lc->name = strdup(cu->name)) ||
+		    !(lc->signature = pq_kernel_signature(k)))
+			return -ENOMEM;
+		for (size_t a = 0; a < k->nargs; a++) {
+			struct pq_layout_port *p = &lc->ports[lc->nports];
+
+			if (k->args[a].aq != PQ_AQ_STREAM || cu->arg_mem[a] < 0)
+				continue;
+			lc->nports++;
+			if (!(p->arg = strdup(k->args[a].name)) ||
+			    !(p->stream = strdup(d->banks[cu->arg_mem[a]].name)))
+				return -ENOMEM;
+		}
+	}
+	for (size_t i = 0; i < d->nstreams; i++) {
+		const struct pq_stream *st = &d->streams[i];
+		struct pq_layout_stream *ls = &l->streams[l->nstreams++];
+
+		pq_stream_end(d, st->src_cu, st->src_arg, a, sizeof(a));
+		pq_stream_end(d, st->sink_cu, st->sink_arg, b, sizeof(b));
+		if (!(ls->name = strdup(d->banks[st->mem].name)) ||
+		    asprintf(&ls->text, "source=%s sink=%s\n", a, b) < 0) {
+			ls->text = NULL;
+			return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+int pq_card_layout(struct pq_card *card, struct pq_layout **out)
+{
+	struct pq_layout *l = calloc(1, sizeof(*l));
+	int ret = 0;
+
+	*out = NULL;
+	if (!l)
+		return -ENOMEM;
+	pthread_mutex_lock(&card->lock);
+	l->generation = card->generation;
+	if (card->cur)
+		ret = card_layout_fill(card->cur->design, l);
+	pthread_mutex_unlock(&card->lock);
+	if (ret) {
+		pq_layout_free(l);
+		return ret;
+	}
+	*out = l;
+	return 0;
+}
+
+void pq_layout_free(struct pq_layout *l)
+{
+	if (!l)
+		return;
+	for (size_t i = 0; i < l->nbanks; i++) {
+		free(l->banks[i].name);
+		free(l->banks[i].tag);
+	}
+	for (size_t i = 0; i < l->ncus; i++) {
+		for (size_t p = 0; p < l->cus[i].nports; p++) {
+			free(l->cus[i].ports[p].arg);
+			free(l->cus[i].ports[p].stream);
+		}
+		free(l->cus[i].ports);
+		free(l->cus[i].name);
+		free(l->cus[i].signature);
+	}
+	for (size_t i = 0; i < l->nstreams; i++) {
+		free(l->streams[i].name);
+		free(l->streams[i].text);
+	}
+	free(l->banks);
+	free(l->cus);
+	free(l->streams);
+	free(l);
+}
+
+int pq_card_bank_usage(struct pq_card *card, uint64_t generation, size_t bank, uint64_t *cap,
+		       uint64_t *used)
+{
+	struct pq_loaded *ld = pq_ld_get(card, generation);
+
+	if (!ld)
+		return -ENOENT;
+	if (bank >= ld->design->nbanks || !pq_bank_visible(&ld->design->banks[bank])) {
+		pq_ld_put(ld);
+		return -ENOENT;
+	}
+	*cap = ld->design->banks[bank].size;
+	pthread_mutex_lock(&ld->bank_lock);
+	*used = ld->bank_used[bank];
+	pthread_mutex_unlock(&ld->bank_lock);
+	pq_ld_put(ld);
+	return 0;
+}
+
+static uint64_t card_round(uint64_t v)
+{
+	return v > UINT64_MAX - (PQ_BANK_ALIGN - 1)
+		       ? UINT64_MAX & ~(PQ_BANK_ALIGN - 1)
+		       : (v + PQ_BANK_ALIGN - 1) & ~(PQ_BANK_ALIGN - 1);
+}
+
+int pq_bank_reserve(struct pq_loaded *ld, size_t bank, uint64_t from, uint64_t to)
+{
+	uint64_t cap = ld->design->banks[bank].size, a = card_round(from), b = card_round(to);
+	int ret = 0;
+
+	pthread_mutex_lock(&ld->bank_lock);
+	if (b > a && b - a > cap - ld->bank_used[bank])
+		ret = -ENOSPC;
+	else
+		ld->bank_used[bank] = ld->bank_used[bank] - a + b;
+	pthread_mutex_unlock(&ld->bank_lock);
 	return ret;
 }

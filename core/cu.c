@@ -1,13 +1,16 @@
 // SPDX-License-Identifier: MIT
+/*
+ * Compute units: arg binding, a queue of runs served one at a time by the
+ * CU's worker thread (as hardware does), the run timeout, waits, states,
+ * stats, and the control registers with an ap_ctrl_hs shadow.
+ */
 #define _GNU_SOURCE
-#include "cu.h"
+#include "card_priv.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include "card.h"
 
 #define CU_REG_MAX     (1u << 20) /* shadow at most 1 MiB of control space */
 #define CU_REG_DEFAULT 0x10000u
@@ -24,9 +27,21 @@ struct pq_run {
 	size_t nargs;
 };
 
-pq_cu_notify_fn pq_cu_notify;
+enum cu_wait_kind {
+	CU_WAIT_RUN,  /* one run: `call` */
+	CU_WAIT_ALL,  /* every run started before: a read of `run`, `wait` */
+	CU_WAIT_IDLE, /* nothing pending: poll(2) */
+};
 
-const char *pq_run_state_name(enum pq_run_state s)
+struct cu_waiter {
+	struct cu_waiter *next;
+	enum cu_wait_kind kind;
+	uint64_t target; /* run sequence number */
+	pq_cu_done_fn fn;
+	void *arg;
+};
+
+static const char *cu_state_name(enum pq_run_state s)
 {
 	static const char *const names[] = {
 		[PQ_RUN_IDLE] = "idle", [PQ_RUN_QUEUED] = "queued", [PQ_RUN_RUNNING] = "running",
@@ -36,9 +51,31 @@ const char *pq_run_state_name(enum pq_run_state s)
 	return (unsigned)s < sizeof(names) / sizeof(names[0]) ? names[s] : "error";
 }
 
+static void cu_log(struct pq_cu_rt *cu, const char *file, const char *msg)
+{
+	pq_log_add(&cu->ld->card->log, "kernels/%s%s%s: %s", cu->cu->name, file ? "/" : "",
+		   file ? file : "", msg);
+}
+
+/* The CU of a design generation, with a reference on the design. */
+static struct pq_cu_rt *cu_get(struct pq_card *card, uint64_t gen, size_t i)
+{
+	struct pq_loaded *ld = pq_ld_get(card, gen);
+
+	if (ld && i < ld->ncus)
+		return &ld->cus[i];
+	pq_ld_put(ld);
+	return NULL;
+}
+
+static void cu_put(struct pq_cu_rt *cu)
+{
+	pq_ld_put(cu->ld);
+}
+
 static void cu_run_free(struct pq_run *r)
 {
-	for (size_t i = 0; i < r->nargs; i++)
+	for (size_t i = 0; r->bufs && i < r->nargs; i++)
 		pq_buffer_put(r->bufs[i]);
 	free(r->bufs);
 	free(r->bits);
@@ -64,30 +101,122 @@ static void cu_lock_bufs(struct pq_run *r, bool lock)
 	}
 }
 
-/* Write an arg's value into the shadow registers, as a start would. */
-static void cu_reg_store(struct pq_cu_rt *cu, size_t a, uint64_t bits)
+/* Run r on the device, within the card's run timeout. */
+static int cu_execute(struct pq_cu_rt *cu, struct pq_run *r, uint64_t *us, char *why, size_t whylen)
 {
-	const struct pq_arg *g = &cu->k->args[a];
-	size_t words = g->size > 4 ? 2 : 1;
+	struct pq_card *card = cu->ld->card;
+	const struct pq_backend_ops *ops = card->ops;
+	struct pq_runarg *args = calloc(r->nargs + 1, sizeof(*args));
+	void *run = NULL;
+	int ret = args ? 0 : -ENOMEM;
 
-	if (g->aq == PQ_AQ_STREAM || g->offset % 4 || g->offset + 4 * words > cu->reg_bytes)
-		return;
-	cu->regs[g->offset / 4] = (uint32_t)bits;
-	if (words == 2)
-		cu->regs[g->offset / 4 + 1] = (uint32_t)(bits >> 32);
+	/* Buffers can't move or shrink while the kernel uses them. */
+	cu_lock_bufs(r, true);
+	for (size_t i = 0; !ret && i < r->nargs; i++) {
+		args[i].bits = r->bits[i];
+		if (!r->bufs[i])
+			continue;
+		args[i].bo = r->bufs[i]->bo;
+		if (!args[i].bo) {
+			snprintf(why, whylen, "%s: its buffer is empty", cu->k->args[i].name);
+			ret = -EINVAL;
+		}
+	}
+	if (!ret)
+		ret = ops->run_start(cu->ld->dd, cu->index, args, r->nargs, &run, why, whylen);
+	if (!ret) {
+		ret = ops->run_wait(run, card->run_timeout_ms, us, why, whylen);
+		if (ret == -ETIMEDOUT) {
+			pq_bk_run_abort(ops, run);
+			snprintf(why, whylen, "ran past run_timeout_ms (%u ms) and was stopped",
+				 card->run_timeout_ms);
+		}
+		ops->run_free(run);
+	}
+	cu_lock_bufs(r, false);
+	free(args);
+	return ret;
+}
+
+/* Take the waiters that run seq's end answers; cu->lock held. */
+static struct cu_waiter *cu_waiters_due(struct pq_cu_rt *cu, uint64_t seq)
+{
+	struct cu_waiter *due = NULL, **pp = &cu->waiters;
+	bool idle = cu->started == cu->finished;
+
+	while (*pp) {
+		struct cu_waiter *w = *pp;
+		bool hit = w->kind == CU_WAIT_RUN   ? w->target == seq
+			   : w->kind == CU_WAIT_ALL ? w->target <= cu->finished
+						    : idle;
+
+		if (!hit) {
+			pp = &w->next;
+			continue;
+		}
+		*pp = w->next;
+		w->next = due;
+		due = w;
+	}
+	return due;
+}
+
+static void cu_answer(struct cu_waiter *w, int status, const char *line)
+{
+	while (w) {
+		struct cu_waiter *next = w->next;
+
+		w->fn(w->arg, w->kind == CU_WAIT_IDLE ? 0 : status, line);
+		free(w);
+		w = next;
+	}
+}
+
+/* Account for the end of run r; called without locks. */
+static void cu_finish(struct pq_cu_rt *cu, struct pq_run *r, int ret, uint64_t us, const char *why)
+{
+	struct cu_waiter *due;
+	uint64_t seq = r->seq;
+	char line[sizeof(cu->last)];
+	int status = ret ? -EIO : 0;
+
+	/* Drop buffer references before the run counts as finished. */
+	cu_run_free(r);
+	pthread_mutex_lock(&cu->lock);
+	cu->running = false;
+	cu->finished++;
+	if (!ret) {
+		cu->state = PQ_RUN_DONE;
+		cu->ndone++;
+		cu->last_us = us;
+		cu->total_us += us;
+		snprintf(cu->last, sizeof(cu->last), "done %llu", (unsigned long long)us);
+	} else {
+		cu->state = ret == -ETIMEDOUT ? PQ_RUN_TIMEOUT : PQ_RUN_ERROR;
+		cu->nerrors++;
+		cu->ntimeouts += ret == -ETIMEDOUT;
+		snprintf(cu->last, sizeof(cu->last), "error %s", why);
+	}
+	cu->last_status = status;
+	if (cu->head)
+		cu->state = PQ_RUN_QUEUED;
+	cu->done_unread = true;
+	memcpy(line, cu->last, sizeof(line));
+	due = cu_waiters_due(cu, seq);
+	pthread_mutex_unlock(&cu->lock);
+	cu_answer(due, status, line);
 }
 
 static void *cu_worker(void *arg)
 {
 	struct pq_cu_rt *cu = arg;
-	struct pq_card *card = cu->card;
 
 	pthread_mutex_lock(&cu->lock);
 	for (;;) {
-		struct pq_runarg *args;
 		struct pq_run *r;
-		char why[256] = "", line[300];
-		uint64_t us = 0, seq;
+		char why[256] = "";
+		uint64_t us = 0;
+		bool stop;
 		int ret;
 
 		while (!cu->head && !cu->stop)
@@ -98,87 +227,51 @@ static void *cu_worker(void *arg)
 		cu->head = r->next;
 		if (!cu->head)
 			cu->tail = NULL;
+		stop = cu->stop;
 		cu->running = true;
 		cu->state = PQ_RUN_RUNNING;
 		pthread_mutex_unlock(&cu->lock);
 
-		/* Buffers can't move or shrink while the kernel uses them. */
-		cu_lock_bufs(r, true);
-		args = calloc(r->nargs + 1, sizeof(*args));
-		ret = args ? 0 : -ENOMEM;
-		for (size_t i = 0; !ret && i < r->nargs; i++) {
-			args[i].bits = r->bits[i];
-			if (!r->bufs[i])
-				continue;
-			args[i].bo = r->bufs[i]->bo;
-			if (!args[i].bo) {
-				snprintf(why, sizeof(why), "%s: its buffer is empty",
-					 cu->k->args[i].name);
-				ret = -EINVAL;
-			}
-		}
-		if (!ret)
-			ret = card->ops->run(card, cu->dpriv, cu->index, args, r->nargs, &us, why,
-					     sizeof(why));
-		cu_lock_bufs(r, false);
-		free(args);
-		seq = r->seq;
-		/* Drop buffer references before the run counts as finished. */
-		cu_run_free(r);
-
-		if (ret)
-			pq_log_add(&card->log, "kernels/%s: run %s: %s", cu->cu->name,
-				   ret == -ETIMEDOUT ? "timed out" : "failed", why);
-		pthread_mutex_lock(&cu->lock);
-		cu->running = false;
-		cu->finished++;
-		if (!ret) {
-			cu->state = PQ_RUN_DONE;
-			cu->ndone++;
-			cu->last_us = us;
-			cu->total_us += us;
-			snprintf(cu->last, sizeof(cu->last), "done %llu", (unsigned long long)us);
+		if (stop) {
+			snprintf(why, sizeof(why), "the card shut down before this run started");
+			ret = -ECANCELED;
 		} else {
-			cu->state = ret == -ETIMEDOUT ? PQ_RUN_TIMEOUT : PQ_RUN_ERROR;
-			cu->nerrors++;
-			cu->ntimeouts += ret == -ETIMEDOUT;
-			snprintf(cu->last, sizeof(cu->last), "error %s", why);
+			ret = cu_execute(cu, r, &us, why, sizeof(why));
 		}
-		if (cu->head)
-			cu->state = PQ_RUN_QUEUED;
-		cu->done_unread = true;
-		snprintf(line, sizeof(line), "%s", cu->last);
-		pthread_cond_broadcast(&cu->cond);
-		pthread_mutex_unlock(&cu->lock);
-		if (pq_cu_notify)
-			pq_cu_notify(cu, seq, ret == 0, line);
+		if (ret) {
+			char msg[300];
+
+			snprintf(msg, sizeof(msg), "run %s: %s",
+				 ret == -ETIMEDOUT ? "timed out" : "failed", why);
+			cu_log(cu, NULL, msg);
+		}
+		cu_finish(cu, r, ret, us, why);
 		pthread_mutex_lock(&cu->lock);
 	}
 	pthread_mutex_unlock(&cu->lock);
 	return NULL;
 }
 
-int pq_cus_create(struct pq_card *card, const struct pq_design *d, void *dpriv,
-		  struct pq_cu_rt **out)
+int pq_cus_create(struct pq_loaded *ld)
 {
-	struct pq_cu_rt *cus = calloc(d->ncus ? d->ncus : 1, sizeof(*cus));
+	const struct pq_design *d = ld->design;
 	size_t i;
 
-	*out = NULL;
-	if (!cus)
+	ld->cus = calloc(d->ncus + 1, sizeof(*ld->cus));
+	if (!ld->cus)
 		return -ENOMEM;
 	for (i = 0; i < d->ncus; i++) {
-		struct pq_cu_rt *cu = &cus[i];
+		struct pq_cu_rt *cu = &ld->cus[i];
 		size_t nargs;
 
-		cu->card = card;
-		cu->dpriv = dpriv;
+		cu->ld = ld;
 		cu->index = i;
 		cu->cu = &d->cus[i];
 		cu->k = &d->kernels[cu->cu->kernel];
 		nargs = cu->k->nargs;
 		pthread_mutex_init(&cu->lock, NULL);
 		pthread_cond_init(&cu->cond, NULL);
+		ld->ncus++;
 		cu->reg_bytes = cu->k->reg_range ? cu->k->reg_range : CU_REG_DEFAULT;
 		if (cu->reg_bytes > CU_REG_MAX)
 			cu->reg_bytes = CU_REG_MAX;
@@ -200,31 +293,26 @@ int pq_cus_create(struct pq_card *card, const struct pq_design *d, void *dpriv,
 			goto fail;
 		cu->has_worker = true;
 	}
-	*out = cus;
 	return 0;
 fail:
-	pq_cus_destroy(cus, i + 1);
+	pq_cus_destroy(ld);
 	return -ENOMEM;
 }
 
-void pq_cus_destroy(struct pq_cu_rt *cus, size_t n)
+void pq_cus_destroy(struct pq_loaded *ld)
 {
-	for (size_t i = 0; cus && i < n; i++) {
-		struct pq_cu_rt *cu = &cus[i];
+	for (size_t i = 0; ld->cus && i < ld->ncus; i++) {
+		struct pq_cu_rt *cu = &ld->cus[i];
 
 		if (cu->has_worker) {
+			/* Queued runs fail, answering their waiters; the running one ends. */
 			pthread_mutex_lock(&cu->lock);
 			cu->stop = true;
 			pthread_cond_broadcast(&cu->cond);
 			pthread_mutex_unlock(&cu->lock);
 			pthread_join(cu->worker, NULL);
 		}
-		while (cu->head) {
-			struct pq_run *r = cu->head;
-
-			cu->head = r->next;
-			cu_run_free(r);
-		}
+		cu_answer(cu->waiters, -EIO, "error the card shut down");
 		for (size_t a = 0; cu->k && a < cu->k->nargs; a++) {
 			if (cu->bound)
 				free(cu->bound[a].path);
@@ -235,41 +323,255 @@ void pq_cus_destroy(struct pq_cu_rt *cus, size_t n)
 		free(cu->types);
 		free(cu->type_err);
 		free(cu->regs);
-		if (cu->card) {
-			pthread_cond_destroy(&cu->cond);
-			pthread_mutex_destroy(&cu->lock);
-		}
+		pthread_cond_destroy(&cu->cond);
+		pthread_mutex_destroy(&cu->lock);
 	}
-	free(cus);
+	free(ld->cus);
+	ld->cus = NULL;
+	ld->ncus = 0;
 }
 
-bool pq_cus_busy(struct pq_cu_rt *cus, size_t n)
+bool pq_cus_busy(struct pq_loaded *ld)
 {
 	bool busy = false;
 
-	for (size_t i = 0; i < n && !busy; i++) {
-		pthread_mutex_lock(&cus[i].lock);
-		busy = cus[i].started != cus[i].finished;
-		pthread_mutex_unlock(&cus[i].lock);
+	for (size_t i = 0; i < ld->ncus && !busy; i++) {
+		pthread_mutex_lock(&ld->cus[i].lock);
+		busy = ld->cus[i].started != ld->cus[i].finished;
+		pthread_mutex_unlock(&ld->cus[i].lock);
 	}
 	return busy;
 }
 
-int pq_cu_start(struct pq_cu_rt *cu, uint64_t *bits, struct pq_buffer **bufs, uint64_t *seq)
-{
-	struct pq_run *r = calloc(1, sizeof(*r));
-	size_t nargs = cu->k->nargs;
+/* ---- arg binding, the same checks for args and for registers ---- */
 
-	if (!r) {
-		for (size_t i = 0; i < nargs; i++)
-			pq_buffer_put(bufs[i]);
-		free(bufs);
-		free(bits);
-		return -ENOMEM;
+/* May buffer b be arg a of the CU? shown names it in the reason. */
+static int cu_check_buffer(struct pq_cu_rt *cu, size_t a, struct pq_buffer *b, const char *shown,
+			   char *why, size_t whylen)
+{
+	struct pq_card *card = cu->ld->card, *bc = pq_buffer_card(b);
+	const struct pq_design *d = cu->ld->design;
+	int want = cu->cu->arg_mem[a];
+
+	if (bc != card) {
+		snprintf(why, whylen, "%s is on card%u, this kernel on card%u", shown, bc->index,
+			 card->index);
+		return -EXDEV;
+	}
+	if (b->ld != cu->ld) {
+		snprintf(why, whylen, "%s belongs to a design that is gone", shown);
+		return -EINVAL;
+	}
+	if (want >= 0 && (size_t)want != b->bank) {
+		snprintf(why, whylen, "%s is in %s, but port %s connects to %s", shown,
+			 d->banks[b->bank].name, cu->k->args[a].port, d->banks[want].name);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* A buffer path through the filesystem's resolver, then the CU's checks. */
+static int cu_resolve(struct pq_cu_rt *cu, size_t a, const char *path, struct pq_buffer **out,
+		      char **canon, char *why, size_t whylen)
+{
+	struct pq_card *card = cu->ld->card;
+	struct pq_buffer *b = NULL;
+	char *shown = NULL;
+	int ret;
+
+	*out = NULL;
+	if (!card->resolve) {
+		snprintf(why, whylen, "%s: buffers can't be named here", path);
+		return -EINVAL;
+	}
+	ret = card->resolve(card->resolve_ctx, card, path, &b, &shown, why, whylen);
+	if (ret)
+		return ret == -ENOMEM ? ret : -EINVAL;
+	ret = cu_check_buffer(cu, a, b, shown ? shown : path, why, whylen);
+	if (ret) {
+		pq_buffer_put(b);
+		free(shown);
+		return ret;
+	}
+	*out = b;
+	if (canon)
+		*canon = shown;
+	else
+		free(shown);
+	return 0;
+}
+
+int pq_cu_args_set(struct pq_card *card, uint64_t gen, size_t i, const char *text, size_t len,
+		   bool partial)
+{
+	struct pq_cu_rt *cu = cu_get(card, gen, i);
+	struct pq_binding *nb = NULL;
+	struct pq_assign *as = NULL;
+	char why[400] = "";
+	size_t na = 0;
+	bool rest;
+	int ret;
+
+	if (!cu)
+		return -ENOENT;
+	ret = pq_args_split(cu->k, text, len, partial, &as, &na, &rest, why, sizeof(why));
+	if (ret)
+		goto out;
+	nb = calloc(na + 1, sizeof(*nb));
+	if (!nb) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	for (size_t t = 0; t < na && !ret; t++) {
+		size_t a = (size_t)as[t].arg;
+		const char *name = cu->k->args[a].name;
+		char sub[300] = "";
+		struct pq_buffer *b;
+
+		if (!as[t].value[0])
+			continue; /* "name=" unsets */
+		if (cu->type_err[a]) {
+			snprintf(why, sizeof(why), "%s: %s", name, cu->type_err[a]);
+			ret = -EINVAL;
+		} else if (cu->types[a].kind == PQ_C_PTR) {
+			ret = cu_resolve(cu, a, as[t].value, &b, &nb[t].path, sub, sizeof(sub));
+			if (ret)
+				snprintf(why, sizeof(why), "%s: %s", name, sub);
+			else
+				pq_buffer_put(b); /* bound by path, looked up at each start */
+		} else if (pq_value_parse(&cu->types[a], as[t].value, &nb[t].bits, sub,
+					  sizeof(sub))) {
+			snprintf(why, sizeof(why), "%s (%s): %s", name, cu->k->args[a].type, sub);
+			ret = -EINVAL;
+		}
+		nb[t].set = true;
+	}
+	if (ret)
+		goto out;
+	pthread_mutex_lock(&cu->lock);
+	for (size_t t = 0; t < na; t++) {
+		struct pq_binding *b = &cu->bound[as[t].arg];
+
+		free(b->path);
+		*b = nb[t];
+		nb[t].path = NULL;
+	}
+	pthread_mutex_unlock(&cu->lock);
+out:
+	if (ret && why[0])
+		cu_log(cu, "args", why);
+	for (size_t t = 0; nb && t < na; t++)
+		free(nb[t].path);
+	free(nb);
+	pq_assign_free(as, na);
+	cu_put(cu);
+	return ret;
+}
+
+int pq_cu_args_dump(struct pq_card *card, uint64_t gen, size_t i, FILE *f)
+{
+	struct pq_cu_rt *cu = cu_get(card, gen, i);
+	char val[64];
+
+	if (!cu)
+		return -ENOENT;
+	pthread_mutex_lock(&cu->lock);
+	for (size_t a = 0; a < cu->k->nargs; a++) {
+		const struct pq_binding *b = &cu->bound[a];
+		const char *name = cu->k->args[a].name;
+
+		if (cu->types[a].kind == PQ_C_STREAM && cu->cu->arg_mem[a] >= 0) {
+			/* bound by the xclbin */
+			fprintf(f, "%s=%s\n", name, cu->ld->design->banks[cu->cu->arg_mem[a]].name);
+		} else if (!b->set) {
+			fprintf(f, "%s=\n", name);
+		} else if (b->path) {
+			fprintf(f, "%s=%s\n", name, b->path);
+		} else {
+			pq_value_format(&cu->types[a], b->bits, val, sizeof(val));
+			fprintf(f, "%s=%s\n", name, val);
+		}
+	}
+	pthread_mutex_unlock(&cu->lock);
+	cu_put(cu);
+	return 0;
+}
+
+int pq_cu_state(struct pq_card *card, uint64_t gen, size_t i, const char **word)
+{
+	struct pq_cu_rt *cu = cu_get(card, gen, i);
+
+	if (!cu)
+		return -ENOENT;
+	pthread_mutex_lock(&cu->lock);
+	*word = cu_state_name(cu->state);
+	pthread_mutex_unlock(&cu->lock);
+	cu_put(cu);
+	return 0;
+}
+
+int pq_cu_stats(struct pq_card *card, uint64_t gen, size_t i, struct pq_cu_stats *st)
+{
+	struct pq_cu_rt *cu = cu_get(card, gen, i);
+
+	if (!cu)
+		return -ENOENT;
+	pthread_mutex_lock(&cu->lock);
+	st->starts = cu->started;
+	st->done = cu->ndone;
+	st->errors = cu->nerrors;
+	st->timeouts = cu->ntimeouts;
+	st->pending = cu->started - cu->finished;
+	st->last_us = cu->last_us;
+	st->mean_us = cu->ndone ? cu->total_us / cu->ndone : 0;
+	pthread_mutex_unlock(&cu->lock);
+	cu_put(cu);
+	return 0;
+}
+
+/* ---- starting runs ---- */
+
+/* Write an arg's value into the shadow registers, as a start would. */
+static void cu_reg_store(struct pq_cu_rt *cu, size_t a, uint64_t bits)
+{
+	const struct pq_arg *g = &cu->k->args[a];
+	size_t words = g->size > 4 ? 2 : 1;
+
+	if (g->aq == PQ_AQ_STREAM || g->offset % 4 || g->offset + 4 * words > cu->reg_bytes)
+		return;
+	cu->regs[g->offset / 4] = (uint32_t)bits;
+	if (words == 2)
+		cu->regs[g->offset / 4 + 1] = (uint32_t)(bits >> 32);
+}
+
+/*
+ * Queue a checked run; takes over bits and bufs whatever happens. Under
+ * the card's lock, so that a load or free either sees it pending or
+ * happens before it and refuses it.
+ */
+static int cu_queue(struct pq_cu_rt *cu, uint64_t *bits, struct pq_buffer **bufs,
+		    pq_cu_done_fn done, void *arg, char *why, size_t whylen)
+{
+	struct pq_card *card = cu->ld->card;
+	struct pq_run *r = calloc(1, sizeof(*r));
+	struct cu_waiter *w = done ? calloc(1, sizeof(*w)) : NULL;
+	size_t nargs = cu->k->nargs;
+	int ret = 0;
+
+	if (!r || (done && !w)) {
+		ret = -ENOMEM;
+		goto fail;
 	}
 	r->bits = bits;
 	r->bufs = bufs;
 	r->nargs = nargs;
+	pthread_mutex_lock(&card->lock);
+	if (card->cur != cu->ld || card->state == PQ_CARD_PROGRAMMING) {
+		pthread_mutex_unlock(&card->lock);
+		snprintf(why, whylen, "the card is being programmed");
+		ret = -EBUSY;
+		goto fail;
+	}
 	pthread_mutex_lock(&cu->lock);
 	/* The registers show the last start's args, as a CU's would. */
 	for (size_t a = 0; a < nargs; a++) {
@@ -280,7 +582,6 @@ int pq_cu_start(struct pq_cu_rt *cu, uint64_t *bits, struct pq_buffer **bufs, ui
 		cu_reg_store(cu, a, v);
 	}
 	r->seq = ++cu->started;
-	*seq = r->seq;
 	if (cu->tail)
 		cu->tail->next = r;
 	else
@@ -288,94 +589,329 @@ int pq_cu_start(struct pq_cu_rt *cu, uint64_t *bits, struct pq_buffer **bufs, ui
 	cu->tail = r;
 	if (!cu->running)
 		cu->state = PQ_RUN_QUEUED;
+	if (w) {
+		w->kind = CU_WAIT_RUN;
+		w->target = r->seq;
+		w->fn = done;
+		w->arg = arg;
+		w->next = cu->waiters;
+		cu->waiters = w;
+	}
 	pthread_cond_broadcast(&cu->cond);
 	pthread_mutex_unlock(&cu->lock);
+	pthread_mutex_unlock(&card->lock);
 	return 0;
+fail:
+	free(w);
+	if (r) {
+		r->bits = bits;
+		r->bufs = bufs;
+		r->nargs = nargs;
+		cu_run_free(r);
+	} else {
+		for (size_t a = 0; a < nargs; a++)
+			pq_buffer_put(bufs[a]);
+		free(bufs);
+		free(bits);
+	}
+	return ret;
 }
 
-uint64_t pq_cu_pending(struct pq_cu_rt *cu)
+/* The args of a run from the bindings: each buffer looked up and checked. */
+static int cu_args_from_binding(struct pq_cu_rt *cu, uint64_t *bits, struct pq_buffer **bufs,
+				char *why, size_t whylen)
 {
-	uint64_t n;
+	int ret = 0;
 
+	for (size_t a = 0; a < cu->k->nargs && !ret; a++) {
+		const char *name = cu->k->args[a].name;
+		struct pq_binding bd;
+		char sub[300];
+
+		if (cu->types[a].kind == PQ_C_STREAM)
+			continue;
+		pthread_mutex_lock(&cu->lock);
+		bd = cu->bound[a];
+		bd.path = bd.path ? strdup(bd.path) : NULL;
+		pthread_mutex_unlock(&cu->lock);
+		if (!bd.set) {
+			snprintf(why, whylen, "start: %s is not set (write it to args)", name);
+			ret = -EINVAL;
+		} else if (bd.path) {
+			ret = cu_resolve(cu, a, bd.path, &bufs[a], NULL, sub, sizeof(sub));
+			if (ret)
+				snprintf(why, whylen, "start: %s: %s", name, sub);
+		} else {
+			bits[a] = bd.bits;
+		}
+		free(bd.path);
+	}
+	return ret;
+}
+
+/* The args of a run from the arg registers, as a write of AP_START takes them. */
+static int cu_args_from_regs(struct pq_cu_rt *cu, uint64_t *bits, struct pq_buffer **bufs,
+			     char *why, size_t whylen)
+{
+	int ret = 0;
+
+	for (size_t a = 0; a < cu->k->nargs && !ret; a++) {
+		const struct pq_arg *g = &cu->k->args[a];
+		const struct pq_ctype *t = &cu->types[a];
+		char shown[64], sub[300];
+		uint64_t v = 0;
+
+		if (t->kind == PQ_C_STREAM)
+			continue;
+		pthread_mutex_lock(&cu->lock);
+		if (g->offset % 4 == 0 && g->offset + 4 <= cu->reg_bytes) {
+			v = cu->regs[g->offset / 4];
+			if (g->size > 4 && g->offset + 8 <= cu->reg_bytes)
+				v |= (uint64_t)cu->regs[g->offset / 4 + 1] << 32;
+		}
+		pthread_mutex_unlock(&cu->lock);
+		if (t->kind != PQ_C_PTR) {
+			bits[a] = t->size >= 8 ? v : v & ((1ull << (8 * t->size)) - 1);
+			continue;
+		}
+		bufs[a] = pq_buffer_at(cu->ld->card, cu->ld, v);
+		if (!bufs[a]) {
+			snprintf(why, whylen,
+				 "start from registers: %s = 0x%llx is no buffer's address",
+				 g->name, (unsigned long long)v);
+			return -EINVAL;
+		}
+		snprintf(shown, sizeof(shown), "the buffer at 0x%llx", (unsigned long long)v);
+		ret = cu_check_buffer(cu, a, bufs[a], shown, sub, sizeof(sub));
+		if (ret)
+			snprintf(why, whylen, "start from registers: %s: %s", g->name, sub);
+	}
+	return ret;
+}
+
+/* Check every arg, then queue: the one way a run starts. */
+static int cu_start(struct pq_cu_rt *cu, bool from_regs, pq_cu_done_fn done, void *arg)
+{
+	size_t nargs = cu->k->nargs;
+	uint64_t *bits = calloc(nargs + 1, sizeof(*bits));
+	struct pq_buffer **bufs = calloc(nargs + 1, sizeof(*bufs));
+	char why[400] = "";
+	int ret = bits && bufs ? 0 : -ENOMEM;
+
+	for (size_t a = 0; a < nargs && !ret; a++) {
+		if (cu->type_err[a]) {
+			snprintf(why, sizeof(why), "start: %s: %s", cu->k->args[a].name,
+				 cu->type_err[a]);
+			ret = -EINVAL;
+		}
+	}
+	if (!ret && from_regs)
+		ret = cu_args_from_regs(cu, bits, bufs, why, sizeof(why));
+	else if (!ret)
+		ret = cu_args_from_binding(cu, bits, bufs, why, sizeof(why));
+	if (ret) {
+		for (size_t a = 0; bufs && a < nargs; a++)
+			pq_buffer_put(bufs[a]);
+		free(bufs);
+		free(bits);
+	} else {
+		ret = cu_queue(cu, bits, bufs, done, arg, why, sizeof(why));
+	}
+	if (ret && why[0])
+		cu_log(cu, from_regs ? "registers" : "run", why);
+	return ret;
+}
+
+int pq_cu_start(struct pq_card *card, uint64_t gen, size_t i, pq_cu_done_fn done, void *arg)
+{
+	struct pq_cu_rt *cu = cu_get(card, gen, i);
+	int ret;
+
+	if (!cu)
+		return -ENOENT;
+	ret = cu_start(cu, false, done, arg);
+	cu_put(cu);
+	return ret;
+}
+
+/* List a waiter, or say it isn't needed; cu->lock held. */
+static int cu_wait_locked(struct pq_cu_rt *cu, enum cu_wait_kind kind, pq_cu_done_fn done,
+			  void *arg)
+{
+	struct cu_waiter *w;
+
+	if (cu->started == cu->finished)
+		return 0;
+	if (!done)
+		return -EAGAIN;
+	w = calloc(1, sizeof(*w));
+	if (!w)
+		return -ENOMEM;
+	w->kind = kind;
+	w->target = cu->started;
+	w->fn = done;
+	w->arg = arg;
+	w->next = cu->waiters;
+	cu->waiters = w;
+	return 1;
+}
+
+int pq_cu_wait(struct pq_card *card, uint64_t gen, size_t i, char *line, size_t linelen,
+	       int *status, pq_cu_done_fn done, void *arg)
+{
+	struct pq_cu_rt *cu = cu_get(card, gen, i);
+	int ret;
+
+	if (!cu)
+		return -ENOENT;
 	pthread_mutex_lock(&cu->lock);
-	n = cu->started - cu->finished;
+	ret = cu_wait_locked(cu, CU_WAIT_ALL, done, arg);
+	if (ret == 0) {
+		snprintf(line, linelen, "%s", cu->ndone + cu->nerrors ? cu->last : "idle");
+		*status = cu->last_status;
+	}
 	pthread_mutex_unlock(&cu->lock);
-	return n;
+	cu_put(cu);
+	return ret;
+}
+
+int pq_cu_poll(struct pq_card *card, uint64_t gen, size_t i, pq_cu_done_fn done, void *arg)
+{
+	struct pq_cu_rt *cu = cu_get(card, gen, i);
+	int ret;
+
+	if (!cu)
+		return -ENOENT;
+	pthread_mutex_lock(&cu->lock);
+	ret = cu_wait_locked(cu, CU_WAIT_IDLE, done, arg);
+	pthread_mutex_unlock(&cu->lock);
+	cu_put(cu);
+	return ret == 0 ? 1 : ret == 1 ? 0 : ret;
+}
+
+/* ---- registers ---- */
+
+int pq_cu_reg_size(struct pq_card *card, uint64_t gen, size_t i, uint64_t *size)
+{
+	struct pq_cu_rt *cu = cu_get(card, gen, i);
+
+	if (!cu)
+		return -ENOENT;
+	*size = cu->reg_bytes;
+	cu_put(cu);
+	return 0;
 }
 
 static int cu_reg_check(struct pq_cu_rt *cu, uint64_t off, size_t len)
 {
-	if (off % 4 || len % 4) {
-		pq_log_add(
-			&cu->card->log,
-			"kernels/%s/registers: offset %llu and length %zu must be multiples of 4",
-			cu->cu->name, (unsigned long long)off, len);
-		return -EINVAL;
-	}
-	return 0;
+	char msg[160];
+
+	if (off % 4 == 0 && len % 4 == 0)
+		return 0;
+	snprintf(msg, sizeof(msg), "offset %llu and length %zu must be multiples of 4",
+		 (unsigned long long)off, len);
+	cu_log(cu, "registers", msg);
+	return -EINVAL;
 }
 
-int pq_cu_reg_read(struct pq_cu_rt *cu, uint64_t off, void *buf, size_t len)
+/* ap_ctrl_hs: START while busy; IDLE and READY when not; DONE once. cu->lock held. */
+static uint32_t cu_ctrl_word(struct pq_cu_rt *cu)
 {
-	uint32_t *w = buf;
-	int ret = cu_reg_check(cu, off, len);
+	bool busy = cu->started != cu->finished;
+	uint32_t w = busy ? AP_START : AP_IDLE | AP_READY;
 
+	if (!busy && cu->done_unread)
+		w |= AP_DONE;
+	cu->done_unread &= busy;
+	return w;
+}
+
+int pq_cu_reg_read(struct pq_card *card, uint64_t gen, size_t i, uint64_t off, void *buf,
+		   size_t len)
+{
+	struct pq_cu_rt *cu = cu_get(card, gen, i);
+	const struct pq_backend_ops *ops = card->ops;
+	uint32_t *w = buf;
+	int ret;
+
+	if (!cu)
+		return -ENOENT;
+	ret = cu_reg_check(cu, off, len);
 	if (ret)
-		return ret;
+		goto out;
 	if (off >= cu->reg_bytes)
-		return 0;
-	if (len > cu->reg_bytes - off)
+		len = 0; /* past the end, as a file reads */
+	else if (len > cu->reg_bytes - off)
 		len = cu->reg_bytes - off;
 	pthread_mutex_lock(&cu->lock);
-	memcpy(buf, (uint8_t *)cu->regs + off, len);
-	if (off == 0 && len) {
-		/* ap_ctrl_hs: START while busy; IDLE and READY when not; DONE once. */
-		bool busy = cu->started != cu->finished;
+	for (size_t n = 0; n < len / 4 && !ret; n++) {
+		uint32_t o = (uint32_t)off + 4 * (uint32_t)n;
 
-		w[0] = busy ? AP_START : AP_IDLE | AP_READY;
-		if (!busy && cu->done_unread)
-			w[0] |= AP_DONE;
-		cu->done_unread &= busy;
+		if (o == 0) {
+			w[n] = cu_ctrl_word(cu);
+			continue;
+		}
+		ret = pq_bk_reg_read(ops, cu->ld->dd, cu->index, o, &w[n]);
+		if (ret == -EOPNOTSUPP) {
+			w[n] = cu->regs[o / 4]; /* no registers of its own: the shadow */
+			ret = 0;
+		}
 	}
 	pthread_mutex_unlock(&cu->lock);
-	return (int)len;
+	if (ret) {
+		cu_log(cu, "registers", "the device refused the read");
+		ret = -EIO;
+	}
+out:
+	cu_put(cu);
+	return ret ? ret : (int)len;
 }
 
-int pq_cu_reg_write(struct pq_cu_rt *cu, uint64_t off, const void *buf, size_t len, bool *start)
+int pq_cu_reg_write(struct pq_card *card, uint64_t gen, size_t i, uint64_t off, const void *buf,
+		    size_t len)
 {
-	int ret = cu_reg_check(cu, off, len);
+	struct pq_cu_rt *cu = cu_get(card, gen, i);
+	const struct pq_backend_ops *ops = card->ops;
+	const uint32_t *w = buf;
+	bool start = false;
+	int ret;
 
-	*start = false;
+	if (!cu)
+		return -ENOENT;
+	ret = cu_reg_check(cu, off, len);
 	if (ret)
-		return ret;
+		goto out;
 	if (off >= cu->reg_bytes || len > cu->reg_bytes - off) {
-		pq_log_add(&cu->card->log,
-			   "kernels/%s/registers: %zu bytes at offset %llu go past the control "
-			   "space (%zu bytes)",
-			   cu->cu->name, len, (unsigned long long)off, cu->reg_bytes);
-		return -EINVAL;
+		char msg[160];
+
+		snprintf(msg, sizeof(msg),
+			 "%zu bytes at offset %llu go past the control space (%zu bytes)", len,
+			 (unsigned long long)off, cu->reg_bytes);
+		cu_log(cu, "registers", msg);
+		ret = -EINVAL;
+		goto out;
 	}
 	pthread_mutex_lock(&cu->lock);
-	memcpy((uint8_t *)cu->regs + off, buf, len);
-	if (off == 0) {
-		*start = (cu->regs[0] & AP_START) != 0;
-		cu->regs[0] = 0; /* the control word is computed on read */
+	for (size_t n = 0; n < len / 4 && !ret; n++) {
+		uint32_t o = (uint32_t)off + 4 * (uint32_t)n;
+
+		if (o == 0) {
+			/* The control word is core's: a start goes through the checks. */
+			start = (w[n] & AP_START) != 0;
+			continue;
+		}
+		cu->regs[o / 4] = w[n];
+		ret = pq_bk_reg_write(ops, cu->ld->dd, cu->index, o, w[n]);
+		ret = ret == -EOPNOTSUPP ? 0 : ret;
 	}
 	pthread_mutex_unlock(&cu->lock);
-	return (int)len;
-}
-
-uint64_t pq_cu_reg_arg(struct pq_cu_rt *cu, size_t a)
-{
-	const struct pq_arg *g = &cu->k->args[a];
-	uint64_t v = 0;
-
-	pthread_mutex_lock(&cu->lock);
-	if (g->offset % 4 == 0 && g->offset + 4 <= cu->reg_bytes) {
-		v = cu->regs[g->offset / 4];
-		if (g->size > 4 && g->offset + 8 <= cu->reg_bytes)
-			v |= (uint64_t)cu->regs[g->offset / 4 + 1] << 32;
+	if (ret) {
+		cu_log(cu, "registers", "the device refused the write");
+		ret = -EIO;
+	} else if (start) {
+		ret = cu_start(cu, true, NULL, NULL);
 	}
-	pthread_mutex_unlock(&cu->lock);
-	return v;
+out:
+	cu_put(cu);
+	return ret ? ret : (int)len;
 }

@@ -1,95 +1,72 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Compute units at run time: the args binding, a queue of runs served one
- * at a time by the CU's worker thread (as hardware does), states, stats,
- * and the CU's control registers.
+ * Compute units (SPEC §5): the args binding, a queue of runs served one at
+ * a time (as hardware does), states, stats, waits and control registers.
+ * A CU is named by (card, design generation, index in the layout); every
+ * call fails with -ENOENT once that design is gone.
  */
 #ifndef PYNQFS_CU_H
 #define PYNQFS_CU_H
 
-#include <pthread.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
-#include "args.h"
-#include "backend.h"
-#include "buffer.h"
+#include "card.h"
 
-enum pq_run_state {
-	PQ_RUN_IDLE,
-	PQ_RUN_QUEUED,
-	PQ_RUN_RUNNING,
-	PQ_RUN_DONE,
-	PQ_RUN_ERROR,
-	PQ_RUN_TIMEOUT,
-};
-
-/* One arg's binding, as `args` shows it. */
-struct pq_binding {
-	bool set;
-	uint64_t bits; /* scalars */
-	char *path;    /* buffers: card-relative path */
-};
-
-struct pq_run;
-
-struct pq_cu_rt {
-	struct pq_card *card;
-	void *dpriv;  /* the backend's state for this design */
-	size_t index; /* in design->cus */
-	const struct pq_cu *cu;
-	const struct pq_kernel *k;
-	struct pq_ctype *types; /* per arg */
-	char **type_err;	/* per arg: why the sim can't pass it, or NULL */
-
-	pthread_mutex_t lock; /* all below */
-	pthread_cond_t cond;
-	struct pq_binding *bound;
-	struct pq_run *head, *tail;
-	bool running, stop;
-	uint64_t started, finished; /* run sequence numbers */
-	enum pq_run_state state;
-	char last[300]; /* "done 12" or "error <reason>" */
-	uint64_t ndone, nerrors, ntimeouts, last_us, total_us;
-	bool done_unread; /* AP_DONE, cleared on read */
-	uint32_t *regs;	  /* shadow of the control space */
-	size_t reg_bytes;
-	pthread_t worker;
-	bool has_worker;
+struct pq_cu_stats {
+	uint64_t starts, done, errors, timeouts, pending, last_us, mean_us;
 };
 
 /*
- * Called by a worker after each run, in order, without locks held: run
- * seq ended ok or not, with its result line ("done 12", "error ...").
+ * Called once, with no core lock held, when what was waited for has
+ * happened: status 0 or -EIO (the run failed), and the run's result line
+ * ("done 12", "error <reason>"). It may reply to the filesystem at once.
  */
-typedef void (*pq_cu_notify_fn)(struct pq_cu_rt *cu, uint64_t seq, bool ok, const char *line);
-extern pq_cu_notify_fn pq_cu_notify;
-
-/* The runtime of every CU of design d, about to be the card's. */
-int pq_cus_create(struct pq_card *card, const struct pq_design *d, void *dpriv,
-		  struct pq_cu_rt **out);
-/* Stop workers and free; no run may be pending. */
-void pq_cus_destroy(struct pq_cu_rt *cus, size_t n);
-bool pq_cus_busy(struct pq_cu_rt *cus, size_t n);
-
-const char *pq_run_state_name(enum pq_run_state s);
+typedef void (*pq_cu_done_fn)(void *arg, int status, const char *line);
 
 /*
- * Queue a run of the CU with one value per arg: bits for scalars, or a
- * buffer (bufs[i], whose reference the run takes over and drops when it
- * ends). The buffers' device memory is looked up when the run starts.
- * *seq is the run's number. Both arrays are taken over.
+ * Bind args from `args` text: every complete token is checked, then all
+ * are set or none. With partial, a last token not yet followed by white
+ * space waits for more. -EINVAL/-EXDEV with the reason logged.
  */
-int pq_cu_start(struct pq_cu_rt *cu, uint64_t *bits, struct pq_buffer **bufs, uint64_t *seq);
+int pq_cu_args_set(struct pq_card *card, uint64_t gen, size_t cu, const char *text, size_t len,
+		   bool partial);
+/* One "name=value" line per arg, in signature order. */
+int pq_cu_args_dump(struct pq_card *card, uint64_t gen, size_t cu, FILE *f);
 
-/* Runs started and not yet finished. */
-uint64_t pq_cu_pending(struct pq_cu_rt *cu);
+/* "idle", "queued", "running", "done", "error" or "timeout". */
+int pq_cu_state(struct pq_card *card, uint64_t gen, size_t cu, const char **word);
+int pq_cu_stats(struct pq_card *card, uint64_t gen, size_t cu, struct pq_cu_stats *st);
 
-/* Register window (SPEC §5): offsets and lengths are multiples of 4. */
-int pq_cu_reg_read(struct pq_cu_rt *cu, uint64_t off, void *buf, size_t len);
-/* Stores the words; *start is set when AP_START was written at offset 0. */
-int pq_cu_reg_write(struct pq_cu_rt *cu, uint64_t off, const void *buf, size_t len, bool *start);
-/* The arg registers' contents as bits (pointers: the device address). */
-uint64_t pq_cu_reg_arg(struct pq_cu_rt *cu, size_t arg);
+/*
+ * Queue a run with the bound args, each checked as `args` checks it. With
+ * done, it is called when this run ends; the caller must then not touch
+ * what arg points to itself, since the call may come at any moment.
+ */
+int pq_cu_start(struct pq_card *card, uint64_t gen, size_t cu, pq_cu_done_fn done, void *arg);
+
+/*
+ * Wait for every run started so far. With nothing pending: 0, line holds
+ * the last result ("idle" if none) and *status its status. Else, with
+ * done: 1, and done is called when they have ended; without: -EAGAIN.
+ */
+int pq_cu_wait(struct pq_card *card, uint64_t gen, size_t cu, char *line, size_t linelen,
+	       int *status, pq_cu_done_fn done, void *arg);
+/* 1 when nothing is pending; else 0, and done is called once that is so. */
+int pq_cu_poll(struct pq_card *card, uint64_t gen, size_t cu, pq_cu_done_fn done, void *arg);
+
+/*
+ * The control register window (SPEC §5): byte offsets and lengths are
+ * multiples of 4. Writing AP_START (bit 0 at offset 0) starts a run with
+ * what the arg registers hold, checked exactly as a start from args is.
+ * Both return the bytes done.
+ */
+int pq_cu_reg_size(struct pq_card *card, uint64_t gen, size_t cu, uint64_t *size);
+int pq_cu_reg_read(struct pq_card *card, uint64_t gen, size_t cu, uint64_t off, void *buf,
+		   size_t len);
+int pq_cu_reg_write(struct pq_card *card, uint64_t gen, size_t cu, uint64_t off, const void *buf,
+		    size_t len);
 
 #endif

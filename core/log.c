@@ -58,13 +58,25 @@ void pq_log_add(struct pq_log *log, const char *fmt, ...)
 	pthread_mutex_lock(&log->lock);
 	slot = (log->head + log->count) % log->cap;
 	if (log->count == log->cap) {
+		log->bytes -= strlen(log->lines[log->head]) + 1;
 		free(log->lines[log->head]);
 		log->head = (log->head + 1) % log->cap;
 	} else {
 		log->count++;
 	}
 	log->lines[slot] = line;
+	log->bytes += strlen(line) + 1;
 	pthread_mutex_unlock(&log->lock);
+}
+
+size_t pq_log_size(struct pq_log *log)
+{
+	size_t n;
+
+	pthread_mutex_lock(&log->lock);
+	n = log->bytes;
+	pthread_mutex_unlock(&log->lock);
+	return n;
 }
 
 void pq_log_dump(struct pq_log *log, FILE *f)

@@ -11,12 +11,15 @@ struct pq_log {
 	pthread_mutex_t lock;
 	char **lines; /* ring of `cap` lines */
 	size_t cap, head, count;
+	size_t bytes; /* of every line, newlines included */
 };
 
 int pq_log_init(struct pq_log *log, size_t lines);
 void pq_log_destroy(struct pq_log *log);
 /* Append one line (a timestamp is prefixed; newlines in msg become spaces). */
 void pq_log_add(struct pq_log *log, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* What pq_log_dump() writes: its size in bytes. */
+size_t pq_log_size(struct pq_log *log);
 /* Write every line, oldest first. */
 void pq_log_dump(struct pq_log *log, FILE *f);
 

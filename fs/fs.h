@@ -1,7 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The filesystem's view: a tree of nodes over the cards (SPEC §1). fs/
- * knows nothing of XRT; it asks core/ for everything a node shows.
+ * knows nothing of XRT and nothing of core's structs: it holds opaque
+ * handles (a card, a buffer) and names a design's parts by (card,
+ * generation, index), asking core for everything a node shows.
+ *
+ * Locking: fs_state.lock guards the tree and node metadata. It may be held
+ * when calling core (it comes first in core/card_priv.h's order), never
+ * across a FUSE reply, never around pq_card_program() or pq_card_free().
  */
 #ifndef PYNQFS_FS_H
 #define PYNQFS_FS_H
@@ -19,6 +25,7 @@
 #include "buffer.h"
 #include "card.h"
 #include "config.h"
+#include "cu.h"
 
 enum fs_kind {
 	FS_ROOT,
@@ -48,6 +55,7 @@ enum fs_kind {
 	FS_REGISTERS,
 	FS_CUSTREAMS,  /* kernels/<cu>/streams/ */
 	FS_STREAMLINK, /* kernels/<cu>/streams/<arg> -> ../../../streams/<dc_N> */
+	FS_NKINDS,
 };
 
 struct fs_node {
@@ -57,8 +65,8 @@ struct fs_node {
 	struct fs_node **kids;	/* sorted by name */
 	size_t nkids, kcap;
 	struct pq_card *card;  /* NULL above the cards */
-	size_t index;	       /* bank (BANK, DIR, BUF), stream, or CU index */
-	char *target;	       /* FS_STREAMLINK */
+	size_t index;	       /* bank (BANK, DIR, BUF) or CU index in the design */
+	char *text;	       /* fixed by the design: signature, stream, tag, link */
 	uint64_t gen;	       /* the card generation a design node belongs to */
 	struct pq_buffer *buf; /* FS_BUF */
 	uint64_t ino;	       /* st_ino */
@@ -71,10 +79,18 @@ struct fs_node {
 	struct fs_node *all_prev, *all_next;
 };
 
+/* A card as the tree shows it: core's card, and who owns its directory. */
+struct fs_card {
+	struct pq_card *card;
+	uid_t uid;
+	gid_t gid;
+	mode_t mode;
+};
+
 struct fs {
 	pthread_mutex_t lock; /* the tree, and node metadata */
 	struct fs_node *root;
-	struct pq_card *cards;
+	struct fs_card *cards;
 	size_t ncards;
 	unsigned active;
 	uint64_t next_ino;
@@ -82,6 +98,48 @@ struct fs {
 };
 
 extern struct fs fs_state;
+
+/* One handle header for every open file; each kind uses what it needs. */
+struct fs_handle {
+	char *data; /* text snapshot, staged xclbin, or run's result line */
+	size_t len, cap;
+	char *in; /* args, run: what was written and not yet acted on */
+	size_t inlen, incap;
+	bool writing, trunc, dirty; /* overlay */
+	bool pending;		    /* args: a last token still to apply at close */
+	bool nonblock, ready;	    /* run */
+};
+
+/*
+ * What a kind of file does. Each is called with the node pinned (open)
+ * and no lock held; the `req` ones reply. NULL means: open succeeds, read
+ * and write are EBADF, flush succeeds, truncate is EPERM, size is 0, poll
+ * is always ready.
+ */
+struct fs_file_ops {
+	int (*open)(struct fs_node *n, struct fs_handle *h, struct fuse_file_info *fi);
+	void (*read)(fuse_req_t req, struct fs_node *n, struct fs_handle *h, size_t size,
+		     off_t off);
+	void (*write)(fuse_req_t req, struct fs_node *n, struct fs_handle *h, const char *buf,
+		      size_t size, off_t off);
+	void (*flush)(fuse_req_t req, struct fs_node *n, struct fs_handle *h);
+	void (*poll)(fuse_req_t req, struct fs_node *n, struct fs_handle *h,
+		     struct fuse_pollhandle *ph);
+	/* h is NULL for truncate(2) by path. -errno. */
+	int (*truncate)(struct fs_node *n, struct fs_handle *h, off_t size);
+	/* st_size; called with the tree lock held. */
+	off_t (*size)(struct fs_node *n);
+};
+
+extern const struct fs_file_ops fs_text_ops;	/* text.c */
+extern const struct fs_file_ops fs_buffer_ops;	/* buffer_file.c */
+extern const struct fs_file_ops fs_overlay_ops; /* overlay.c */
+extern const struct fs_file_ops fs_args_ops;	/* kernel.c */
+extern const struct fs_file_ops fs_regs_ops;	/* kernel.c */
+extern const struct fs_file_ops fs_run_ops;	/* run.c */
+
+/* The file ops of a node's kind, or NULL for directories and symlinks. */
+const struct fs_file_ops *fs_file_ops_of(const struct fs_node *n);
 
 /* node.c: the tree. Callers hold fs_state.lock unless noted. */
 struct fs_node *fs_node_new(enum fs_kind kind, const char *name, mode_t mode, struct pq_card *card);
@@ -92,12 +150,14 @@ void fs_node_unlink(struct fs_node *n);
 void fs_node_unlink_keep(struct fs_node *n);
 /* Free n if nothing refers to it any more (unlinked, closed, forgotten). */
 void fs_node_maybe_free(struct fs_node *n);
+/* Drop a pin (nopen), freeing what is gone. */
+void fs_node_unpin(struct fs_node *n);
 /* "banks/bank0/a": the path from the card directory, malloc'd. */
 char *fs_node_path(const struct fs_node *n);
 struct fs_node *fs_node_card_dir(const struct fs_node *n, enum fs_kind kind);
-/* Rebuild a card's banks/ and streams/ after its design changed. */
-int fs_card_refresh(struct pq_card *card);
-int fs_tree_build(const struct pq_config *conf);
+struct fs_node *fs_node_of(fuse_ino_t ino);
+fuse_ino_t fs_node_id(const struct fs_node *n);
+void fs_node_touch(struct fs_node *n); /* mtime = ctime = now */
 void fs_tree_destroy(void);
 
 static inline bool fs_is_dir(const struct fs_node *n)
@@ -105,17 +165,60 @@ static inline bool fs_is_dir(const struct fs_node *n)
 	return S_ISDIR(n->mode);
 }
 
+/* A node in a bank: a bank directory, a user directory, or a buffer. */
+static inline bool fs_in_bank(const struct fs_node *n)
+{
+	return n->kind == FS_BANK || n->kind == FS_DIR || n->kind == FS_BUF;
+}
+
+/* tree.c: the cards' directories, and their design parts after a change. */
+int fs_tree_build(void);
+/* Rebuild a card's banks/, kernels/ and streams/; takes the tree lock. */
+void fs_card_refresh(struct pq_card *card);
+/* The resolver core calls for buffer paths in args (pq_resolve_fn). */
+int fs_resolve(void *ctx, struct pq_card *card, const char *path, struct pq_buffer **buf,
+	       char **canon, char *why, size_t whylen);
+
+/* kernel.c: gather written bytes in h->in (at most 1 MiB). -errno. */
+int fs_handle_append(struct fs_handle *h, const char *buf, size_t size);
+
+/* buffer_file.c: fallocate(2) of a buffer (mode 0 grows it). -errno. */
+int fs_buffer_fallocate(struct fs_node *n, int mode, off_t off, off_t len);
+
+/* ops.c: replies and logging shared by the file kinds. */
 /*
  * Reply with a private copy of [data, data+len): once the reader has its
  * bytes it may close, and a release on another thread may free a handle's
  * memory before fuse_reply_buf() has returned.
  */
 void fs_reply_copy(fuse_req_t req, const char *data, size_t len);
+/* Reply 0 or a negative errno: the one place fs turns core's -errno into FUSE's. */
+void fs_reply_status(fuse_req_t req, int ret);
+/* A line in n's card log, prefixed with n's path. */
+void fs_log(const struct fs_node *n, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* render.c: the text of a generated file, malloc'd. */
-int fs_render(const struct fs_node *n, char **out, size_t *len);
-
-/* ops.c */
+/* ops.c: a node's attributes, and an entry reply (tree lock held). */
+void fs_fill_attr(struct fs_node *n, struct stat *st);
+void fs_reply_entry(fuse_req_t req, struct fs_node *n);
 extern const struct fuse_lowlevel_ops fs_ops;
+
+/* namespace.c: what changes names inside banks. */
+void fs_mknod(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode, dev_t rdev);
+void fs_create(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode,
+	       struct fuse_file_info *fi);
+void fs_mkdir(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode);
+void fs_unlink(fuse_req_t req, fuse_ino_t parent, const char *name);
+void fs_rmdir(fuse_req_t req, fuse_ino_t parent, const char *name);
+void fs_symlink(fuse_req_t req, const char *link, fuse_ino_t parent, const char *name);
+void fs_link(fuse_req_t req, fuse_ino_t ino, fuse_ino_t parent, const char *name);
+void fs_rename(fuse_req_t req, fuse_ino_t parent, const char *name, fuse_ino_t newparent,
+	       const char *newname, unsigned int flags);
+
+/* xattr.c: user.pynq.address, user.pynq.bank, user.pynq.tag (read-only). */
+void fs_getxattr(fuse_req_t req, fuse_ino_t ino, const char *name, size_t size);
+void fs_listxattr(fuse_req_t req, fuse_ino_t ino, size_t size);
+void fs_setxattr(fuse_req_t req, fuse_ino_t ino, const char *name, const char *value, size_t size,
+		 int flags);
+void fs_removexattr(fuse_req_t req, fuse_ino_t ino, const char *name);
 
 #endif

@@ -6,7 +6,6 @@
  */
 #define _GNU_SOURCE
 #include "fs.h"
-#include "kernel.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -58,6 +57,7 @@ static void pq_usage(const char *prog)
 
 static int pq_cards_init(const struct pq_config *conf)
 {
+	char why[512];
 	int ret;
 
 	fs_state.cards = calloc(conf->ncards, sizeof(*fs_state.cards));
@@ -65,24 +65,33 @@ static int pq_cards_init(const struct pq_config *conf)
 		return -ENOMEM;
 	for (size_t i = 0; i < conf->ncards; i++) {
 		const struct pq_card_conf *cc = &conf->cards[i];
-		struct pq_card *card = &fs_state.cards[i];
+		struct fs_card *fc = &fs_state.cards[i];
+		struct pq_card_params p = {
+			.index = (unsigned)i,
+			.backend = cc->backend,
+			.name = cc->name,
+			.device = cc->device,
+			.any_shell = cc->any_shell,
+			.kernel_path = conf->kernel_path,
+			.nkernel_path = conf->nkernel_path,
+			.run_timeout_ms = conf->run_timeout_ms,
+			.log_lines = conf->log_lines,
+			.resolve = fs_resolve,
+		};
 
-		ret = pq_card_init(card, (unsigned)i, cc->name, &pq_backend_sim, conf->log_lines);
+		why[0] = '\0';
+		ret = pq_card_new(&p, &fc->card, why, sizeof(why));
 		if (ret) {
-			fprintf(stderr, "pynqfs: card%zu: %s\n", i, strerror(-ret));
+			fprintf(stderr, "pynqfs: card%zu: %s\n", i, why[0] ? why : strerror(-ret));
 			return ret;
 		}
 		fs_state.ncards++;
-		card->any_shell = cc->any_shell;
-		card->uid = cc->has_owner ? cc->uid : getuid();
-		card->gid = cc->has_group ? cc->gid : getgid();
-		card->mode = cc->has_mode ? cc->mode : 0755;
-		card->kernel_path = conf->kernel_path;
-		card->nkernel_path = conf->nkernel_path;
-		card->run_timeout_ms = conf->run_timeout_ms;
-		pq_log_add(&card->log, "card%zu: %s card, shell %s%s: cp an xclbin to overlay", i,
-			   card->ops->name, card->name,
-			   card->any_shell ? " (takes any shell)" : "");
+		fc->uid = cc->has_owner ? cc->uid : getuid();
+		fc->gid = cc->has_group ? cc->gid : getgid();
+		fc->mode = cc->has_mode ? cc->mode : 0755;
+		pq_card_log(fc->card, "card%zu: %s card, shell %s%s: cp an xclbin to overlay", i,
+			    pq_card_backend(fc->card), pq_card_name(fc->card),
+			    cc->any_shell ? " (takes any shell)" : "");
 	}
 	fs_state.active = conf->active;
 	return 0;
@@ -91,7 +100,7 @@ static int pq_cards_init(const struct pq_config *conf)
 static void pq_cards_destroy(void)
 {
 	for (size_t i = 0; i < fs_state.ncards; i++)
-		pq_card_destroy(&fs_state.cards[i]);
+		pq_card_destroy(fs_state.cards[i].card);
 	free(fs_state.cards);
 	fs_state.cards = NULL;
 	fs_state.ncards = 0;
@@ -145,10 +154,9 @@ int main(int argc, char *argv[])
 		fprintf(stderr, "pynqfs: %s: %s\n", cmd.mountpoint, strerror(errno));
 		goto out_cards;
 	}
-	kn_init();
 	if (pq_cards_init(&conf))
 		goto out_cards;
-	if (fs_tree_build(&conf)) {
+	if (fs_tree_build()) {
 		fprintf(stderr, "pynqfs: out of memory\n");
 		goto out_tree;
 	}
@@ -180,10 +188,16 @@ out_mount:
 	fuse_session_unmount(se);
 out_signals:
 	fuse_remove_signal_handlers(se);
+	/*
+	 * Buffers before cards: freeing a buffer unpins its card's design. Cards
+	 * before the session: a run still queued answers its waiter, whose
+	 * request must still exist (its reply goes nowhere now).
+	 */
+	fs_tree_destroy();
+	pq_cards_destroy();
 out_session:
 	fuse_session_destroy(se);
 out_tree:
-	/* Buffers before cards: freeing a buffer unpins its card's design. */
 	fs_tree_destroy();
 out_cards:
 	pq_cards_destroy();

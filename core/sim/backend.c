@@ -9,10 +9,10 @@
  */
 #define _GNU_SOURCE
 #include "backend.h"
-#include "card.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
@@ -27,7 +27,7 @@
 #include <unistd.h>
 
 #include "args.h"
-#include "sim_proto.h"
+#include "proto.h"
 
 #ifndef PYNQFS_RUNNER_PATHS
 #define PYNQFS_RUNNER_PATHS "/usr/local/libexec/pynqfs-runner"
@@ -39,7 +39,8 @@ extern char **environ;
 
 struct sim_bank;
 
-struct pq_bo {
+/* A device buffer: an extent of its bank. */
+struct sim_bo {
 	struct sim_bank *bank;
 	uint64_t off; /* in the bank */
 	uint64_t cap; /* reserved bytes, SIM_ALIGN multiple */
@@ -50,18 +51,33 @@ struct sim_bank {
 	pthread_mutex_t lock;
 	int fd;
 	uint8_t *mem;
-	uint64_t size, base, used;
-	struct pq_bo **bos; /* sorted by offset */
+	uint64_t size, base;
+	struct sim_bo **bos; /* sorted by offset */
 	size_t nbos, cap;
 };
 
-/* A compute unit's runner process; pid 0 when there is none. */
+/* The card: what its config says. */
+struct sim_dev {
+	unsigned index;
+	char **kernel_path;
+	size_t nkernel_path;
+};
+
+struct sim_design;
+
+/*
+ * A compute unit's runner process; pid 0 when there is none. It is also
+ * the handle of the CU's run in progress: one at a time.
+ */
 struct sim_runner {
+	struct sim_design *sd;
+	size_t cu;
 	pid_t pid;
 	int sock;
 };
 
 struct sim_design {
+	struct sim_dev *dev;
 	const struct pq_design *d;
 	struct sim_bank *banks; /* indexed like design->banks; fd -1 if not a bank */
 	size_t nbanks;
@@ -89,15 +105,29 @@ static void sim_zero(struct sim_bank *bk, uint64_t off, uint64_t len)
 		memset(bk->mem + start, 0, end - start); /* no hole punching: still zero */
 }
 
-static int sim_open(struct pq_card *card)
+static int sim_open(const struct pq_backend_conf *conf, void **dev, char *shell, size_t shelllen,
+		    char *why, size_t whylen)
 {
-	card->priv = NULL;
+	struct sim_dev *sv = calloc(1, sizeof(*sv));
+
+	if (!sv)
+		return -ENOMEM;
+	if (!conf->name || !conf->name[0]) {
+		snprintf(why, whylen, "a sim card needs a name: the shell it claims");
+		free(sv);
+		return -EINVAL;
+	}
+	sv->index = conf->index;
+	sv->kernel_path = conf->kernel_path;
+	sv->nkernel_path = conf->nkernel_path;
+	snprintf(shell, shelllen, "%s", conf->name);
+	*dev = sv;
 	return 0;
 }
 
-static void sim_close(struct pq_card *card)
+static void sim_close(void *dev)
 {
-	(void)card;
+	free(dev);
 }
 
 static void sim_bank_fini(struct sim_bank *bk)
@@ -121,11 +151,10 @@ static void sim_runner_stop(struct sim_runner *r)
 	r->sock = -1;
 }
 
-static void sim_unload(struct pq_card *card, void *dpriv)
+static void sim_unload(void *dd)
 {
-	struct sim_design *sd = dpriv;
+	struct sim_design *sd = dd;
 
-	(void)card;
 	if (!sd)
 		return;
 	for (size_t i = 0; sd->runners && i < sd->d->ncus; i++)
@@ -137,16 +166,18 @@ static void sim_unload(struct pq_card *card, void *dpriv)
 	free(sd);
 }
 
-static int sim_load(struct pq_card *card, const struct pq_design *d, const void *img, size_t len,
-		    void **dpriv)
+static int sim_load(void *dev, const struct pq_design *d, const void *img, size_t len, void **dd,
+		    char *why, size_t whylen)
 {
 	struct sim_design *sd = calloc(1, sizeof(*sd));
+	struct sim_dev *sv = dev;
 	int ret = 0;
 
 	(void)img;
 	(void)len;
 	if (!sd)
 		return -ENOMEM;
+	sd->dev = sv;
 	sd->d = d;
 	sd->banks = calloc(d->nbanks ? d->nbanks : 1, sizeof(*sd->banks));
 	sd->runners = calloc(d->ncus ? d->ncus : 1, sizeof(*sd->runners));
@@ -155,6 +186,11 @@ static int sim_load(struct pq_card *card, const struct pq_design *d, const void 
 		free(sd->runners);
 		free(sd);
 		return -ENOMEM;
+	}
+	for (size_t i = 0; i < d->ncus; i++) {
+		sd->runners[i].sd = sd;
+		sd->runners[i].cu = i;
+		sd->runners[i].sock = -1;
 	}
 	for (size_t i = 0; i < d->nbanks; i++) {
 		struct sim_bank *bk = &sd->banks[i];
@@ -167,7 +203,7 @@ static int sim_load(struct pq_card *card, const struct pq_design *d, const void 
 			continue;
 		bk->size = d->banks[i].size;
 		bk->base = d->banks[i].base;
-		snprintf(name, sizeof(name), "pynqfs-card%u-%s", card->index, d->banks[i].name);
+		snprintf(name, sizeof(name), "pynqfs-card%u-%s", sv->index, d->banks[i].name);
 		bk->fd = memfd_create(name, MFD_CLOEXEC);
 		if (bk->fd < 0 || ftruncate(bk->fd, (off_t)bk->size)) {
 			ret = -errno;
@@ -182,10 +218,11 @@ static int sim_load(struct pq_card *card, const struct pq_design *d, const void 
 		}
 	}
 	if (ret) {
-		sim_unload(card, sd);
+		snprintf(why, whylen, "device memory for the banks: %s", strerror(-ret));
+		sim_unload(sd);
 		return ret;
 	}
-	*dpriv = sd;
+	*dd = sd;
 	return 0;
 }
 
@@ -208,17 +245,15 @@ static int sim_find_gap(struct sim_bank *bk, uint64_t len, uint64_t *off, size_t
 	return -ENOSPC;
 }
 
-static int sim_bo_alloc(struct pq_card *card, void *dpriv, size_t bank, uint64_t size,
-			struct pq_bo **out)
+static int sim_bo_alloc(void *dd, size_t bank, uint64_t size, void **out)
 {
-	struct sim_design *sd = dpriv;
+	struct sim_design *sd = dd;
 	struct sim_bank *bk;
-	struct pq_bo *bo;
+	struct sim_bo *bo;
 	uint64_t cap = sim_round(size), off;
 	size_t at;
 	int ret;
 
-	(void)card;
 	if (bank >= sd->nbanks || sd->banks[bank].fd < 0)
 		return -EINVAL;
 	bk = &sd->banks[bank];
@@ -231,7 +266,7 @@ static int sim_bo_alloc(struct pq_card *card, void *dpriv, size_t bank, uint64_t
 	ret = sim_find_gap(bk, cap, &off, &at);
 	if (!ret && bk->nbos == bk->cap) {
 		size_t ncap = bk->cap ? bk->cap * 2 : 16;
-		struct pq_bo **n = realloc(bk->bos, ncap * sizeof(*n));
+		struct sim_bo **n = realloc(bk->bos, ncap * sizeof(*n));
 
 		if (!n)
 			ret = -ENOMEM;
@@ -246,7 +281,6 @@ static int sim_bo_alloc(struct pq_card *card, void *dpriv, size_t bank, uint64_t
 	memmove(&bk->bos[at + 1], &bk->bos[at], (bk->nbos - at) * sizeof(*bk->bos));
 	bk->bos[at] = bo;
 	bk->nbos++;
-	bk->used += cap;
 	bo->bank = bk;
 	bo->off = off;
 	bo->cap = cap;
@@ -256,7 +290,7 @@ static int sim_bo_alloc(struct pq_card *card, void *dpriv, size_t bank, uint64_t
 	return 0;
 }
 
-static size_t sim_index(struct sim_bank *bk, const struct pq_bo *bo)
+static size_t sim_index(struct sim_bank *bk, const struct sim_bo *bo)
 {
 	size_t lo = 0, hi = bk->nbos;
 
@@ -271,8 +305,9 @@ static size_t sim_index(struct sim_bank *bk, const struct pq_bo *bo)
 	return lo;
 }
 
-static int sim_bo_resize(struct pq_bo *bo, uint64_t size)
+static int sim_bo_resize(void *b, uint64_t size)
 {
+	struct sim_bo *bo = b;
 	struct sim_bank *bk = bo->bank;
 	uint64_t cap = sim_round(size), limit;
 	size_t i;
@@ -282,17 +317,14 @@ static int sim_bo_resize(struct pq_bo *bo, uint64_t size)
 	if (size < bo->size) {
 		/* Shrink: clear the dropped bytes, give back whole pages. */
 		sim_zero(bk, bo->off + size, bo->cap - size);
-		bk->used -= bo->cap - cap;
 		bo->cap = cap;
 	} else if (cap > bo->cap) {
 		i = sim_index(bk, bo);
 		limit = i + 1 < bk->nbos ? bk->bos[i + 1]->off : bk->size;
-		if (bo->off + cap <= limit) {
-			bk->used += cap - bo->cap;
+		if (bo->off + cap <= limit)
 			bo->cap = cap;
-		} else {
+		else
 			ret = -ENOSPC;
-		}
 	}
 	if (!ret)
 		bo->size = size;
@@ -300,8 +332,9 @@ static int sim_bo_resize(struct pq_bo *bo, uint64_t size)
 	return ret;
 }
 
-static void sim_bo_free(struct pq_bo *bo)
+static void sim_bo_free(void *b)
 {
+	struct sim_bo *bo = b;
 	struct sim_bank *bk = bo->bank;
 	size_t i;
 
@@ -309,41 +342,33 @@ static void sim_bo_free(struct pq_bo *bo)
 	i = sim_index(bk, bo);
 	memmove(&bk->bos[i], &bk->bos[i + 1], (bk->nbos - i - 1) * sizeof(*bk->bos));
 	bk->nbos--;
-	bk->used -= bo->cap;
 	sim_zero(bk, bo->off, bo->cap);
 	pthread_mutex_unlock(&bk->lock);
 	free(bo);
 }
 
-static int sim_bo_write(struct pq_bo *bo, uint64_t off, const void *src, size_t len)
+static int sim_bo_write(void *b, uint64_t off, const void *src, size_t len)
 {
+	struct sim_bo *bo = b;
+
 	memcpy(bo->bank->mem + bo->off + off, src, len);
 	return 0;
 }
 
-static int sim_bo_read(struct pq_bo *bo, uint64_t off, size_t len, const void **ptr)
+static int sim_bo_read(void *b, uint64_t off, size_t len, const void **ptr)
 {
+	struct sim_bo *bo = b;
+
 	(void)len;
 	*ptr = bo->bank->mem + bo->off + off;
 	return 0;
 }
 
-static uint64_t sim_bo_address(const struct pq_bo *bo)
+static uint64_t sim_bo_address(void *b)
 {
+	const struct sim_bo *bo = b;
+
 	return bo->bank->base + bo->off;
-}
-
-static uint64_t sim_bank_used(void *dpriv, size_t bank)
-{
-	struct sim_design *sd = dpriv;
-	uint64_t used;
-
-	if (!sd || bank >= sd->nbanks)
-		return 0;
-	pthread_mutex_lock(&sd->banks[bank].lock);
-	used = sd->banks[bank].used;
-	pthread_mutex_unlock(&sd->banks[bank].lock);
-	return used;
 }
 
 /* The runner binary: the build tree's, else the installed one. */
@@ -372,9 +397,7 @@ static int sim_wait_reply(struct sim_runner *r, int timeout_ms, struct sim_reply
 		n = poll(&p, 1, timeout_ms);
 	} while (n < 0 && errno == EINTR);
 	if (n == 0) {
-		snprintf(why, whylen, "ran past run_timeout_ms (%d ms); its runner was killed",
-			 timeout_ms);
-		sim_runner_stop(r);
+		snprintf(why, whylen, "still running after %d ms", timeout_ms);
 		return -ETIMEDOUT;
 	}
 	got = n > 0 ? recv(r->sock, rep, sizeof(*rep), 0) : -1;
@@ -398,9 +421,9 @@ static int sim_wait_reply(struct sim_runner *r, int timeout_ms, struct sim_reply
 }
 
 /* Find K.so, start a runner for the CU, and hand it the device memory. */
-static int sim_spawn(struct pq_card *card, struct sim_design *sd, size_t cu, char *why,
-		     size_t whylen)
+static int sim_spawn(struct sim_design *sd, size_t cu, char *why, size_t whylen)
 {
+	struct sim_dev *dev = sd->dev;
 	const struct pq_kernel *k = &sd->d->kernels[sd->d->cus[cu].kernel];
 	struct sim_runner *r = &sd->runners[cu];
 	int fds[SIM_MAX_BANKS], sv[2], ret;
@@ -417,12 +440,12 @@ static int sim_spawn(struct pq_card *card, struct sim_design *sd, size_t cu, cha
 	if (!su)
 		return -ENOMEM;
 	ret = -ENOENT;
-	for (i = 0; i < card->nkernel_path; i++) {
-		snprintf(su->path, sizeof(su->path), "%s/%s.so", card->kernel_path[i], k->name);
+	for (i = 0; i < dev->nkernel_path; i++) {
+		snprintf(su->path, sizeof(su->path), "%s/%s.so", dev->kernel_path[i], k->name);
 		if (access(su->path, R_OK) == 0)
 			break;
 	}
-	if (i == card->nkernel_path) {
+	if (i == dev->nkernel_path) {
 		snprintf(why, whylen, "no %s.so on the kernel path (sim.kernel_path)", k->name);
 		goto out;
 	}
@@ -496,7 +519,11 @@ static int sim_spawn(struct pq_card *card, struct sim_design *sd, size_t cu, cha
 		goto out;
 	}
 	ret = sim_wait_reply(r, 10000, &rep, why, whylen);
-	if (!ret && rep.type != SIM_OK) {
+	if (ret == -ETIMEDOUT) {
+		snprintf(why, whylen, "the runner did not set up within 10 s");
+		sim_runner_stop(r);
+		ret = -EIO;
+	} else if (!ret && rep.type != SIM_OK) {
 		snprintf(why, whylen, "%s", rep.msg);
 		sim_runner_stop(r);
 		ret = -EIO;
@@ -506,31 +533,32 @@ out:
 	return ret;
 }
 
-static int sim_run(struct pq_card *card, void *dpriv, size_t cu, const struct pq_runarg *args,
-		   size_t nargs, uint64_t *us, char *why, size_t whylen)
+static int sim_run_start(void *dd, size_t cu, const struct pq_runarg *args, size_t nargs,
+			 void **handle, char *why, size_t whylen)
 {
-	struct sim_design *sd = dpriv;
+	struct sim_design *sd = dd;
 	struct sim_runner *r = &sd->runners[cu];
 	struct sim_run run = {.type = SIM_RUN, .nargs = (uint32_t)nargs};
-	struct sim_reply rep;
 	int ret;
 
 	if (nargs > SIM_MAX_ARGS)
 		return -EINVAL;
-	if (!r->pid && (ret = sim_spawn(card, sd, cu, why, whylen)))
+	if (!r->pid && (ret = sim_spawn(sd, cu, why, whylen)))
 		return ret;
 	for (size_t i = 0; i < nargs; i++) {
+		const struct sim_bo *bo = args[i].bo;
+
 		run.arg[i].bank = -1;
 		run.arg[i].bits = args[i].bits;
-		if (args[i].bo) {
-			run.arg[i].bank = (int32_t)(args[i].bo->bank - sd->banks);
-			run.arg[i].off = args[i].bo->off;
+		if (bo) {
+			run.arg[i].bank = (int32_t)(bo->bank - sd->banks);
+			run.arg[i].off = bo->off;
 		}
 	}
 	if (send(r->sock, &run, sizeof(run), MSG_NOSIGNAL) != (ssize_t)sizeof(run)) {
 		/* A runner that died idle: its next run gets a fresh one. */
 		sim_runner_stop(r);
-		if ((ret = sim_spawn(card, sd, cu, why, whylen)))
+		if ((ret = sim_spawn(sd, cu, why, whylen)))
 			return ret;
 		if (send(r->sock, &run, sizeof(run), MSG_NOSIGNAL) != (ssize_t)sizeof(run)) {
 			snprintf(why, whylen, "cannot reach the runner: %s", strerror(errno));
@@ -538,7 +566,18 @@ static int sim_run(struct pq_card *card, void *dpriv, size_t cu, const struct pq
 			return -EIO;
 		}
 	}
-	ret = sim_wait_reply(r, (int)card->run_timeout_ms, &rep, why, whylen);
+	*handle = r;
+	return 0;
+}
+
+static int sim_run_wait(void *handle, unsigned timeout_ms, uint64_t *us, char *why, size_t whylen)
+{
+	struct sim_runner *r = handle;
+	struct sim_reply rep;
+	int ret;
+
+	ret = sim_wait_reply(r, timeout_ms > INT_MAX ? INT_MAX : (int)timeout_ms, &rep, why,
+			     whylen);
 	if (ret)
 		return ret;
 	if (rep.type != SIM_OK) {
@@ -549,7 +588,18 @@ static int sim_run(struct pq_card *card, void *dpriv, size_t cu, const struct pq
 	return 0;
 }
 
-const struct pq_backend_ops pq_backend_sim = {
+/* A kernel past its time: kill its runner; the next run gets a fresh one. */
+static void sim_run_abort(void *handle)
+{
+	sim_runner_stop(handle);
+}
+
+static void sim_run_free(void *handle)
+{
+	(void)handle; /* the runner is the CU's, not the run's */
+}
+
+const struct pq_backend_ops pq_sim_ops = {
 	.name = "sim",
 	.open = sim_open,
 	.close = sim_close,
@@ -561,6 +611,8 @@ const struct pq_backend_ops pq_backend_sim = {
 	.bo_write = sim_bo_write,
 	.bo_read = sim_bo_read,
 	.bo_address = sim_bo_address,
-	.bank_used = sim_bank_used,
-	.run = sim_run,
+	.run_start = sim_run_start,
+	.run_wait = sim_run_wait,
+	.run_abort = sim_run_abort,
+	.run_free = sim_run_free,
 };

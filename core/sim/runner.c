@@ -22,7 +22,7 @@
 #include <unistd.h>
 
 #include "args.h"
-#include "sim_proto.h"
+#include "proto.h"
 
 static struct sim_setup rn_setup;
 static void *rn_base[SIM_MAX_BANKS];

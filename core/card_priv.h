@@ -1,0 +1,165 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Core's own view of a card: the structs behind the handles of card.h,
+ * buffer.h and cu.h. Only core/ includes this file.
+ *
+ * LOCKING. Take locks in this order, never the reverse:
+ *
+ *   1. fs/'s tree lock     fs may call core holding it; core takes it only
+ *                          through the resolver, called with no core lock.
+ *   2. card->lock          state, cur, generation, nbuffers, buffers list,
+ *                          summary; cur->refs.
+ *   3. cu->lock            one CU's queue, bindings, counters, registers
+ *                          and waiters.
+ *   4. buffer->lock        rwlock: size and device memory of one buffer.
+ *                          Write side: resize, free. Read side: data I/O
+ *                          and runs. Several buffers: in arg order, each
+ *                          once, read side only.
+ *   5. ld->bank_lock       bytes allocated per bank.
+ *   6. the backend's own locks, then a log's lock (leaves).
+ *
+ * What a design is made of (struct pq_loaded) is immutable while it is
+ * loaded. Callers reach it through cur under card->lock and a reference
+ * (ld_get/ld_put); a load or free detaches it, waits for references to
+ * drain, and only then frees it. Buffers and queued runs need no reference:
+ * while any exists, a load or free is refused (EBUSY).
+ *
+ * No core lock is held while a done callback runs, so the filesystem may
+ * reply from it. One exception, on purpose: a buffer read holds that
+ * buffer's lock (read side) while the filesystem replies with the bytes,
+ * so that the reply copies straight from device memory (one copy, not
+ * two) and the memory can't be freed or moved meanwhile.
+ */
+#ifndef PYNQFS_CARD_PRIV_H
+#define PYNQFS_CARD_PRIV_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "args.h"
+#include "backend.h"
+#include "buffer.h"
+#include "card.h"
+#include "cu.h"
+#include "log.h"
+#include "xclbin.h"
+
+#define PQ_BANK_ALIGN 4096ull /* allocations are counted in 4 KiB steps */
+
+enum pq_card_state {
+	PQ_CARD_EMPTY,
+	PQ_CARD_PROGRAMMING,
+	PQ_CARD_READY,
+	PQ_CARD_ERROR,
+};
+
+enum pq_run_state {
+	PQ_RUN_IDLE,
+	PQ_RUN_QUEUED,
+	PQ_RUN_RUNNING,
+	PQ_RUN_DONE,
+	PQ_RUN_ERROR,
+	PQ_RUN_TIMEOUT,
+};
+
+struct pq_run;
+struct cu_waiter;
+
+/* One arg's binding, as `args` shows it. */
+struct pq_binding {
+	bool set;
+	uint64_t bits; /* scalars */
+	char *path;    /* buffers: as the resolver gave it */
+};
+
+/* A compute unit at run time. */
+struct pq_cu_rt {
+	struct pq_loaded *ld;
+	size_t index; /* in design->cus */
+	const struct pq_cu *cu;
+	const struct pq_kernel *k;
+	struct pq_ctype *types; /* per arg */
+	char **type_err;	/* per arg: why it can't be passed, or NULL */
+	size_t reg_bytes;
+
+	pthread_mutex_t lock; /* all below */
+	pthread_cond_t cond;
+	struct pq_binding *bound;
+	struct pq_run *head, *tail;
+	struct cu_waiter *waiters;
+	bool running, stop;
+	uint64_t started, finished; /* run sequence numbers */
+	enum pq_run_state state;
+	char last[300]; /* "done 12" or "error <reason>" */
+	int last_status;
+	uint64_t ndone, nerrors, ntimeouts, last_us, total_us;
+	bool done_unread; /* AP_DONE, cleared on read */
+	uint32_t *regs;	  /* shadow of the control space */
+	pthread_t worker;
+	bool has_worker;
+};
+
+/* A loaded design: made by a load, gone after the next load or free. */
+struct pq_loaded {
+	struct pq_card *card;
+	struct pq_design *design;
+	void *dd; /* the backend's */
+	uint8_t *image;
+	size_t image_len;
+	uint64_t generation;
+	unsigned refs; /* card->lock */
+	pthread_mutex_t bank_lock;
+	uint64_t *bank_used; /* per design->banks, PQ_BANK_ALIGN steps */
+	struct pq_cu_rt *cus;
+	size_t ncus;
+};
+
+struct pq_buffer {
+	struct pq_loaded *ld; /* pinned: no load or free while we exist */
+	size_t bank;
+	struct pq_buffer *prev, *next; /* card->buffers, card->lock */
+	pthread_rwlock_t lock;	       /* size, bo */
+	unsigned refs;		       /* atomic */
+	uint64_t size;
+	void *bo; /* NULL while size is 0 */
+};
+
+struct pq_card {
+	unsigned index;
+	char *name;
+	const struct pq_backend_ops *ops;
+	void *dev;
+	bool any_shell;
+	unsigned run_timeout_ms;
+	pq_resolve_fn resolve;
+	void *resolve_ctx;
+	struct pq_log log;
+
+	pthread_mutex_t lock; /* all below */
+	pthread_cond_t drained;
+	enum pq_card_state state;
+	struct pq_loaded *cur; /* NULL when empty */
+	uint64_t generation;
+	unsigned nbuffers; /* live buffers, which pin the design */
+	struct pq_buffer *buffers;
+	char *summary; /* rendered at each state change */
+	size_t summary_len;
+};
+
+/* A reference on the design of that generation, or NULL (-ENOENT). */
+struct pq_loaded *pq_ld_get(struct pq_card *card, uint64_t generation);
+void pq_ld_put(struct pq_loaded *ld);
+
+/* cu.c, for card.c: the CUs of a design, their teardown and business. */
+int pq_cus_create(struct pq_loaded *ld);
+void pq_cus_destroy(struct pq_loaded *ld);
+bool pq_cus_busy(struct pq_loaded *ld);
+
+/* buffer.c, for cu.c: the live buffer at a device address, referenced. */
+struct pq_buffer *pq_buffer_at(struct pq_card *card, struct pq_loaded *ld, uint64_t addr);
+
+/* Bank accounting, for buffer.c: reserve or give back bytes of a bank. */
+int pq_bank_reserve(struct pq_loaded *ld, size_t bank, uint64_t from, uint64_t to);
+
+#endif

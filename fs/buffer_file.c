@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Buffer files in banks/ (SPEC §4): every write(2) syncs its range to the
+ * device before it returns, every read(2) syncs its range from the device.
+ * Opened with direct_io, so no read is ever served from a stale page.
+ */
+#define _GNU_SOURCE
+#include "fs.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+
+/* The buffer's path for log lines, and a new mtime once it changed. */
+static char *bf_path(struct fs_node *n)
+{
+	char *path;
+
+	pthread_mutex_lock(&fs_state.lock);
+	path = fs_node_path(n);
+	pthread_mutex_unlock(&fs_state.lock);
+	return path;
+}
+
+static void bf_touch(struct fs_node *n)
+{
+	pthread_mutex_lock(&fs_state.lock);
+	fs_node_touch(n);
+	pthread_mutex_unlock(&fs_state.lock);
+}
+
+static int bf_resize(struct fs_node *n, uint64_t size)
+{
+	char *path;
+	int ret;
+
+	if (!n->buf)
+		return -ENOENT;
+	path = bf_path(n);
+	ret = pq_buffer_resize(n->buf, size, path ? path : n->name);
+	free(path);
+	if (!ret)
+		bf_touch(n);
+	return ret;
+}
+
+static int bf_open(struct fs_node *n, struct fs_handle *h, struct fuse_file_info *fi)
+{
+	(void)h;
+	if (!n->buf)
+		return -ENOENT;
+	return (fi->flags & O_TRUNC) ? bf_resize(n, 0) : 0;
+}
+
+static void bf_read(fuse_req_t req, struct fs_node *n, struct fs_handle *h, size_t size, off_t off)
+{
+	const void *ptr;
+	size_t len;
+	int ret;
+
+	(void)h;
+	ret = pq_buffer_read_begin(n->buf, (uint64_t)off, size, &ptr, &len);
+	if (ret) {
+		fs_reply_status(req, ret);
+		return;
+	}
+	/* Straight from device memory to the reader: one copy. */
+	fuse_reply_buf(req, ptr, len);
+	pq_buffer_read_end(n->buf);
+}
+
+static void bf_write(fuse_req_t req, struct fs_node *n, struct fs_handle *h, const char *buf,
+		     size_t size, off_t off)
+{
+	char *path = NULL;
+	ssize_t ret;
+
+	(void)h;
+	/*
+	 * Only growth can be refused (EFBIG, ENOSPC): name the buffer by its
+	 * path then, and spare the common write the tree walk.
+	 */
+	if ((uint64_t)off + size > pq_buffer_size(n->buf))
+		path = bf_path(n);
+	ret = pq_buffer_write(n->buf, (uint64_t)off, buf, size, path ? path : n->name);
+	free(path);
+	if (ret < 0) {
+		fs_reply_status(req, (int)ret);
+		return;
+	}
+	bf_touch(n);
+	fuse_reply_write(req, (size_t)ret);
+}
+
+static int bf_truncate(struct fs_node *n, struct fs_handle *h, off_t size)
+{
+	(void)h;
+	return bf_resize(n, (uint64_t)size);
+}
+
+static off_t bf_size(struct fs_node *n)
+{
+	return n->buf ? (off_t)pq_buffer_size(n->buf) : 0;
+}
+
+int fs_buffer_fallocate(struct fs_node *n, int mode, off_t off, off_t len)
+{
+	uint64_t end = (uint64_t)off + (uint64_t)len;
+
+	if (n->kind != FS_BUF || (mode & ~FALLOC_FL_KEEP_SIZE)) {
+		if (n->card)
+			fs_log(n,
+			       "fallocate mode 0x%x: only growing a buffer (mode 0) or "
+			       "FALLOC_FL_KEEP_SIZE is supported",
+			       (unsigned)mode);
+		return -EOPNOTSUPP;
+	}
+	/* Device memory is reserved as the buffer grows: growing is allocating. */
+	if (!(mode & FALLOC_FL_KEEP_SIZE) && n->buf && end > pq_buffer_size(n->buf))
+		return bf_resize(n, end);
+	return 0;
+}
+
+const struct fs_file_ops fs_buffer_ops = {
+	.open = bf_open,
+	.read = bf_read,
+	.write = bf_write,
+	.truncate = bf_truncate,
+	.size = bf_size,
+};

@@ -1,0 +1,358 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The namespace inside banks (SPEC §4): buffers and directories are made,
+ * removed and renamed there, and nowhere else. Every refusal is logged.
+ */
+#define _GNU_SOURCE
+#include "fs.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define FS_NAME_MAX 255
+
+/* Log a failure (-errno) in the node's card log, if any, and reply with it. */
+static void fs_fail(fuse_req_t req, const struct fs_node *n, const char *name, int err,
+		    const char *fmt, ...)
+{
+	char *path = n ? fs_node_path(n) : NULL, *msg = NULL;
+	va_list ap;
+
+	if (n && n->card) {
+		va_start(ap, fmt);
+		if (vasprintf(&msg, fmt, ap) < 0)
+			msg = NULL;
+		va_end(ap);
+		pq_card_log(n->card, "%s%s%s: %s", path && *path && n->kind != FS_CARD ? path : "",
+			    name ? (path && *path && n->kind != FS_CARD ? "/" : "") : "",
+			    name ? name : "", msg ? msg : strerror(-err));
+	}
+	free(msg);
+	free(path);
+	fs_reply_status(req, err);
+}
+
+/*
+ * Where things may be made: in a bank of the current design. Returns 0,
+ * or an errno after logging why. Lock held.
+ */
+static int fs_check_bank_parent(const struct fs_node *p, const char *name, const char *what)
+{
+	struct fs_node *banks = fs_node_card_dir(p, FS_BANKS);
+	char *path;
+
+	/* FUSE passes names up to 1024 bytes; we promise NAME_MAX (statfs). */
+	if (strlen(name) > FS_NAME_MAX)
+		return -ENAMETOOLONG;
+	if (!fs_in_bank(p) || p->kind == FS_BUF) {
+		if (p->card) {
+			path = fs_node_path(p);
+			pq_card_log(p->card,
+				    "%s%s%s: %s can only be made in banks/<bank>/ (or a directory "
+				    "there)",
+				    p->kind == FS_CARD ? "" : path, p->kind == FS_CARD ? "" : "/",
+				    name, what);
+			free(path);
+		}
+		return -EPERM;
+	}
+	if (!banks || p->gen != banks->gen || !p->parent) {
+		pq_card_log(p->card,
+			    "%s: the design this directory belonged to is gone (list banks/ again)",
+			    name);
+		return -ENOENT;
+	}
+	return 0;
+}
+
+/* A node in a bank: it inherits the bank's index, card and generation. */
+static struct fs_node *fs_new_in_bank(struct fs_node *p, enum fs_kind kind, const char *name,
+				      mode_t mode, fuse_req_t req)
+{
+	const struct fuse_ctx *ctx = fuse_req_ctx(req);
+	struct fs_node *n = fs_node_new(kind, name, mode, p->card);
+
+	if (!n)
+		return NULL;
+	n->index = p->index;
+	n->gen = p->gen;
+	n->uid = ctx->uid;
+	n->gid = (p->mode & S_ISGID) ? p->gid : ctx->gid;
+	if (kind == FS_DIR && (p->mode & S_ISGID))
+		n->mode |= S_ISGID;
+	return n;
+}
+
+/* Make a buffer file; lock held. On success *out has a lookup reference. */
+static int fs_make_buffer(fuse_req_t req, struct fs_node *p, const char *name, mode_t mode,
+			  struct fs_node **out)
+{
+	struct fs_node *n;
+	char *path;
+	int ret = fs_check_bank_parent(p, name, "a buffer");
+
+	if (ret)
+		return ret;
+	if (fs_node_find(p, name)) {
+		char *path = fs_node_path(p);
+
+		pq_card_log(p->card, "%s/%s: already exists", path ? path : p->name, name);
+		free(path);
+		return -EEXIST;
+	}
+	n = fs_new_in_bank(p, FS_BUF, name, S_IFREG | (mode & 07777), req);
+	if (!n)
+		return -ENOMEM;
+	ret = fs_node_add(p, n);
+	path = fs_node_path(n);
+	if (!ret)
+		ret = pq_buffer_new(p->card, p->gen, p->index, path ? path : name, &n->buf);
+	free(path);
+	if (ret) {
+		fs_node_unlink(n);
+		return ret;
+	}
+	p->mtime = p->ctime = n->mtime;
+	*out = n;
+	return 0;
+}
+
+void fs_mknod(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode, dev_t rdev)
+{
+	struct fs_node *p, *n;
+	int ret;
+
+	(void)rdev;
+	pthread_mutex_lock(&fs_state.lock);
+	p = fs_node_of(parent);
+	if (!S_ISREG(mode)) {
+		pthread_mutex_unlock(&fs_state.lock);
+		fs_fail(req, p, name, -EPERM,
+			"only buffers (regular files) and directories live in banks");
+		return;
+	}
+	ret = fs_make_buffer(req, p, name, mode, &n);
+	if (ret) {
+		pthread_mutex_unlock(&fs_state.lock);
+		fs_reply_status(req, ret);
+		return;
+	}
+	fs_reply_entry(req, n);
+	pthread_mutex_unlock(&fs_state.lock);
+}
+
+void fs_create(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode,
+	       struct fuse_file_info *fi)
+{
+	struct fuse_entry_param e = {0};
+	struct fs_node *p, *n;
+	int ret;
+
+	pthread_mutex_lock(&fs_state.lock);
+	p = fs_node_of(parent);
+	ret = fs_make_buffer(req, p, name, mode, &n);
+	if (ret) {
+		pthread_mutex_unlock(&fs_state.lock);
+		fs_reply_status(req, ret);
+		return;
+	}
+	e.ino = fs_node_id(n);
+	e.generation = n->ino;
+	fs_fill_attr(n, &e.attr);
+	n->nlookup++;
+	n->nopen++;
+	fi->direct_io = 1;
+	fi->fh = 0;
+	if (fuse_reply_create(req, &e, fi)) {
+		n->nlookup--;
+		fs_node_unpin(n);
+	}
+	pthread_mutex_unlock(&fs_state.lock);
+}
+
+void fs_mkdir(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode)
+{
+	struct fs_node *p, *n;
+	int ret;
+
+	pthread_mutex_lock(&fs_state.lock);
+	p = fs_node_of(parent);
+	ret = fs_check_bank_parent(p, name, "a directory");
+	if (!ret && fs_node_find(p, name)) {
+		fs_fail(req, p, name, -EEXIST, "already exists");
+		pthread_mutex_unlock(&fs_state.lock);
+		return;
+	}
+	if (ret) {
+		pthread_mutex_unlock(&fs_state.lock);
+		fs_reply_status(req, ret);
+		return;
+	}
+	n = fs_new_in_bank(p, FS_DIR, name, S_IFDIR | (mode & 07777), req);
+	if (!n || fs_node_add(p, n)) {
+		if (n)
+			fs_node_maybe_free(n);
+		pthread_mutex_unlock(&fs_state.lock);
+		fs_reply_status(req, -ENOMEM);
+		return;
+	}
+	p->mtime = p->ctime = n->mtime;
+	fs_reply_entry(req, n);
+	pthread_mutex_unlock(&fs_state.lock);
+}
+
+void fs_unlink(fuse_req_t req, fuse_ino_t parent, const char *name)
+{
+	struct fs_node *p, *n;
+
+	pthread_mutex_lock(&fs_state.lock);
+	p = fs_node_of(parent);
+	n = fs_node_find(p, name);
+	if (!n) {
+		pthread_mutex_unlock(&fs_state.lock);
+		fs_reply_status(req, -ENOENT);
+		return;
+	}
+	if (n->kind != FS_BUF) {
+		pthread_mutex_unlock(&fs_state.lock);
+		fs_fail(req, p, name, fs_is_dir(n) ? -EISDIR : -EPERM,
+			"belongs to pynqfs and cannot be removed");
+		return;
+	}
+	fs_node_touch(p);
+	fs_node_unlink(n);
+	pthread_mutex_unlock(&fs_state.lock);
+	fuse_reply_err(req, 0);
+}
+
+void fs_rmdir(fuse_req_t req, fuse_ino_t parent, const char *name)
+{
+	struct fs_node *p, *n;
+
+	pthread_mutex_lock(&fs_state.lock);
+	p = fs_node_of(parent);
+	n = fs_node_find(p, name);
+	if (!n || !fs_is_dir(n)) {
+		pthread_mutex_unlock(&fs_state.lock);
+		fs_reply_status(req, n ? -ENOTDIR : -ENOENT);
+		return;
+	}
+	if (n->kind != FS_DIR) {
+		pthread_mutex_unlock(&fs_state.lock);
+		fs_fail(req, p, name, -EPERM,
+			"belongs to pynqfs; a bank goes when its design is freed");
+		return;
+	}
+	if (n->nkids) {
+		fs_fail(req, p, name, -ENOTEMPTY, "is not empty (%zu entries)", n->nkids);
+		pthread_mutex_unlock(&fs_state.lock);
+		return;
+	}
+	fs_node_touch(p);
+	fs_node_unlink(n);
+	pthread_mutex_unlock(&fs_state.lock);
+	fuse_reply_err(req, 0);
+}
+
+void fs_symlink(fuse_req_t req, const char *link, fuse_ino_t parent, const char *name)
+{
+	(void)link;
+	pthread_mutex_lock(&fs_state.lock);
+	fs_fail(req, fs_node_of(parent), name, -EPERM, "symlinks cannot be made in pynqfs");
+	pthread_mutex_unlock(&fs_state.lock);
+}
+
+void fs_link(fuse_req_t req, fuse_ino_t ino, fuse_ino_t parent, const char *name)
+{
+	(void)ino;
+	pthread_mutex_lock(&fs_state.lock);
+	fs_fail(req, fs_node_of(parent), name, -EPERM,
+		"hard links cannot be made: a buffer has one name");
+	pthread_mutex_unlock(&fs_state.lock);
+}
+
+/* Is a an ancestor of (or the same as) b? */
+static bool fs_is_ancestor(const struct fs_node *a, const struct fs_node *b)
+{
+	for (; b; b = b->parent) {
+		if (a == b)
+			return true;
+	}
+	return false;
+}
+
+static int fs_rename_locked(struct fs_node *p, const char *name, struct fs_node *np,
+			    const char *newname, unsigned flags, char *why, size_t whylen)
+{
+	struct fs_node *n = fs_node_find(p, name), *old;
+	char *nm;
+	int ret;
+
+	if (!n)
+		return -ENOENT;
+	if (strlen(newname) > FS_NAME_MAX)
+		return -ENAMETOOLONG;
+	if (flags & ~RENAME_NOREPLACE)
+		return snprintf(why, whylen, "only plain renames are supported"), -EINVAL;
+	if (n->kind != FS_BUF && n->kind != FS_DIR)
+		return snprintf(why, whylen, "belongs to pynqfs and cannot be renamed"), -EPERM;
+	if (!fs_in_bank(np) || np->kind == FS_BUF)
+		return snprintf(why, whylen, "nothing can be made outside banks/"), -EPERM;
+	if (np->card != n->card || np->index != n->index || np->gen != n->gen)
+		return snprintf(why, whylen,
+				"can only move within its bank; mv copies to another bank or card"),
+		       -EXDEV;
+	if (fs_is_dir(n) && fs_is_ancestor(n, np))
+		return snprintf(why, whylen, "a directory cannot move into itself"), -EINVAL;
+	old = fs_node_find(np, newname);
+	if (old == n)
+		return 0;
+	if (old) {
+		if (flags & RENAME_NOREPLACE)
+			return snprintf(why, whylen, "%s exists", newname), -EEXIST;
+		if (fs_is_dir(old) && !fs_is_dir(n))
+			return snprintf(why, whylen, "%s is a directory", newname), -EISDIR;
+		if (!fs_is_dir(old) && fs_is_dir(n))
+			return snprintf(why, whylen, "%s is not a directory", newname), -ENOTDIR;
+		if (old->nkids)
+			return snprintf(why, whylen, "%s is not empty", newname), -ENOTEMPTY;
+		if (old->kind != FS_BUF && old->kind != FS_DIR)
+			return snprintf(why, whylen, "%s belongs to pynqfs", newname), -EPERM;
+	}
+	nm = strdup(newname);
+	if (!nm)
+		return -ENOMEM;
+	if (old)
+		fs_node_unlink(old);
+	/* Unlink from the old place without freeing: n is re-added at once. */
+	n->nlookup++;
+	fs_node_unlink_keep(n);
+	free(n->name);
+	n->name = nm;
+	ret = fs_node_add(np, n);
+	n->nlookup--;
+	clock_gettime(CLOCK_REALTIME, &n->ctime);
+	p->mtime = p->ctime = np->mtime = np->ctime = n->ctime;
+	return ret ? -ENOMEM : 0;
+}
+
+void fs_rename(fuse_req_t req, fuse_ino_t parent, const char *name, fuse_ino_t newparent,
+	       const char *newname, unsigned int flags)
+{
+	struct fs_node *p;
+	char why[160] = "";
+	int ret;
+
+	pthread_mutex_lock(&fs_state.lock);
+	p = fs_node_of(parent);
+	ret = fs_rename_locked(p, name, fs_node_of(newparent), newname, flags, why, sizeof(why));
+	if (ret && why[0]) {
+		fs_fail(req, p, name, ret, "rename to %s: %s", newname, why);
+	} else {
+		fs_reply_status(req, ret);
+	}
+	pthread_mutex_unlock(&fs_state.lock);
+}

@@ -1,0 +1,284 @@
+// SPDX-License-Identifier: MIT
+/*
+ * kernels/<cu>/run (SPEC §5): start, call, wait, and reads that wait.
+ * Waiting never blocks a FUSE thread: a read of `run`, a `call` or a
+ * `wait` is handed to core with a callback, which replies when the runs
+ * it waits for have ended.
+ */
+#define _GNU_SOURCE
+#include "fs.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum run_wait_kind { RUN_READ, RUN_WRITE, RUN_POLL };
+
+/*
+ * A request parked until runs end. No interrupt callback: libfuse may run
+ * one after our reply has freed it. A waiting process still dies at once
+ * on SIGKILL, and every wait ends within the run timeout.
+ */
+struct run_wait {
+	enum run_wait_kind kind;
+	fuse_req_t req;
+	struct fs_handle *h;	    /* RUN_READ: where the line goes */
+	size_t size;		    /* RUN_READ: bytes asked; RUN_WRITE: bytes written */
+	bool flush;		    /* RUN_WRITE from close(2): answered as a flush */
+	struct fuse_pollhandle *ph; /* RUN_POLL */
+};
+
+static void run_reply_line(fuse_req_t req, struct fs_handle *h, size_t size, const char *line)
+{
+	size_t len = strlen(line);
+
+	free(h->data);
+	h->data = malloc(len + 2);
+	if (!h->data) {
+		h->len = 0;
+		fuse_reply_err(req, ENOMEM);
+		return;
+	}
+	memcpy(h->data, line, len);
+	h->data[len++] = '\n';
+	h->data[len] = '\0';
+	h->len = len;
+	h->ready = true;
+	fs_reply_copy(req, h->data, len < size ? len : size);
+}
+
+static void run_reply_write(fuse_req_t req, bool flush, size_t size, int status)
+{
+	if (status)
+		fuse_reply_err(req, EIO); /* the run failed: its line says why */
+	else if (flush)
+		fuse_reply_err(req, 0);
+	else
+		fuse_reply_write(req, size);
+}
+
+/* Core's callback, with no core lock held: the runs waited for have ended. */
+static void run_done(void *arg, int status, const char *line)
+{
+	struct run_wait *w = arg;
+
+	if (w->kind == RUN_READ) {
+		run_reply_line(w->req, w->h, w->size, line);
+	} else if (w->kind == RUN_WRITE) {
+		run_reply_write(w->req, w->flush, w->size, status);
+	} else {
+		fuse_lowlevel_notify_poll(w->ph);
+		fuse_pollhandle_destroy(w->ph);
+	}
+	free(w);
+}
+
+static struct run_wait *run_wait_new(fuse_req_t req, enum run_wait_kind kind)
+{
+	struct run_wait *w = calloc(1, sizeof(*w));
+
+	if (w) {
+		w->req = req;
+		w->kind = kind;
+	}
+	return w;
+}
+
+static int run_open(struct fs_node *n, struct fs_handle *h, struct fuse_file_info *fi)
+{
+	(void)n;
+	h->nonblock = (fi->flags & O_NONBLOCK) != 0;
+	/* Reads block until runs end: keep the kernel from caching or seeking. */
+	fi->nonseekable = 1;
+	return 0;
+}
+
+enum run_cmd { RUN_NONE, RUN_START, RUN_CALL, RUN_WAIT };
+
+static enum run_cmd run_word(const char *w, size_t len)
+{
+	static const struct {
+		const char *word;
+		enum run_cmd cmd;
+	} cmds[] = {{"start", RUN_START}, {"1", RUN_START}, {"call", RUN_CALL}, {"wait", RUN_WAIT}};
+
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+		if (strlen(cmds[i].word) == len && !memcmp(cmds[i].word, w, len))
+			return cmds[i].cmd;
+	}
+	return RUN_NONE;
+}
+
+/* Could a word at the very end still grow into a command? */
+static bool run_prefix(const char *w, size_t len)
+{
+	return !strncmp("start", w, len) || !strncmp("call", w, len) || !strncmp("wait", w, len);
+}
+
+/*
+ * Act on the complete commands in h->in, in order: start and 1 queue a
+ * run; a call or wait that ends the write is waited for (a call earlier
+ * in it is a start, a wait earlier in it has nothing to wait for yet).
+ * Every word is checked before any acts. Once a waiter is handed to core
+ * the reply may come at any moment and the writer may close, so neither
+ * h nor n is touched after.
+ */
+static void run_act(fuse_req_t req, struct fs_node *n, struct fs_handle *h, size_t size,
+		    bool at_close)
+{
+	enum run_cmd last = RUN_NONE;
+	size_t used = 0, nstarts = 0;
+	struct run_wait *w;
+	char line[320];
+	int ret = 0, status = 0;
+
+	while (used < h->inlen) {
+		size_t s = used, e;
+		enum run_cmd c;
+
+		while (s < h->inlen && isspace((unsigned char)h->in[s]))
+			s++;
+		e = s;
+		while (e < h->inlen && !isspace((unsigned char)h->in[e]))
+			e++;
+		if (s == e) {
+			used = e;
+			break;
+		}
+		c = run_word(h->in + s, e - s);
+		if (c == RUN_NONE && e == h->inlen && !at_close && run_prefix(h->in + s, e - s))
+			break;
+		if (c == RUN_NONE) {
+			fs_log(n, "'%.*s' is not a command: write start, 1, call or wait",
+			       (int)(e - s < 64 ? e - s : 64), h->in + s);
+			h->inlen = 0; /* reported once */
+			fuse_reply_err(req, EINVAL);
+			return;
+		}
+		nstarts += last == RUN_START || last == RUN_CALL;
+		last = c;
+		used = e;
+	}
+	/* Keep only what may still grow into a command. */
+	memmove(h->in, h->in + used, h->inlen - used);
+	h->inlen -= used;
+	nstarts += last == RUN_START;
+	for (size_t i = 0; i < nstarts && !ret; i++)
+		ret = pq_cu_start(n->card, n->gen, n->index, NULL, NULL);
+	if (ret) {
+		fs_reply_status(req, ret);
+		return;
+	}
+	if (last != RUN_CALL && last != RUN_WAIT) {
+		run_reply_write(req, at_close, size, 0);
+		return;
+	}
+	w = run_wait_new(req, RUN_WRITE);
+	if (!w) {
+		fuse_reply_err(req, ENOMEM);
+		return;
+	}
+	w->size = size;
+	w->flush = at_close;
+	if (last == RUN_CALL)
+		ret = pq_cu_start(n->card, n->gen, n->index, run_done, w);
+	else
+		ret = pq_cu_wait(n->card, n->gen, n->index, line, sizeof(line), &status, run_done,
+				 w);
+	if ((last == RUN_CALL && ret == 0) || (last == RUN_WAIT && ret == 1))
+		return; /* listed: answered when the runs end */
+	free(w);
+	if (ret < 0)
+		fs_reply_status(req, ret);
+	else
+		run_reply_write(req, at_close, size, status);
+}
+
+static void run_write(fuse_req_t req, struct fs_node *n, struct fs_handle *h, const char *buf,
+		      size_t size, off_t off)
+{
+	int ret = fs_handle_append(h, buf, size);
+
+	(void)off;
+	if (ret) {
+		fs_reply_status(req, ret);
+		return;
+	}
+	run_act(req, n, h, size, false);
+}
+
+static void run_flush(fuse_req_t req, struct fs_node *n, struct fs_handle *h)
+{
+	if (h->inlen) {
+		run_act(req, n, h, 0, true);
+		return;
+	}
+	fuse_reply_err(req, 0);
+}
+
+static void run_read(fuse_req_t req, struct fs_node *n, struct fs_handle *h, size_t size, off_t off)
+{
+	struct run_wait *w;
+	char line[320];
+	int ret, status;
+
+	/* After the first read, the rest of the same line. */
+	if (off > 0 || h->ready) {
+		size_t at = (size_t)off < h->len ? (size_t)off : h->len;
+
+		fs_reply_copy(req, h->data ? h->data + at : NULL,
+			      h->len - at < size ? h->len - at : size);
+		return;
+	}
+	w = run_wait_new(req, RUN_READ);
+	if (!w) {
+		fuse_reply_err(req, ENOMEM);
+		return;
+	}
+	w->h = h;
+	w->size = size;
+	ret = pq_cu_wait(n->card, n->gen, n->index, line, sizeof(line), &status,
+			 h->nonblock ? NULL : run_done, w);
+	if (ret == 1)
+		return; /* listed: answered when the runs end */
+	free(w);
+	if (ret)
+		fs_reply_status(req, ret);
+	else
+		run_reply_line(req, h, size, line);
+}
+
+static void run_poll(fuse_req_t req, struct fs_node *n, struct fs_handle *h,
+		     struct fuse_pollhandle *ph)
+{
+	struct run_wait *w = NULL;
+	int ret;
+
+	(void)h;
+	if (ph) {
+		w = run_wait_new(req, RUN_POLL);
+		if (w)
+			w->ph = ph;
+	}
+	ret = pq_cu_poll(n->card, n->gen, n->index, w ? run_done : NULL, w);
+	if (ret == 0) {
+		fuse_reply_poll(req, 0); /* listed: notified when nothing is pending */
+		return;
+	}
+	free(w);
+	if (ph)
+		fuse_pollhandle_destroy(ph);
+	/* Readable, like a finished run's line, when nothing is pending. */
+	fuse_reply_poll(req, ret == -EAGAIN ? 0 : POLLIN | POLLRDNORM);
+}
+
+const struct fs_file_ops fs_run_ops = {
+	.open = run_open,
+	.read = run_read,
+	.write = run_write,
+	.flush = run_flush,
+	.poll = run_poll,
+};

@@ -1,0 +1,251 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The tree of SPEC §1: the root, each card's fixed files, and the parts a
+ * design brings (banks/, kernels/, streams/), rebuilt from core's layout
+ * whenever the design changes. Also the resolver of buffer paths in args.
+ */
+#define _GNU_SOURCE
+#include "fs.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Generated nodes follow the card's mode: base bits masked by it. */
+static mode_t tree_perm(const struct pq_card *card, mode_t type, mode_t base)
+{
+	return type | (base & S_ISVTX) | (base & 0777 & fs_state.cards[pq_card_index(card)].mode);
+}
+
+static int tree_add(struct fs_node *parent, enum fs_kind kind, const char *name, mode_t mode,
+		    struct pq_card *card, struct fs_node **out)
+{
+	struct fs_node *n = fs_node_new(kind, name, mode, card);
+	int ret;
+
+	if (!n)
+		return -ENOMEM;
+	ret = fs_node_add(parent, n);
+	if (ret) {
+		fs_node_maybe_free(n);
+		return ret;
+	}
+	if (out)
+		*out = n;
+	return 0;
+}
+
+/* A node of the design of generation gen, with index i and fixed text. */
+static int tree_add_part(struct fs_node *parent, enum fs_kind kind, const char *name, mode_t mode,
+			 struct pq_card *card, uint64_t gen, size_t i, const char *text,
+			 struct fs_node **out)
+{
+	struct fs_node *n;
+	int ret = tree_add(parent, kind, name, mode, card, &n);
+
+	if (ret)
+		return ret;
+	n->gen = gen;
+	n->index = i;
+	if (text && !(n->text = strdup(text)))
+		return -ENOMEM;
+	if (out)
+		*out = n;
+	return 0;
+}
+
+/* kernels/<cu>/ and its files. */
+static int tree_cu(struct fs_node *kernels, struct pq_card *card, uint64_t gen,
+		   const struct pq_layout_cu *lc)
+{
+	static const struct {
+		enum fs_kind kind;
+		const char *name;
+		mode_t type, base;
+	} files[] = {
+		{FS_SIGNATURE, "signature", S_IFREG, 0444},
+		{FS_ARGS, "args", S_IFREG, 0644},
+		{FS_RUN, "run", S_IFREG, 0644},
+		{FS_CUSTATE, "state", S_IFREG, 0444},
+		{FS_STATS, "stats", S_IFREG, 0444},
+		{FS_REGISTERS, "registers", S_IFREG, 0644},
+		{FS_CUSTREAMS, "streams", S_IFDIR, 0755},
+	};
+	struct fs_node *dir, *n, *sdir = NULL;
+	char *target;
+	int ret;
+
+	ret = tree_add_part(kernels, FS_CU, lc->name, tree_perm(card, S_IFDIR, 0755), card, gen,
+			    lc->index, NULL, &dir);
+	for (size_t f = 0; !ret && f < sizeof(files) / sizeof(files[0]); f++) {
+		ret = tree_add_part(dir, files[f].kind, files[f].name,
+				    tree_perm(card, files[f].type, files[f].base), card, gen,
+				    lc->index, files[f].kind == FS_SIGNATURE ? lc->signature : NULL,
+				    &n);
+		if (files[f].kind == FS_CUSTREAMS)
+			sdir = n;
+	}
+	/* A symlink per stream port, to the card's stream file. */
+	for (size_t p = 0; !ret && p < lc->nports; p++) {
+		if (asprintf(&target, "../../../streams/%s", lc->ports[p].stream) < 0)
+			return -ENOMEM;
+		ret = tree_add_part(sdir, FS_STREAMLINK, lc->ports[p].arg, S_IFLNK | 0777, card,
+				    gen, lc->index, target, NULL);
+		free(target);
+	}
+	return ret;
+}
+
+static struct fs_node *tree_card_dir(const struct pq_card *card)
+{
+	char name[32];
+
+	snprintf(name, sizeof(name), "card%u", pq_card_index(card));
+	return fs_node_find(fs_state.root, name);
+}
+
+/* Replace a card's design parts with those of l; tree lock held. */
+static int tree_refresh(struct pq_card *card, const struct pq_layout *l)
+{
+	struct fs_node *cd = tree_card_dir(card), *banks, *streams, *kernels;
+	int ret = 0;
+
+	if (!cd)
+		return -ENOENT;
+	banks = fs_node_card_dir(cd, FS_BANKS);
+	streams = fs_node_card_dir(cd, FS_STREAMS);
+	kernels = fs_node_card_dir(cd, FS_KERNELS);
+	while (banks->nkids)
+		fs_node_unlink(banks->kids[banks->nkids - 1]);
+	while (streams->nkids)
+		fs_node_unlink(streams->kids[streams->nkids - 1]);
+	while (kernels->nkids)
+		fs_node_unlink(kernels->kids[kernels->nkids - 1]);
+	banks->gen = streams->gen = kernels->gen = l->generation;
+	for (size_t i = 0; i < l->ncus && !ret; i++)
+		ret = tree_cu(kernels, card, l->generation, &l->cus[i]);
+	for (size_t i = 0; i < l->nbanks && !ret; i++)
+		ret = tree_add_part(banks, FS_BANK, l->banks[i].name,
+				    tree_perm(card, S_IFDIR, 01777), card, l->generation,
+				    l->banks[i].index, l->banks[i].tag, NULL);
+	for (size_t i = 0; i < l->nstreams && !ret; i++)
+		ret = tree_add_part(streams, FS_STREAM, l->streams[i].name,
+				    tree_perm(card, S_IFREG, 0444), card, l->generation, i,
+				    l->streams[i].text, NULL);
+	return ret;
+}
+
+void fs_card_refresh(struct pq_card *card)
+{
+	struct pq_layout *l;
+	int ret;
+
+	pthread_mutex_lock(&fs_state.lock);
+	ret = pq_card_layout(card, &l);
+	if (!ret)
+		ret = tree_refresh(card, l);
+	pthread_mutex_unlock(&fs_state.lock);
+	pq_layout_free(l);
+	if (ret)
+		pq_card_log(card, "out of memory while listing the new design");
+}
+
+static int tree_card(struct pq_card *card)
+{
+	static const struct {
+		enum fs_kind kind;
+		const char *name;
+		mode_t type, base;
+	} files[] = {
+		{FS_NAME, "name", S_IFREG, 0444},	{FS_BACKEND, "backend", S_IFREG, 0444},
+		{FS_STATE, "state", S_IFREG, 0444},	{FS_OVERLAY, "overlay", S_IFREG, 0644},
+		{FS_UUID, "uuid", S_IFREG, 0444},	{FS_SUMMARY, "summary", S_IFREG, 0444},
+		{FS_LOG, "log", S_IFREG, 0444},		{FS_BANKS, "banks", S_IFDIR, 0755},
+		{FS_KERNELS, "kernels", S_IFDIR, 0755}, {FS_STREAMS, "streams", S_IFDIR, 0755},
+	};
+	struct fs_node *cd;
+	char name[32];
+	int ret;
+
+	snprintf(name, sizeof(name), "card%u", pq_card_index(card));
+	ret = tree_add(fs_state.root, FS_CARD, name,
+		       S_IFDIR | fs_state.cards[pq_card_index(card)].mode, card, &cd);
+	for (size_t i = 0; !ret && i < sizeof(files) / sizeof(files[0]); i++)
+		ret = tree_add(cd, files[i].kind, files[i].name,
+			       tree_perm(card, files[i].type, files[i].base), card, NULL);
+	return ret;
+}
+
+int fs_tree_build(void)
+{
+	int ret;
+
+	fs_state.root = fs_node_new(FS_ROOT, "", S_IFDIR | 0755, NULL);
+	if (!fs_state.root)
+		return -ENOMEM;
+	ret = tree_add(fs_state.root, FS_CARDS, "cards", S_IFREG | 0444, NULL, NULL);
+	if (!ret)
+		ret = tree_add(fs_state.root, FS_ACTIVE, "active", S_IFLNK | 0777, NULL, NULL);
+	for (size_t i = 0; !ret && i < fs_state.ncards; i++)
+		ret = tree_card(fs_state.cards[i].card);
+	return ret;
+}
+
+/* ---- buffer paths written to args ---- */
+
+static struct fs_node *tree_step(struct fs_node *at, const char *name)
+{
+	struct fs_node *next;
+
+	if (!strcmp(name, "."))
+		return at;
+	if (!strcmp(name, ".."))
+		return at->parent ? at->parent : at;
+	next = fs_node_find(at, name);
+	if (next && next->kind == FS_ACTIVE) {
+		char card[32];
+
+		snprintf(card, sizeof(card), "card%u", fs_state.active);
+		next = fs_node_find(fs_state.root, card);
+	}
+	return next;
+}
+
+int fs_resolve(void *ctx, struct pq_card *card, const char *path, struct pq_buffer **buf,
+	       char **canon, char *why, size_t whylen)
+{
+	size_t ml = strlen(fs_state.mountpoint);
+	char *copy, *save = NULL;
+	struct fs_node *at;
+
+	(void)ctx;
+	*buf = NULL;
+	*canon = NULL;
+	if (path[0] == '/' &&
+	    (strncmp(path, fs_state.mountpoint, ml) || (path[ml] != '/' && path[ml]))) {
+		snprintf(why, whylen, "%s is not inside the mount (%s)", path, fs_state.mountpoint);
+		return -EINVAL;
+	}
+	copy = strdup(path[0] == '/' ? path + ml : path);
+	if (!copy)
+		return -ENOMEM;
+	pthread_mutex_lock(&fs_state.lock);
+	at = path[0] == '/' ? fs_state.root : tree_card_dir(card);
+	for (char *c = strtok_r(copy, "/", &save); c && at; c = strtok_r(NULL, "/", &save))
+		at = fs_is_dir(at) ? tree_step(at, c) : NULL;
+	if (at && at->kind == FS_BUF && at->buf) {
+		*canon = fs_node_path(at);
+		if (*canon) {
+			pq_buffer_get(at->buf);
+			*buf = at->buf;
+		}
+	}
+	pthread_mutex_unlock(&fs_state.lock);
+	free(copy);
+	if (*buf)
+		return 0;
+	if (at && at->kind == FS_BUF && at->buf)
+		return -ENOMEM;
+	snprintf(why, whylen, "%s is not a buffer (make one in banks/<bank>/ first)", path);
+	return -EINVAL;
+}

@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Extended attributes (SPEC §4): user.pynq.address and user.pynq.bank on
+ * buffers, user.pynq.tag on bank directories. Read-only: nothing is set.
+ */
+#include "fs.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#define XA_ADDRESS "user.pynq.address"
+#define XA_BANK	   "user.pynq.bank"
+#define XA_TAG	   "user.pynq.tag"
+
+/* The value of a pynq xattr: 0, or -ENODATA when n has none of that name. Lock held. */
+static int xa_value(struct fs_node *n, const char *name, char *buf, size_t len)
+{
+	uint64_t addr;
+
+	if (n->kind == FS_BANK && !strcmp(name, XA_TAG) && n->text) {
+		snprintf(buf, len, "%s", n->text);
+		return 0;
+	}
+	if (n->kind != FS_BUF || !n->buf)
+		return -ENODATA;
+	if (!strcmp(name, XA_BANK)) {
+		snprintf(buf, len, "%s", pq_buffer_bank_name(n->buf));
+		return 0;
+	}
+	if (!strcmp(name, XA_ADDRESS)) {
+		if (pq_buffer_address(n->buf, &addr))
+			return -ENODATA; /* empty: no device memory yet */
+		snprintf(buf, len, "0x%llx", (unsigned long long)addr);
+		return 0;
+	}
+	return -ENODATA;
+}
+
+static void xa_reply(fuse_req_t req, const char *v, size_t len, size_t size)
+{
+	if (size == 0)
+		fuse_reply_xattr(req, len);
+	else if (size < len)
+		fuse_reply_err(req, ERANGE);
+	else
+		fuse_reply_buf(req, v, len);
+}
+
+void fs_getxattr(fuse_req_t req, fuse_ino_t ino, const char *name, size_t size)
+{
+	char v[128];
+	int ret;
+
+	pthread_mutex_lock(&fs_state.lock);
+	ret = xa_value(fs_node_of(ino), name, v, sizeof(v));
+	pthread_mutex_unlock(&fs_state.lock);
+	if (ret)
+		fs_reply_status(req, ret);
+	else
+		xa_reply(req, v, strlen(v), size);
+}
+
+void fs_listxattr(fuse_req_t req, fuse_ino_t ino, size_t size)
+{
+	static const char *const names[] = {XA_ADDRESS, XA_BANK, XA_TAG};
+	char list[128], v[128];
+	size_t len = 0;
+	struct fs_node *n;
+
+	pthread_mutex_lock(&fs_state.lock);
+	n = fs_node_of(ino);
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (xa_value(n, names[i], v, sizeof(v)) == 0) {
+			memcpy(list + len, names[i], strlen(names[i]) + 1);
+			len += strlen(names[i]) + 1;
+		}
+	}
+	pthread_mutex_unlock(&fs_state.lock);
+	xa_reply(req, list, len, size);
+}
+
+/*
+ * Users set no xattrs here. ENOTSUP, not EPERM: `mv` between banks copies
+ * xattrs and stays quiet about a filesystem that has none to set.
+ */
+void fs_setxattr(fuse_req_t req, fuse_ino_t ino, const char *name, const char *value, size_t size,
+		 int flags)
+{
+	(void)ino;
+	(void)name;
+	(void)value;
+	(void)size;
+	(void)flags;
+	fuse_reply_err(req, ENOTSUP);
+}
+
+void fs_removexattr(fuse_req_t req, fuse_ino_t ino, const char *name)
+{
+	(void)ino;
+	(void)name;
+	fuse_reply_err(req, ENOTSUP);
+}
