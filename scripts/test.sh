@@ -1,23 +1,33 @@
 #!/bin/sh
-# Install what is missing, build with warnings as errors and ASan/UBSan,
-# run every test, and end with one line: "N passed, N failed, N skipped".
+# Install what is missing, build twice with warnings as errors (ASan+UBSan,
+# and ThreadSanitizer), run every test on the first and the concurrency
+# tests on the second, and end with one line: "N passed, N failed, N skipped".
 set -eu
 cd "$(dirname "$0")/.."
 
 ./scripts/deps.sh
 ./scripts/build.sh build-test -Dwerror=true -Db_sanitize=address,undefined --buildtype=debugoptimized
+./scripts/build.sh build-tsan -Dwerror=true -Db_sanitize=thread --buildtype=debugoptimized
 
 PYNQFS_SRC=$(pwd)
 PYNQFS_BUILD=$(pwd)/build-test
+TSAN_BUILD=$(pwd)/build-tsan
 export PYNQFS_SRC PYNQFS_BUILD
 # Abort on the first sanitizer report, so a test can't pass past one.
 export ASAN_OPTIONS=abort_on_error=1:detect_leaks=1
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+export TSAN_OPTIONS=halt_on_error=1:abort_on_error=1
 
-echo "test: running unit and filesystem tests"
+echo "test: running unit and filesystem tests (ASan+UBSan), then races (TSan)"
 set -- "$PYNQFS_BUILD/tests/test_xclbin" "$PYNQFS_BUILD/tests/test_args" \
-	"$PYNQFS_BUILD/tests/fuzz_xclbin tests/fuzz/corpus"
+	"$PYNQFS_BUILD/tests/test_card" "$PYNQFS_BUILD/tests/fuzz_xclbin tests/fuzz/corpus"
 for t in tests/*/*.t; do
 	[ -e "$t" ] && set -- "$@" "$t"
+done
+# The same files again on the ThreadSanitizer build: every thread of the
+# daemon and of core at once. A report aborts the daemon and fails the file.
+set -- "$@" "env PYNQFS_BUILD=$TSAN_BUILD $TSAN_BUILD/tests/test_card"
+for t in tests/fs/05-kernels.t tests/fs/07-stress.t tests/fs/08-races.t; do
+	set -- "$@" "env PYNQFS_BUILD=$TSAN_BUILD sh $t"
 done
 exec perl scripts/tap-summary.pl "$@"

@@ -98,6 +98,7 @@ FSTEST="perl $WORK/fstest.pl"
 mount_pynqfs() {
 	rm -f "$WORK"/asan.*
 	ASAN_OPTIONS="${ASAN_OPTIONS:-}:log_path=$WORK/asan" \
+		TSAN_OPTIONS="${TSAN_OPTIONS:-}:log_path=$WORK/asan" \
 		"$PYNQFS_BUILD/pynqfs" "$@" "$MNT" 2>"$WORK/stderr"
 	rc=$?
 	ok $rc "mount pynqfs $*"

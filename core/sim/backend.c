@@ -371,19 +371,18 @@ static uint64_t sim_bo_address(void *b)
 	return bo->bank->base + bo->off;
 }
 
-/* The runner binary: the build tree's, else the installed one. */
-static const char *sim_runner_path(void)
+/* The runner binary: the build tree's, else the installed one; into path. */
+static bool sim_runner_path(char *path, size_t len)
 {
-	static char path[4096];
 	char all[] = PYNQFS_RUNNER_PATHS, *save = NULL;
 
 	for (char *p = strtok_r(all, ":", &save); p; p = strtok_r(NULL, ":", &save)) {
 		if (access(p, X_OK) == 0) {
-			snprintf(path, sizeof(path), "%s", p);
-			return path;
+			snprintf(path, len, "%s", p);
+			return true;
 		}
 	}
-	return NULL;
+	return false;
 }
 
 static int sim_wait_reply(struct sim_runner *r, int timeout_ms, struct sim_reply *rep, char *why,
@@ -432,7 +431,7 @@ static int sim_spawn(struct sim_design *sd, size_t cu, char *why, size_t whylen)
 	struct iovec iov = {su, sizeof(*su)};
 	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1};
 	posix_spawn_file_actions_t fa;
-	const char *runner = sim_runner_path();
+	char runner[4096];
 	struct sim_reply rep;
 	char *argv[2];
 	size_t i;
@@ -449,7 +448,7 @@ static int sim_spawn(struct sim_design *sd, size_t cu, char *why, size_t whylen)
 		snprintf(why, whylen, "no %s.so on the kernel path (sim.kernel_path)", k->name);
 		goto out;
 	}
-	if (!runner) {
+	if (!sim_runner_path(runner, sizeof(runner))) {
 		snprintf(why, whylen, "pynqfs-runner is not installed (%s)", PYNQFS_RUNNER_PATHS);
 		goto out;
 	}
@@ -489,7 +488,7 @@ static int sim_spawn(struct sim_design *sd, size_t cu, char *why, size_t whylen)
 	}
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_adddup2(&fa, sv[1], SIM_RUNNER_FD);
-	argv[0] = (char *)runner;
+	argv[0] = runner;
 	argv[1] = NULL;
 	ret = -posix_spawn(&r->pid, runner, &fa, NULL, argv, environ);
 	posix_spawn_file_actions_destroy(&fa);

@@ -274,6 +274,18 @@ perl -e 'open(my $f, "+<", $ARGV[0]) or die; sysseek($f, 16, 0); syswrite($f, pa
 	sysseek($f, 0, 0); exit(syswrite($f, pack("L<", 1)) ? 1 : 0)' "$K/vadd_1/registers"
 ok $? "AP_START with an address that is no buffer's: refused"
 card_log_has "is no buffer's address"
+# A start from registers is checked exactly as one from args: in1's port
+# connects to bank0, and c lives in bank1.
+c=$(getfattr --absolute-names --only-values -n user.pynq.address "$B/bank1/c")
+starts=$(sed -n 's/^starts: //p' "$K/vadd_1/stats")
+perl -e 'open(my $f, "+<", $ARGV[0]) or die; binmode $f; sysseek($f, 16, 0);
+	syswrite($f, pack("L<L<", $ARGV[1] & 0xffffffff, $ARGV[1] >> 32));
+	sysseek($f, 0, 0); exit(syswrite($f, pack("L<", 1)) ? 1 : $!{EINVAL} ? 0 : 2)' \
+	"$K/vadd_1/registers" "$((c))"
+ok $? "AP_START with in1 = a bank1 buffer's address (port wired to bank0): EINVAL"
+[ "$(sed -n 's/^starts: //p' "$K/vadd_1/stats")" = "$starts" ]
+ok $? "and no run was started"
+card_log_has "start from registers: in1: the buffer at $c is in bank1, but port m_axi_gmem connects to bank0"
 
 expect EACCES open "$K/vadd_1/signature" O_WRONLY
 printf call >"$K/vadd_1/run" && grep -q '^done' "$K/vadd_1/run"

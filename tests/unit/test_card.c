@@ -1,0 +1,527 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Core without a mount, as the kernel's fpga-mgr KUnit tests drive their
+ * core: cards, buffers and CUs over a recording fake backend that can
+ * refuse a load, run out of room, fail or time out a run, or hold one
+ * running. Asserts states, the EBUSY rules of SPEC §3, the order of
+ * backend calls, and that every handle is released.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buffer.h"
+#include "card.h"
+#include "cu.h"
+#include "tap.h"
+
+/* ---- the fake backend ---- */
+
+enum fake_run_mode { RUN_OK, RUN_FAIL, RUN_HANG, RUN_HOLD };
+
+static struct {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	char calls[4096];	  /* "open load bo_alloc ..." */
+	int devs, dds, bos, runs; /* live handles */
+	int load_ret, alloc_ret;
+	enum fake_run_mode run_mode;
+	bool held, release;
+	unsigned last_timeout;
+} fk = {.lock = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER};
+
+struct fake_bo {
+	uint8_t *mem;
+	uint64_t size, addr;
+};
+
+static void fk_call(const char *what)
+{
+	pthread_mutex_lock(&fk.lock);
+	if (strlen(fk.calls) + strlen(what) + 2 < sizeof(fk.calls)) {
+		strcat(fk.calls, what);
+		strcat(fk.calls, " ");
+	}
+	pthread_mutex_unlock(&fk.lock);
+}
+
+static int fk_open(const struct pq_backend_conf *conf, void **dev, char *shell, size_t shelllen,
+		   char *why, size_t whylen)
+{
+	(void)why;
+	(void)whylen;
+	fk_call("open");
+	snprintf(shell, shelllen, "%s", conf->name);
+	fk.devs++;
+	*dev = &fk;
+	return 0;
+}
+
+static void fk_close(void *dev)
+{
+	(void)dev;
+	fk_call("close");
+	fk.devs--;
+}
+
+static int fk_load(void *dev, const struct pq_design *d, const void *img, size_t len, void **dd,
+		   char *why, size_t whylen)
+{
+	(void)dev;
+	(void)img;
+	(void)len;
+	fk_call("load");
+	if (fk.load_ret) {
+		snprintf(why, whylen, "the fake device says no");
+		return fk.load_ret;
+	}
+	fk.dds++;
+	*dd = (void *)d;
+	return 0;
+}
+
+static void fk_unload(void *dd)
+{
+	(void)dd;
+	fk_call("unload");
+	fk.dds--;
+}
+
+static int fk_bo_alloc(void *dd, size_t bank, uint64_t size, void **out)
+{
+	static uint64_t next = 0x1000;
+	struct fake_bo *bo;
+
+	(void)dd;
+	fk_call("bo_alloc");
+	if (fk.alloc_ret)
+		return fk.alloc_ret;
+	bo = calloc(1, sizeof(*bo));
+	bo->mem = calloc(1, size);
+	bo->size = size;
+	bo->addr = ((uint64_t)bank << 40) + next;
+	next += (size + 0xfff) & ~0xfffull;
+	fk.bos++;
+	*out = bo;
+	return 0;
+}
+
+static void fk_bo_free(void *b)
+{
+	struct fake_bo *bo = b;
+
+	fk_call("bo_free");
+	fk.bos--;
+	free(bo->mem);
+	free(bo);
+}
+
+static int fk_bo_write(void *b, uint64_t off, const void *src, size_t len)
+{
+	memcpy(((struct fake_bo *)b)->mem + off, src, len);
+	return 0;
+}
+
+static int fk_bo_read(void *b, uint64_t off, size_t len, const void **ptr)
+{
+	(void)len;
+	*ptr = ((struct fake_bo *)b)->mem + off;
+	return 0;
+}
+
+static uint64_t fk_bo_address(void *b)
+{
+	return ((struct fake_bo *)b)->addr;
+}
+
+static int fk_run_start(void *dd, size_t cu, const struct pq_runarg *args, size_t nargs, void **run,
+			char *why, size_t whylen)
+{
+	(void)dd;
+	(void)cu;
+	(void)args;
+	(void)nargs;
+	(void)why;
+	(void)whylen;
+	fk_call("run_start");
+	fk.runs++;
+	*run = &fk;
+	return 0;
+}
+
+static int fk_run_wait(void *run, unsigned timeout_ms, uint64_t *us, char *why, size_t whylen)
+{
+	(void)run;
+	fk_call("run_wait");
+	fk.last_timeout = timeout_ms;
+	switch (fk.run_mode) {
+	case RUN_FAIL:
+		snprintf(why, whylen, "boom");
+		return -EIO;
+	case RUN_HANG:
+		return -ETIMEDOUT;
+	case RUN_HOLD:
+		pthread_mutex_lock(&fk.lock);
+		fk.held = true;
+		pthread_cond_broadcast(&fk.cond);
+		while (!fk.release)
+			pthread_cond_wait(&fk.cond, &fk.lock);
+		fk.held = fk.release = false;
+		pthread_mutex_unlock(&fk.lock);
+		break;
+	case RUN_OK:
+		break;
+	}
+	*us = 5;
+	return 0;
+}
+
+static void fk_run_abort(void *run)
+{
+	(void)run;
+	fk_call("run_abort");
+}
+
+static void fk_run_free(void *run)
+{
+	(void)run;
+	fk_call("run_free");
+	fk.runs--;
+}
+
+static const struct pq_backend_ops fake_ops = {
+	.name = "fake",
+	.open = fk_open,
+	.close = fk_close,
+	.load = fk_load,
+	.unload = fk_unload,
+	.bo_alloc = fk_bo_alloc,
+	.bo_free = fk_bo_free,
+	.bo_write = fk_bo_write,
+	.bo_read = fk_bo_read,
+	.bo_address = fk_bo_address,
+	.run_start = fk_run_start,
+	.run_wait = fk_run_wait,
+	.run_abort = fk_run_abort,
+	.run_free = fk_run_free,
+};
+
+/* ---- helpers ---- */
+
+/* The test's filesystem: buffers named a, b, c. */
+static struct {
+	const char *name;
+	struct pq_buffer *buf;
+} named[3] = {{"a", NULL}, {"b", NULL}, {"c", NULL}};
+
+static int resolve(void *ctx, struct pq_card *card, const char *path, struct pq_buffer **buf,
+		   char **canon, char *why, size_t whylen)
+{
+	(void)ctx;
+	(void)card;
+	for (size_t i = 0; i < 3; i++) {
+		if (named[i].buf && !strcmp(path, named[i].name)) {
+			pq_buffer_get(named[i].buf);
+			*buf = named[i].buf;
+			*canon = strdup(path);
+			return 0;
+		}
+	}
+	snprintf(why, whylen, "%s is not a buffer", path);
+	return -EINVAL;
+}
+
+static void calls_reset(void)
+{
+	fk.calls[0] = '\0';
+}
+
+static bool calls_are(const char *want)
+{
+	return !strcmp(fk.calls, want);
+}
+
+static bool log_has(struct pq_card *card, const char *what)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	bool hit;
+
+	pq_card_log_dump(card, f);
+	fclose(f);
+	hit = strstr(text, what) != NULL;
+	free(text);
+	return hit;
+}
+
+static uint8_t *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	uint8_t *buf;
+	long n;
+
+	if (!f)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	buf = malloc((size_t)n);
+	*len = fread(buf, 1, (size_t)n, f);
+	fclose(f);
+	return buf;
+}
+
+/* A wait answered by core: status and line, signalled without sleeping. */
+struct answer {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	bool done;
+	int status;
+	char line[320];
+};
+
+static void answer_cb(void *arg, int status, const char *line)
+{
+	struct answer *a = arg;
+
+	pthread_mutex_lock(&a->lock);
+	a->done = true;
+	a->status = status;
+	snprintf(a->line, sizeof(a->line), "%s", line);
+	pthread_cond_broadcast(&a->cond);
+	pthread_mutex_unlock(&a->lock);
+}
+
+static void answer_wait(struct answer *a)
+{
+	pthread_mutex_lock(&a->lock);
+	while (!a->done)
+		pthread_cond_wait(&a->cond, &a->lock);
+	pthread_mutex_unlock(&a->lock);
+}
+
+/* Start CU 0 and wait for its end through core's callback. */
+static int call(struct pq_card *card, uint64_t gen, struct answer *a)
+{
+	int ret;
+
+	memset(a, 0, sizeof(*a));
+	pthread_mutex_init(&a->lock, NULL);
+	pthread_cond_init(&a->cond, NULL);
+	ret = pq_cu_start(card, gen, 0, answer_cb, a);
+	if (!ret)
+		answer_wait(a);
+	return ret;
+}
+
+static void wait_held(void)
+{
+	pthread_mutex_lock(&fk.lock);
+	while (!fk.held)
+		pthread_cond_wait(&fk.cond, &fk.lock);
+	pthread_mutex_unlock(&fk.lock);
+}
+
+static void release_held(void)
+{
+	pthread_mutex_lock(&fk.lock);
+	fk.release = true;
+	pthread_cond_broadcast(&fk.cond);
+	pthread_mutex_unlock(&fk.lock);
+}
+
+int main(void)
+{
+	const char *build = getenv("PYNQFS_BUILD");
+	struct pq_card_params p = {
+		.index = 0,
+		.ops = &fake_ops,
+		.name = "xilinx_u200_gen3x16_xdma_2_202110_1",
+		.any_shell = true,
+		.run_timeout_ms = 1234,
+		.log_lines = 100,
+		.resolve = resolve,
+	};
+	struct pq_layout *l = NULL;
+	struct pq_card *card;
+	struct pq_cu_stats st;
+	struct answer a;
+	char path[4096], why[256], uuid[37], line[320];
+	uint64_t gen, cap, used, addr;
+	const char *word;
+	uint8_t *img;
+	size_t len = 0;
+	int status;
+
+	if (!build) {
+		tap_skip("PYNQFS_BUILD is not set (run through scripts/test.sh)",
+			 "core unit tests");
+		return tap_done();
+	}
+	snprintf(path, sizeof(path), "%s/examples/vadd.xclbin", build);
+	img = slurp(path, &len);
+	if (!tap_ok(img != NULL, "read %s", path))
+		return tap_done();
+
+	tap_ok(pq_card_new(&p, &card, why, sizeof(why)) == 0, "a card opens over the fake backend");
+	tap_ok(calls_are("open ") && !strcmp(pq_card_state(card), "empty"),
+	       "open was called once; state empty");
+
+	/* Programming: validation first, then one load. */
+	calls_reset();
+	tap_ok(pq_card_program(card, img, len / 2) == -EINVAL, "a truncated xclbin: -EINVAL");
+	tap_ok(calls_are("") && log_has(card, "malformed xclbin"),
+	       "the device was not touched; the log says malformed");
+	tap_ok(pq_card_program(card, img, len) == 0 && !strcmp(pq_card_state(card), "ready"),
+	       "vadd loads: state ready");
+	tap_ok(calls_are("load "), "exactly one load (calls: %s)", fk.calls);
+	gen = pq_card_generation(card);
+	tap_ok(pq_card_layout(card, &l) == 0 && l->generation == gen && l->nbanks == 2 &&
+		       l->ncus == 1 && !strcmp(l->cus[0].name, "vadd_1"),
+	       "layout: two banks, vadd_1, at the current generation");
+	pq_layout_free(l);
+
+	/* A refused load keeps the design; the card reports error. */
+	pq_card_uuid(card, uuid);
+	fk.load_ret = -EIO;
+	calls_reset();
+	tap_ok(pq_card_program(card, img, len) == -EIO, "the device refuses a load: -EIO");
+	tap_ok(!strcmp(pq_card_state(card), "error") && log_has(card, "the fake device says no"),
+	       "state error, and the log carries the device's reason");
+	pq_card_uuid(card, line);
+	tap_ok(!strcmp(uuid, line) && pq_card_generation(card) == gen,
+	       "the previous design stays loaded");
+	fk.load_ret = 0;
+	tap_ok(pq_card_program(card, img, len) == 0, "a second load works");
+	tap_ok(calls_are("load load unload "), "old design unloaded after the new one loads (%s)",
+	       fk.calls);
+	gen = pq_card_generation(card);
+
+	/* Buffers: capacity counted by core, whatever the backend allows. */
+	tap_ok(pq_buffer_new(card, gen - 1, 0, "old", &named[0].buf) == -ENOENT,
+	       "a buffer in a design that is gone: -ENOENT");
+	for (size_t i = 0; i < 3; i++)
+		pq_buffer_new(card, gen, i == 2 ? 1 : 0, named[i].name, &named[i].buf);
+	tap_ok(named[0].buf && named[1].buf && named[2].buf,
+	       "three buffers: a, b in bank0, c in bank1");
+	tap_ok(pq_buffer_resize(named[0].buf, 5000, "a") == 0 &&
+		       pq_card_bank_usage(card, gen, 0, &cap, &used) == 0 && used == 8192,
+	       "5000 bytes count as 8192 in bank0 (used %llu)", (unsigned long long)used);
+	tap_ok(pq_buffer_resize(named[1].buf, cap + 1, "b") == -EFBIG,
+	       "larger than the bank: -EFBIG");
+	tap_ok(pq_buffer_resize(named[1].buf, cap - 4096, "b") == -ENOSPC &&
+		       log_has(card, "no room for"),
+	       "more than is left: -ENOSPC before the backend is asked, logged");
+	fk.alloc_ret = -ENOSPC;
+	tap_ok(pq_buffer_resize(named[1].buf, 4096, "b") == -ENOSPC &&
+		       pq_card_bank_usage(card, gen, 0, &cap, &used) == 0 && used == 8192,
+	       "the backend out of room: -ENOSPC, and the count is restored");
+	fk.alloc_ret = 0;
+	pq_buffer_resize(named[1].buf, 4096, "b");
+	pq_buffer_resize(named[2].buf, 4096, "c");
+	tap_ok(pq_card_program(card, img, len) == -EBUSY && log_has(card, "buffers are still"),
+	       "programming while buffers exist: -EBUSY");
+	tap_ok(pq_card_free(card) == -EBUSY, "freeing while buffers exist: -EBUSY");
+
+	/* Runs: args checked against connectivity, the timeout from the card. */
+	tap_ok(pq_cu_args_set(card, gen, 0, "a b a 4", 7, false) == -EINVAL &&
+		       log_has(card, "kernels/vadd_1/args: out_r: a is in bank0, but port"),
+	       "out_r in bank0 while its port connects to bank1: -EINVAL, logged");
+	tap_ok(pq_cu_args_set(card, gen, 0, "a b c 4", 7, false) == 0, "args a b c 4 bind");
+	tap_ok(pq_cu_args_set(card, gen, 0, "a b nope 4", 10, false) == -EINVAL,
+	       "a path that is no buffer: -EINVAL");
+	calls_reset();
+	tap_ok(call(card, gen, &a) == 0 && a.status == 0 && !strcmp(a.line, "done 5"),
+	       "a call ends done 5 (%s)", a.line);
+	tap_ok(calls_are("run_start run_wait run_free ") && fk.last_timeout == 1234,
+	       "start, wait with the card's run_timeout_ms, free (%s)", fk.calls);
+	fk.run_mode = RUN_FAIL;
+	tap_ok(call(card, gen, &a) == 0 && a.status == -EIO && !strcmp(a.line, "error boom") &&
+		       pq_cu_state(card, gen, 0, &word) == 0 && !strcmp(word, "error"),
+	       "a failing run: -EIO, 'error boom', state error");
+	fk.run_mode = RUN_HANG;
+	calls_reset();
+	tap_ok(call(card, gen, &a) == 0 && a.status == -EIO &&
+		       strstr(a.line, "ran past run_timeout_ms (1234 ms)") &&
+		       pq_cu_state(card, gen, 0, &word) == 0 && !strcmp(word, "timeout"),
+	       "a run past its time: state timeout (%s)", a.line);
+	tap_ok(calls_are("run_start run_wait run_abort run_free "),
+	       "it was aborted, then freed (%s)", fk.calls);
+	tap_ok(pq_cu_stats(card, gen, 0, &st) == 0 && st.starts == 3 && st.done == 1 &&
+		       st.errors == 2 && st.timeouts == 1 && st.pending == 0,
+	       "stats: 3 starts, 1 done, 2 errors, 1 timeout");
+
+	/* A run held on the device: EBUSY, and waits answered when it ends. */
+	fk.run_mode = RUN_HOLD;
+	tap_ok(pq_cu_start(card, gen, 0, NULL, NULL) == 0, "start a run the device holds");
+	wait_held();
+	tap_ok(pq_cu_wait(card, gen, 0, line, sizeof(line), &status, NULL, NULL) == -EAGAIN,
+	       "a non-blocking wait while it runs: -EAGAIN");
+	memset(&a, 0, sizeof(a));
+	pthread_mutex_init(&a.lock, NULL);
+	pthread_cond_init(&a.cond, NULL);
+	tap_ok(pq_cu_wait(card, gen, 0, line, sizeof(line), &status, answer_cb, &a) == 1,
+	       "a wait is listed");
+	for (size_t i = 0; i < 3; i++) {
+		pq_buffer_put(named[i].buf); /* the run keeps its own references */
+		named[i].buf = NULL;
+	}
+	tap_ok(pq_card_free(card) == -EBUSY && log_has(card, "a kernel is still running"),
+	       "freeing while a run is pending: -EBUSY");
+	release_held();
+	answer_wait(&a);
+	tap_ok(a.status == 0 && !strcmp(a.line, "done 5"), "the wait is answered: done 5");
+	fk.run_mode = RUN_OK;
+
+	/* Registers: a start from them is checked like one from args. */
+	pq_buffer_new(card, gen, 0, "a", &named[0].buf);
+	pq_buffer_new(card, gen, 1, "c", &named[2].buf);
+	pq_buffer_resize(named[0].buf, 4096, "a");
+	pq_buffer_resize(named[2].buf, 4096, "c");
+	pq_buffer_address(named[2].buf, &addr);
+	{
+		uint32_t w[2] = {(uint32_t)addr, (uint32_t)(addr >> 32)}, start = 1, ctl = 0;
+
+		calls_reset();
+		tap_ok(pq_cu_reg_write(card, gen, 0, 0x10, w, 8) == 8,
+		       "write a bank1 buffer's address into in1's registers");
+		tap_ok(pq_cu_reg_write(card, gen, 0, 0, &start, 4) == -EINVAL && calls_are("") &&
+			       log_has(card, "start from registers: in1: the buffer at"),
+		       "AP_START: -EINVAL, in1's port connects to bank0; nothing ran");
+		tap_ok(pq_cu_reg_write(card, gen, 0, 2, &start, 4) == -EINVAL,
+		       "a misaligned register write: -EINVAL");
+		tap_ok(pq_cu_reg_read(card, gen, 0, 0, &ctl, 4) == 4 && (ctl & 0x4),
+		       "the control word reads AP_IDLE (0x%x)", ctl);
+	}
+	pq_buffer_put(named[0].buf);
+	pq_buffer_put(named[2].buf);
+	named[0].buf = named[2].buf = NULL;
+
+	/* Free: the old generation is gone everywhere. */
+	calls_reset();
+	tap_ok(pq_card_free(card) == 0 && !strcmp(pq_card_state(card), "empty"),
+	       "with nothing allocated or running, free works");
+	tap_ok(calls_are("unload "), "free unloads once (%s)", fk.calls);
+	tap_ok(pq_cu_state(card, gen, 0, &word) == -ENOENT &&
+		       pq_cu_start(card, gen, 0, NULL, NULL) == -ENOENT &&
+		       pq_card_bank_usage(card, gen, 0, &cap, &used) == -ENOENT,
+	       "calls naming the freed generation: -ENOENT");
+	tap_ok(pq_card_image_size(card) == 0 && pq_card_uuid(card, uuid) == -ENODATA,
+	       "no image, no uuid");
+
+	/* Unset args refuse a start; destroy releases every handle. */
+	pq_card_program(card, img, len);
+	gen = pq_card_generation(card);
+	pq_cu_args_set(card, gen, 0, "size=4", 6, false);
+	tap_ok(pq_cu_start(card, gen, 0, NULL, NULL) == -EINVAL && log_has(card, "in1 is not set"),
+	       "a start with unset args: -EINVAL");
+	pq_card_destroy(card);
+	tap_ok(fk.devs == 0 && fk.dds == 0 && fk.bos == 0 && fk.runs == 0,
+	       "after destroy no device, design, buffer or run handle is left");
+	free(img);
+	return tap_done();
+}
