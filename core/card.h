@@ -21,8 +21,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "backend.h"
-
+struct pq_backend_ops;
 struct pq_card;
 struct pq_buffer;
 

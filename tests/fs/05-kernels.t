@@ -229,6 +229,10 @@ echo "banks/bank0/flag 5" >"$K/crash_1/args"
 echo call >"$K/crash_1/run" 2>/dev/null
 grep -q '^error the kernel exited the process with status 3' "$K/crash_1/run"
 ok $? "a kernel that calls exit(3): its run fails and says so"
+echo start >"$K/crash_1/run"
+out=$( (/bin/echo wait >"$K/crash_1/run") 2>&1)
+[ $? -ne 0 ] && echo "$out" | grep -q 'Input/output error'
+ok $? "wait after a failing run: EIO"
 echo banks/bank0/flag >"$K/hang_1/args"
 echo start >"$K/hang_1/run"
 echo call >"$K/vadd_1/run" && ints 6 8 10 12 | cmp -s - "$B/bank1/c"
@@ -293,6 +297,12 @@ ok $? "printf call (no newline) runs and waits"
 printf 'start\nstart\ncall\n' >"$K/vadd_1/run"
 [ "$(sed -n 's/^pending: //p' "$K/vadd_1/stats")" = 0 ]
 ok $? "start start call in one write: the call returns after all three"
+printf 'start\nstart\nwait\n' >"$K/vadd_1/run" && [ "$(sed -n 's/^pending: //p' "$K/vadd_1/stats")" = 0 ] &&
+	grep -q '^done' "$K/vadd_1/run"
+ok $? "start start wait: the wait returns once both have run"
+perl -e 'open(my $f, ">", $ARGV[0]) or die;
+	syswrite($f, "wa"); syswrite($f, "it\n") or exit 1' "$K/vadd_1/run"
+ok $? "a command split over two writes (wa, it) is one wait"
 out=$( (echo stop >"$K/vadd_1/run") 2>&1)
 [ $? -ne 0 ]
 ok $? "an unknown run command is refused"

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "backend.h"
 #include "buffer.h"
 #include "card.h"
 #include "cu.h"
@@ -258,23 +259,6 @@ static bool log_has(struct pq_card *card, const char *what)
 	return hit;
 }
 
-static uint8_t *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	uint8_t *buf;
-	long n;
-
-	if (!f)
-		return NULL;
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	buf = malloc((size_t)n);
-	*len = fread(buf, 1, (size_t)n, f);
-	fclose(f);
-	return buf;
-}
-
 /* A wait answered by core: status and line, signalled without sleeping. */
 struct answer {
 	pthread_mutex_t lock;
@@ -363,7 +347,7 @@ int main(void)
 		return tap_done();
 	}
 	snprintf(path, sizeof(path), "%s/examples/vadd.xclbin", build);
-	img = slurp(path, &len);
+	img = tap_slurp(path, &len);
 	if (!tap_ok(img != NULL, "read %s", path))
 		return tap_done();
 

@@ -19,27 +19,6 @@
 
 static const char *src_dir, *build_dir;
 
-static uint8_t *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	uint8_t *buf;
-	long n;
-
-	if (!f)
-		return NULL;
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	buf = malloc(n ? (size_t)n : 1);
-	if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
-		free(buf);
-		buf = NULL;
-	}
-	fclose(f);
-	*len = (size_t)n;
-	return buf;
-}
-
 /* Parse a private, exactly-sized copy; return the result code. */
 static int parse_copy(const uint8_t *img, size_t len, struct pq_design **d, char *err,
 		      size_t errlen)
@@ -175,7 +154,7 @@ static void test_fixture(void)
 	int ret;
 
 	snprintf(path, sizeof(path), "%s/../shared/fixtures/pynq-default.xclbin", src_dir);
-	img = slurp(path, &len);
+	img = tap_slurp(path, &len);
 	if (!img) {
 		tap_skip("no ../shared/fixtures beside the checkout",
 			 "fixture pynq-default.xclbin");
@@ -232,7 +211,7 @@ static void test_roundtrip(void)
 		       designs[i], why);
 		/* The file the build packed with pynqfs-xclbin is the same design. */
 		snprintf(path, sizeof(path), "%s/examples/%s.xclbin", build_dir, designs[i]);
-		built = slurp(path, &len);
+		built = tap_slurp(path, &len);
 		why[0] = '\0';
 		tap_ok(built && parse_copy(built, len, &b, err, sizeof(err)) == 0 &&
 			       design_eq(d, b, why, sizeof(why)),
