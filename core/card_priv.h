@@ -156,6 +156,23 @@ int pq_cus_create(struct pq_loaded *ld);
 void pq_cus_destroy(struct pq_loaded *ld);
 bool pq_cus_busy(struct pq_loaded *ld);
 
+/* cu.c: a CU by generation, with a design reference; the one way a run starts. */
+struct pq_cu_rt *pq_cu_get(struct pq_card *card, uint64_t gen, size_t i);
+void pq_cu_put(struct pq_cu_rt *cu);
+void pq_cu_log(struct pq_cu_rt *cu, const char *file, const char *msg);
+int pq_cu_run(struct pq_cu_rt *cu, bool from_regs, pq_cu_done_fn done, void *arg);
+
+/* binding.c: may buffer b be arg a (shown names it); a run's args from the binding. */
+int pq_cu_check_buffer(struct pq_cu_rt *cu, size_t a, struct pq_buffer *b, const char *shown,
+		       char *why, size_t whylen);
+int pq_cu_args_from_binding(struct pq_cu_rt *cu, uint64_t *bits, struct pq_buffer **bufs, char *why,
+			    size_t whylen);
+
+/* registers.c: a run's args from the arg registers; an arg stored as a start does. */
+int pq_cu_args_from_regs(struct pq_cu_rt *cu, uint64_t *bits, struct pq_buffer **bufs, char *why,
+			 size_t whylen);
+void pq_cu_reg_store(struct pq_cu_rt *cu, size_t a, uint64_t bits);
+
 /* buffer.c, for cu.c: the live buffer at a device address, referenced. */
 struct pq_buffer *pq_buffer_at(struct pq_card *card, struct pq_loaded *ld, uint64_t addr);
 

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
- * Compute units: arg binding, a queue of runs served one at a time by the
- * CU's worker thread (as hardware does), the run timeout, waits, states,
- * stats, and the control registers with an ap_ctrl_hs shadow.
+ * Compute units: a queue of runs served one at a time by the CU's worker
+ * thread (as hardware does), the run timeout, waits, states and stats.
+ * Arg binding is in binding.c, the control registers in registers.c.
  */
 #define _GNU_SOURCE
 #include "card_priv.h"
@@ -14,10 +14,6 @@
 
 #define CU_REG_MAX     (1u << 20) /* shadow at most 1 MiB of control space */
 #define CU_REG_DEFAULT 0x10000u
-#define AP_START       0x1u
-#define AP_DONE	       0x2u
-#define AP_IDLE	       0x4u
-#define AP_READY       0x8u
 
 struct pq_run {
 	struct pq_run *next;
@@ -51,14 +47,14 @@ static const char *cu_state_name(enum pq_run_state s)
 	return (unsigned)s < sizeof(names) / sizeof(names[0]) ? names[s] : "error";
 }
 
-static void cu_log(struct pq_cu_rt *cu, const char *file, const char *msg)
+void pq_cu_log(struct pq_cu_rt *cu, const char *file, const char *msg)
 {
 	pq_log_add(&cu->ld->card->log, "kernels/%s%s%s: %s", cu->cu->name, file ? "/" : "",
 		   file ? file : "", msg);
 }
 
 /* The CU of a design generation, with a reference on the design. */
-static struct pq_cu_rt *cu_get(struct pq_card *card, uint64_t gen, size_t i)
+struct pq_cu_rt *pq_cu_get(struct pq_card *card, uint64_t gen, size_t i)
 {
 	struct pq_loaded *ld = pq_ld_get(card, gen);
 
@@ -68,7 +64,7 @@ static struct pq_cu_rt *cu_get(struct pq_card *card, uint64_t gen, size_t i)
 	return NULL;
 }
 
-static void cu_put(struct pq_cu_rt *cu)
+void pq_cu_put(struct pq_cu_rt *cu)
 {
 	pq_ld_put(cu->ld);
 }
@@ -243,7 +239,7 @@ static void *cu_worker(void *arg)
 
 			snprintf(msg, sizeof(msg), "run %s: %s",
 				 ret == -ETIMEDOUT ? "timed out" : "failed", why);
-			cu_log(cu, NULL, msg);
+			pq_cu_log(cu, NULL, msg);
 		}
 		cu_finish(cu, r, ret, us, why);
 		pthread_mutex_lock(&cu->lock);
@@ -343,176 +339,22 @@ bool pq_cus_busy(struct pq_loaded *ld)
 	return busy;
 }
 
-/* ---- arg binding, the same checks for args and for registers ---- */
-
-/* May buffer b be arg a of the CU? shown names it in the reason. */
-static int cu_check_buffer(struct pq_cu_rt *cu, size_t a, struct pq_buffer *b, const char *shown,
-			   char *why, size_t whylen)
-{
-	struct pq_card *card = cu->ld->card, *bc = pq_buffer_card(b);
-	const struct pq_design *d = cu->ld->design;
-	int want = cu->cu->arg_mem[a];
-
-	if (bc != card) {
-		snprintf(why, whylen, "%s is on card%u, this kernel on card%u", shown, bc->index,
-			 card->index);
-		return -EXDEV;
-	}
-	if (b->ld != cu->ld) {
-		snprintf(why, whylen, "%s belongs to a design that is gone", shown);
-		return -EINVAL;
-	}
-	if (want >= 0 && (size_t)want != b->bank) {
-		snprintf(why, whylen, "%s is in %s, but port %s connects to %s", shown,
-			 d->banks[b->bank].name, cu->k->args[a].port, d->banks[want].name);
-		return -EINVAL;
-	}
-	return 0;
-}
-
-/* A buffer path through the filesystem's resolver, then the CU's checks. */
-static int cu_resolve(struct pq_cu_rt *cu, size_t a, const char *path, struct pq_buffer **out,
-		      char **canon, char *why, size_t whylen)
-{
-	struct pq_card *card = cu->ld->card;
-	struct pq_buffer *b = NULL;
-	char *shown = NULL;
-	int ret;
-
-	*out = NULL;
-	if (!card->resolve) {
-		snprintf(why, whylen, "%s: buffers can't be named here", path);
-		return -EINVAL;
-	}
-	ret = card->resolve(card->resolve_ctx, card, path, &b, &shown, why, whylen);
-	if (ret)
-		return ret == -ENOMEM ? ret : -EINVAL;
-	ret = cu_check_buffer(cu, a, b, shown ? shown : path, why, whylen);
-	if (ret) {
-		pq_buffer_put(b);
-		free(shown);
-		return ret;
-	}
-	*out = b;
-	if (canon)
-		*canon = shown;
-	else
-		free(shown);
-	return 0;
-}
-
-int pq_cu_args_set(struct pq_card *card, uint64_t gen, size_t i, const char *text, size_t len,
-		   bool partial)
-{
-	struct pq_cu_rt *cu = cu_get(card, gen, i);
-	struct pq_binding *nb = NULL;
-	struct pq_assign *as = NULL;
-	char why[400] = "";
-	size_t na = 0;
-	bool rest;
-	int ret;
-
-	if (!cu)
-		return -ENOENT;
-	ret = pq_args_split(cu->k, text, len, partial, &as, &na, &rest, why, sizeof(why));
-	if (ret)
-		goto out;
-	nb = calloc(na + 1, sizeof(*nb));
-	if (!nb) {
-		ret = -ENOMEM;
-		goto out;
-	}
-	for (size_t t = 0; t < na && !ret; t++) {
-		size_t a = (size_t)as[t].arg;
-		const char *name = cu->k->args[a].name;
-		char sub[300] = "";
-		struct pq_buffer *b;
-
-		if (!as[t].value[0])
-			continue; /* "name=" unsets */
-		if (cu->type_err[a]) {
-			snprintf(why, sizeof(why), "%s: %s", name, cu->type_err[a]);
-			ret = -EINVAL;
-		} else if (cu->types[a].kind == PQ_C_PTR) {
-			ret = cu_resolve(cu, a, as[t].value, &b, &nb[t].path, sub, sizeof(sub));
-			if (ret)
-				snprintf(why, sizeof(why), "%s: %s", name, sub);
-			else
-				pq_buffer_put(b); /* bound by path, looked up at each start */
-		} else if (pq_value_parse(&cu->types[a], as[t].value, &nb[t].bits, sub,
-					  sizeof(sub))) {
-			snprintf(why, sizeof(why), "%s (%s): %s", name, cu->k->args[a].type, sub);
-			ret = -EINVAL;
-		}
-		nb[t].set = true;
-	}
-	if (ret)
-		goto out;
-	pthread_mutex_lock(&cu->lock);
-	for (size_t t = 0; t < na; t++) {
-		struct pq_binding *b = &cu->bound[as[t].arg];
-
-		free(b->path);
-		*b = nb[t];
-		nb[t].path = NULL;
-	}
-	pthread_mutex_unlock(&cu->lock);
-out:
-	if (ret && why[0])
-		cu_log(cu, "args", why);
-	for (size_t t = 0; nb && t < na; t++)
-		free(nb[t].path);
-	free(nb);
-	pq_assign_free(as, na);
-	cu_put(cu);
-	return ret;
-}
-
-int pq_cu_args_dump(struct pq_card *card, uint64_t gen, size_t i, FILE *f)
-{
-	struct pq_cu_rt *cu = cu_get(card, gen, i);
-	char val[64];
-
-	if (!cu)
-		return -ENOENT;
-	pthread_mutex_lock(&cu->lock);
-	for (size_t a = 0; a < cu->k->nargs; a++) {
-		const struct pq_binding *b = &cu->bound[a];
-		const char *name = cu->k->args[a].name;
-
-		if (cu->types[a].kind == PQ_C_STREAM && cu->cu->arg_mem[a] >= 0) {
-			/* bound by the xclbin */
-			fprintf(f, "%s=%s\n", name, cu->ld->design->banks[cu->cu->arg_mem[a]].name);
-		} else if (!b->set) {
-			fprintf(f, "%s=\n", name);
-		} else if (b->path) {
-			fprintf(f, "%s=%s\n", name, b->path);
-		} else {
-			pq_value_format(&cu->types[a], b->bits, val, sizeof(val));
-			fprintf(f, "%s=%s\n", name, val);
-		}
-	}
-	pthread_mutex_unlock(&cu->lock);
-	cu_put(cu);
-	return 0;
-}
-
 int pq_cu_state(struct pq_card *card, uint64_t gen, size_t i, const char **word)
 {
-	struct pq_cu_rt *cu = cu_get(card, gen, i);
+	struct pq_cu_rt *cu = pq_cu_get(card, gen, i);
 
 	if (!cu)
 		return -ENOENT;
 	pthread_mutex_lock(&cu->lock);
 	*word = cu_state_name(cu->state);
 	pthread_mutex_unlock(&cu->lock);
-	cu_put(cu);
+	pq_cu_put(cu);
 	return 0;
 }
 
 int pq_cu_stats(struct pq_card *card, uint64_t gen, size_t i, struct pq_cu_stats *st)
 {
-	struct pq_cu_rt *cu = cu_get(card, gen, i);
+	struct pq_cu_rt *cu = pq_cu_get(card, gen, i);
 
 	if (!cu)
 		return -ENOENT;
@@ -525,24 +367,11 @@ int pq_cu_stats(struct pq_card *card, uint64_t gen, size_t i, struct pq_cu_stats
 	st->last_us = cu->last_us;
 	st->mean_us = cu->ndone ? cu->total_us / cu->ndone : 0;
 	pthread_mutex_unlock(&cu->lock);
-	cu_put(cu);
+	pq_cu_put(cu);
 	return 0;
 }
 
 /* ---- starting runs ---- */
-
-/* Write an arg's value into the shadow registers, as a start would. */
-static void cu_reg_store(struct pq_cu_rt *cu, size_t a, uint64_t bits)
-{
-	const struct pq_arg *g = &cu->k->args[a];
-	size_t words = g->size > 4 ? 2 : 1;
-
-	if (g->aq == PQ_AQ_STREAM || g->offset % 4 || g->offset + 4 * words > cu->reg_bytes)
-		return;
-	cu->regs[g->offset / 4] = (uint32_t)bits;
-	if (words == 2)
-		cu->regs[g->offset / 4 + 1] = (uint32_t)(bits >> 32);
-}
 
 /*
  * Queue a checked run; takes over bits and bufs whatever happens. Under
@@ -579,7 +408,7 @@ static int cu_queue(struct pq_cu_rt *cu, uint64_t *bits, struct pq_buffer **bufs
 
 		if (bufs[a] && pq_buffer_address(bufs[a], &v))
 			v = 0;
-		cu_reg_store(cu, a, v);
+		pq_cu_reg_store(cu, a, v);
 	}
 	r->seq = ++cu->started;
 	if (cu->tail)
@@ -617,80 +446,8 @@ fail:
 	return ret;
 }
 
-/* The args of a run from the bindings: each buffer looked up and checked. */
-static int cu_args_from_binding(struct pq_cu_rt *cu, uint64_t *bits, struct pq_buffer **bufs,
-				char *why, size_t whylen)
-{
-	int ret = 0;
-
-	for (size_t a = 0; a < cu->k->nargs && !ret; a++) {
-		const char *name = cu->k->args[a].name;
-		struct pq_binding bd;
-		char sub[300];
-
-		if (cu->types[a].kind == PQ_C_STREAM)
-			continue;
-		pthread_mutex_lock(&cu->lock);
-		bd = cu->bound[a];
-		bd.path = bd.path ? strdup(bd.path) : NULL;
-		pthread_mutex_unlock(&cu->lock);
-		if (!bd.set) {
-			snprintf(why, whylen, "start: %s is not set (write it to args)", name);
-			ret = -EINVAL;
-		} else if (bd.path) {
-			ret = cu_resolve(cu, a, bd.path, &bufs[a], NULL, sub, sizeof(sub));
-			if (ret)
-				snprintf(why, whylen, "start: %s: %s", name, sub);
-		} else {
-			bits[a] = bd.bits;
-		}
-		free(bd.path);
-	}
-	return ret;
-}
-
-/* The args of a run from the arg registers, as a write of AP_START takes them. */
-static int cu_args_from_regs(struct pq_cu_rt *cu, uint64_t *bits, struct pq_buffer **bufs,
-			     char *why, size_t whylen)
-{
-	int ret = 0;
-
-	for (size_t a = 0; a < cu->k->nargs && !ret; a++) {
-		const struct pq_arg *g = &cu->k->args[a];
-		const struct pq_ctype *t = &cu->types[a];
-		char shown[64], sub[300];
-		uint64_t v = 0;
-
-		if (t->kind == PQ_C_STREAM)
-			continue;
-		pthread_mutex_lock(&cu->lock);
-		if (g->offset % 4 == 0 && g->offset + 4 <= cu->reg_bytes) {
-			v = cu->regs[g->offset / 4];
-			if (g->size > 4 && g->offset + 8 <= cu->reg_bytes)
-				v |= (uint64_t)cu->regs[g->offset / 4 + 1] << 32;
-		}
-		pthread_mutex_unlock(&cu->lock);
-		if (t->kind != PQ_C_PTR) {
-			bits[a] = t->size >= 8 ? v : v & ((1ull << (8 * t->size)) - 1);
-			continue;
-		}
-		bufs[a] = pq_buffer_at(cu->ld->card, cu->ld, v);
-		if (!bufs[a]) {
-			snprintf(why, whylen,
-				 "start from registers: %s = 0x%llx is no buffer's address",
-				 g->name, (unsigned long long)v);
-			return -EINVAL;
-		}
-		snprintf(shown, sizeof(shown), "the buffer at 0x%llx", (unsigned long long)v);
-		ret = cu_check_buffer(cu, a, bufs[a], shown, sub, sizeof(sub));
-		if (ret)
-			snprintf(why, whylen, "start from registers: %s: %s", g->name, sub);
-	}
-	return ret;
-}
-
 /* Check every arg, then queue: the one way a run starts. */
-static int cu_start(struct pq_cu_rt *cu, bool from_regs, pq_cu_done_fn done, void *arg)
+int pq_cu_run(struct pq_cu_rt *cu, bool from_regs, pq_cu_done_fn done, void *arg)
 {
 	size_t nargs = cu->k->nargs;
 	uint64_t *bits = calloc(nargs + 1, sizeof(*bits));
@@ -706,9 +463,9 @@ static int cu_start(struct pq_cu_rt *cu, bool from_regs, pq_cu_done_fn done, voi
 		}
 	}
 	if (!ret && from_regs)
-		ret = cu_args_from_regs(cu, bits, bufs, why, sizeof(why));
+		ret = pq_cu_args_from_regs(cu, bits, bufs, why, sizeof(why));
 	else if (!ret)
-		ret = cu_args_from_binding(cu, bits, bufs, why, sizeof(why));
+		ret = pq_cu_args_from_binding(cu, bits, bufs, why, sizeof(why));
 	if (ret) {
 		for (size_t a = 0; bufs && a < nargs; a++)
 			pq_buffer_put(bufs[a]);
@@ -718,19 +475,19 @@ static int cu_start(struct pq_cu_rt *cu, bool from_regs, pq_cu_done_fn done, voi
 		ret = cu_queue(cu, bits, bufs, done, arg, why, sizeof(why));
 	}
 	if (ret && why[0])
-		cu_log(cu, from_regs ? "registers" : "run", why);
+		pq_cu_log(cu, from_regs ? "registers" : "run", why);
 	return ret;
 }
 
 int pq_cu_start(struct pq_card *card, uint64_t gen, size_t i, pq_cu_done_fn done, void *arg)
 {
-	struct pq_cu_rt *cu = cu_get(card, gen, i);
+	struct pq_cu_rt *cu = pq_cu_get(card, gen, i);
 	int ret;
 
 	if (!cu)
 		return -ENOENT;
-	ret = cu_start(cu, false, done, arg);
-	cu_put(cu);
+	ret = pq_cu_run(cu, false, done, arg);
+	pq_cu_put(cu);
 	return ret;
 }
 
@@ -759,7 +516,7 @@ static int cu_wait_locked(struct pq_cu_rt *cu, enum cu_wait_kind kind, pq_cu_don
 int pq_cu_wait(struct pq_card *card, uint64_t gen, size_t i, char *line, size_t linelen,
 	       int *status, pq_cu_done_fn done, void *arg)
 {
-	struct pq_cu_rt *cu = cu_get(card, gen, i);
+	struct pq_cu_rt *cu = pq_cu_get(card, gen, i);
 	int ret;
 
 	if (!cu)
@@ -771,13 +528,13 @@ int pq_cu_wait(struct pq_card *card, uint64_t gen, size_t i, char *line, size_t 
 		*status = cu->last_status;
 	}
 	pthread_mutex_unlock(&cu->lock);
-	cu_put(cu);
+	pq_cu_put(cu);
 	return ret;
 }
 
 int pq_cu_poll(struct pq_card *card, uint64_t gen, size_t i, pq_cu_done_fn done, void *arg)
 {
-	struct pq_cu_rt *cu = cu_get(card, gen, i);
+	struct pq_cu_rt *cu = pq_cu_get(card, gen, i);
 	int ret;
 
 	if (!cu)
@@ -785,133 +542,6 @@ int pq_cu_poll(struct pq_card *card, uint64_t gen, size_t i, pq_cu_done_fn done,
 	pthread_mutex_lock(&cu->lock);
 	ret = cu_wait_locked(cu, CU_WAIT_IDLE, done, arg);
 	pthread_mutex_unlock(&cu->lock);
-	cu_put(cu);
+	pq_cu_put(cu);
 	return ret == 0 ? 1 : ret == 1 ? 0 : ret;
-}
-
-/* ---- registers ---- */
-
-int pq_cu_reg_size(struct pq_card *card, uint64_t gen, size_t i, uint64_t *size)
-{
-	struct pq_cu_rt *cu = cu_get(card, gen, i);
-
-	if (!cu)
-		return -ENOENT;
-	*size = cu->reg_bytes;
-	cu_put(cu);
-	return 0;
-}
-
-static int cu_reg_check(struct pq_cu_rt *cu, uint64_t off, size_t len)
-{
-	char msg[160];
-
-	if (off % 4 == 0 && len % 4 == 0)
-		return 0;
-	snprintf(msg, sizeof(msg), "offset %llu and length %zu must be multiples of 4",
-		 (unsigned long long)off, len);
-	cu_log(cu, "registers", msg);
-	return -EINVAL;
-}
-
-/* ap_ctrl_hs: START while busy; IDLE and READY when not; DONE once. cu->lock held. */
-static uint32_t cu_ctrl_word(struct pq_cu_rt *cu)
-{
-	bool busy = cu->started != cu->finished;
-	uint32_t w = busy ? AP_START : AP_IDLE | AP_READY;
-
-	if (!busy && cu->done_unread)
-		w |= AP_DONE;
-	cu->done_unread &= busy;
-	return w;
-}
-
-int pq_cu_reg_read(struct pq_card *card, uint64_t gen, size_t i, uint64_t off, void *buf,
-		   size_t len)
-{
-	struct pq_cu_rt *cu = cu_get(card, gen, i);
-	const struct pq_backend_ops *ops = card->ops;
-	uint32_t *w = buf;
-	int ret;
-
-	if (!cu)
-		return -ENOENT;
-	ret = cu_reg_check(cu, off, len);
-	if (ret)
-		goto out;
-	if (off >= cu->reg_bytes)
-		len = 0; /* past the end, as a file reads */
-	else if (len > cu->reg_bytes - off)
-		len = cu->reg_bytes - off;
-	pthread_mutex_lock(&cu->lock);
-	for (size_t n = 0; n < len / 4 && !ret; n++) {
-		uint32_t o = (uint32_t)off + 4 * (uint32_t)n;
-
-		if (o == 0) {
-			w[n] = cu_ctrl_word(cu);
-			continue;
-		}
-		ret = pq_bk_reg_read(ops, cu->ld->dd, cu->index, o, &w[n]);
-		if (ret == -EOPNOTSUPP) {
-			w[n] = cu->regs[o / 4]; /* no registers of its own: the shadow */
-			ret = 0;
-		}
-	}
-	pthread_mutex_unlock(&cu->lock);
-	if (ret) {
-		cu_log(cu, "registers", "the device refused the read");
-		ret = -EIO;
-	}
-out:
-	cu_put(cu);
-	return ret ? ret : (int)len;
-}
-
-int pq_cu_reg_write(struct pq_card *card, uint64_t gen, size_t i, uint64_t off, const void *buf,
-		    size_t len)
-{
-	struct pq_cu_rt *cu = cu_get(card, gen, i);
-	const struct pq_backend_ops *ops = card->ops;
-	const uint32_t *w = buf;
-	bool start = false;
-	int ret;
-
-	if (!cu)
-		return -ENOENT;
-	ret = cu_reg_check(cu, off, len);
-	if (ret)
-		goto out;
-	if (off >= cu->reg_bytes || len > cu->reg_bytes - off) {
-		char msg[160];
-
-		snprintf(msg, sizeof(msg),
-			 "%zu bytes at offset %llu go past the control space (%zu bytes)", len,
-			 (unsigned long long)off, cu->reg_bytes);
-		cu_log(cu, "registers", msg);
-		ret = -EINVAL;
-		goto out;
-	}
-	pthread_mutex_lock(&cu->lock);
-	for (size_t n = 0; n < len / 4 && !ret; n++) {
-		uint32_t o = (uint32_t)off + 4 * (uint32_t)n;
-
-		if (o == 0) {
-			/* The control word is core's: a start goes through the checks. */
-			start = (w[n] & AP_START) != 0;
-			continue;
-		}
-		cu->regs[o / 4] = w[n];
-		ret = pq_bk_reg_write(ops, cu->ld->dd, cu->index, o, w[n]);
-		ret = ret == -EOPNOTSUPP ? 0 : ret;
-	}
-	pthread_mutex_unlock(&cu->lock);
-	if (ret) {
-		cu_log(cu, "registers", "the device refused the write");
-		ret = -EIO;
-	} else if (start) {
-		ret = cu_start(cu, true, NULL, NULL);
-	}
-out:
-	cu_put(cu);
-	return ret ? ret : (int)len;
 }
