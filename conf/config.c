@@ -142,6 +142,7 @@ static int cf_card(struct cf_ctx *x, const config_setting_t *s, struct pq_card_c
 
 	if (config_setting_type(s) != CONFIG_TYPE_GROUP)
 		return cf_fail(x, s, "each card must be a group { ... }");
+	cc->line = config_setting_source_line(s);
 	if ((ret = cf_known(x, s, keys, "a card")))
 		return ret;
 	if ((ret = cf_string(x, s, "backend", &cc->backend)) ||
@@ -156,8 +157,16 @@ static int cf_card(struct cf_ctx *x, const config_setting_t *s, struct pq_card_c
 			return cf_fail(x, s,
 				       "a sim card needs a name (its shell), 1 to 64 characters");
 	} else if (!strcmp(cc->backend, "xrt")) {
-		return cf_fail(x, s,
-			       "backend \"xrt\" is not available in this build yet; use \"sim\"");
+#ifndef PYNQFS_HAVE_XRT
+		return cf_fail(
+			x, s,
+			"backend \"xrt\": this pynqfs was built without XRT (-Dxrt=disabled, "
+			"or no libxrt-dev); use \"sim\"");
+#endif
+		if (cc->name && (!*cc->name || strlen(cc->name) > 64))
+			return cf_fail(x, s,
+				       "an xrt card's name (used where XRT reports none) "
+				       "must be 1 to 64 characters");
 	} else {
 		return cf_fail(x, s, "backend must be \"sim\" or \"xrt\", not \"%s\"", cc->backend);
 	}

@@ -11,6 +11,7 @@ struct pq_card_conf {
 	char *backend; /* "sim" or "xrt" */
 	char *name;    /* sim: the shell */
 	int device;    /* xrt: device index */
+	int line;      /* where the card is in the config file (0: built in) */
 	bool any_shell;
 	bool has_owner, has_group, has_mode;
 	uid_t uid;

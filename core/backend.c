@@ -6,9 +6,15 @@
 #include <string.h>
 
 extern const struct pq_backend_ops pq_sim_ops;
+#ifdef PYNQFS_HAVE_XRT
+extern const struct pq_backend_ops pq_xrt_ops;
+#endif
 
 static const struct pq_backend_ops *const bk_all[] = {
 	&pq_sim_ops,
+#ifdef PYNQFS_HAVE_XRT
+	&pq_xrt_ops,
+#endif
 };
 
 const struct pq_backend_ops *pq_backend_find(const char *name)
@@ -22,7 +28,11 @@ const struct pq_backend_ops *pq_backend_find(const char *name)
 
 const char *pq_backend_names(void)
 {
+#ifdef PYNQFS_HAVE_XRT
+	return "sim, xrt";
+#else
 	return "sim";
+#endif
 }
 
 int pq_bk_bo_resize(const struct pq_backend_ops *ops, void *bo, uint64_t size)

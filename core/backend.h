@@ -45,10 +45,11 @@
 
 /* What a backend is told when its card is opened. */
 struct pq_backend_conf {
-	unsigned index;	    /* the card's index: card<index> */
-	const char *name;   /* sim: the shell it claims */
-	int device;	    /* xrt: the device index */
-	char **kernel_path; /* sim: where K.so is looked for */
+	unsigned index;	       /* the card's index: card<index> */
+	const char *name;      /* sim: the shell it claims */
+	int device;	       /* xrt: the device index */
+	const char *emulation; /* xrt: NULL, or "noop" for XRT's noop shim */
+	char **kernel_path;    /* sim: where K.so is looked for */
 	size_t nkernel_path;
 	struct pq_log *log; /* the card's log, for what the device says */
 };

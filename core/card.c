@@ -61,6 +61,7 @@ int pq_card_new(const struct pq_card_params *p, struct pq_card **out, char *why,
 		.index = p->index,
 		.name = p->name,
 		.device = p->device,
+		.emulation = p->emulation,
 		.kernel_path = p->kernel_path,
 		.nkernel_path = p->nkernel_path,
 	};

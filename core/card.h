@@ -40,6 +40,7 @@ struct pq_card_params {
 	const struct pq_backend_ops *ops; /* instead of backend, for tests */
 	const char *name;		  /* sim: the shell */
 	int device;			  /* xrt: the device index */
+	const char *emulation;		  /* xrt: NULL, or "noop" */
 	bool any_shell;			  /* take xclbins built for any shell */
 	char **kernel_path;		  /* sim: borrowed, must outlive the card */
 	size_t nkernel_path;

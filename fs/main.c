@@ -55,7 +55,7 @@ static void pq_usage(const char *prog)
 	fuse_lowlevel_help();
 }
 
-static int pq_cards_init(const struct pq_config *conf)
+static int pq_cards_init(const struct pq_config *conf, const char *file)
 {
 	char why[512];
 	int ret;
@@ -71,6 +71,7 @@ static int pq_cards_init(const struct pq_config *conf)
 			.backend = cc->backend,
 			.name = cc->name,
 			.device = cc->device,
+			.emulation = conf->xrt_emulation,
 			.any_shell = cc->any_shell,
 			.kernel_path = conf->kernel_path,
 			.nkernel_path = conf->nkernel_path,
@@ -82,7 +83,12 @@ static int pq_cards_init(const struct pq_config *conf)
 		why[0] = '\0';
 		ret = pq_card_new(&p, &fc->card, why, sizeof(why));
 		if (ret) {
-			fprintf(stderr, "pynqfs: card%zu: %s\n", i, why[0] ? why : strerror(-ret));
+			if (file && cc->line)
+				fprintf(stderr, "pynqfs: %s:%d: card%zu: %s\n", file, cc->line, i,
+					why[0] ? why : strerror(-ret));
+			else
+				fprintf(stderr, "pynqfs: card%zu: %s\n", i,
+					why[0] ? why : strerror(-ret));
 			return ret;
 		}
 		fs_state.ncards++;
@@ -154,7 +160,7 @@ int main(int argc, char *argv[])
 		fprintf(stderr, "pynqfs: %s: %s\n", cmd.mountpoint, strerror(errno));
 		goto out_cards;
 	}
-	if (pq_cards_init(&conf))
+	if (pq_cards_init(&conf, opts.config))
 		goto out_cards;
 	if (fs_tree_build()) {
 		fprintf(stderr, "pynqfs: out of memory\n");

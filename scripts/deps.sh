@@ -3,8 +3,8 @@
 # with everything present it only checks, and says so.
 set -eu
 
-PKGS="meson ninja-build pkg-config gcc libc6-dev \
-libfuse3-dev fuse3 libconfig-dev libxml2-dev libffi-dev libxrt-dev \
+PKGS="meson ninja-build pkg-config gcc g++ libc6-dev \
+libfuse3-dev fuse3 libconfig-dev libxml2-dev libffi-dev libxrt-dev libxrt1 \
 perl attr util-linux clang-format"
 
 missing=""

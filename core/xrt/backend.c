@@ -1,0 +1,581 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The xrt backend: real cards through XRT's C API (libxrt_coreutil). The
+ * same code runs on XRT's noop shim (XCL_EMULATION_MODE=noop), where
+ * kernels complete but compute nothing.
+ *
+ * XRT's hazards, measured on 2.13 and handled here: it aborts the process
+ * when XILINX_XRT is unset, so the environment is prepared before the first
+ * call; it trusts an xclbin's header, so only images core has validated are
+ * loaded; a run handle is used for one start only; every BO, kernel and run
+ * handle is closed before its device (XRT crashes at exit otherwise); errors
+ * come back as NULL or -1 with errno often 0, mapped in xr_errno() alone.
+ */
+#define _GNU_SOURCE
+#include "backend.h"
+
+#include <dirent.h>
+#include <dlfcn.h>
+#include <errno.h>
+#include <libgen.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <experimental/xrt_ini.h>
+#include <xrt/xrt_bo.h>
+#include <xrt/xrt_device.h>
+#include <xrt/xrt_kernel.h>
+
+#include "args.h"
+
+int pq_xrt_device_name(unsigned index, char *buf, size_t len); /* info.cpp */
+
+struct xr_dev {
+	xrtDeviceHandle dev;
+	unsigned index;
+	struct pq_log *log;
+	struct xr_design *loaded; /* whose kernels are open on the device */
+};
+
+struct xr_design {
+	struct xr_dev *xd;
+	const struct pq_design *d;
+	xrtKernelHandle *kernels; /* per CU; NULL once closed */
+	struct pq_ctype **types;  /* per CU, per arg */
+};
+
+struct xr_bo {
+	xrtBufferHandle bo;
+	uint8_t *map;
+};
+
+struct xr_run {
+	xrtRunHandle run;
+	struct timespec t0;
+};
+
+/* XRT's failures to -errno: the one place its codes are read. */
+static int xr_errno(int dflt)
+{
+	switch (errno) {
+	case 0:
+		return dflt;
+	case ENOMEM:
+	case ENOSPC:
+		return -ENOSPC;
+	case EBUSY:
+	case EINVAL:
+	case ENODEV:
+	case ETIMEDOUT:
+		return -errno;
+	default:
+		return -EIO;
+	}
+}
+
+/* ---- the environment XRT needs before its first call ---- */
+
+static pthread_mutex_t xr_env_lock = PTHREAD_MUTEX_INITIALIZER;
+static unsigned xr_users;
+static char xr_root[64]; /* a XILINX_XRT of our own, if we made one */
+
+/* The directory libxrt_coreutil was loaded from: XRT's other libraries are there. */
+static int xr_libdir(char *dir, size_t len)
+{
+	Dl_info info;
+	char *copy;
+
+	if (!dladdr((void *)xrtDeviceOpen, &info) || !info.dli_fname)
+		return -ENOENT;
+	copy = strdup(info.dli_fname);
+	if (!copy)
+		return -ENOMEM;
+	snprintf(dir, len, "%s", dirname(copy));
+	free(copy);
+	return 0;
+}
+
+static void xr_root_remove(void)
+{
+	char path[512];
+	struct dirent *e;
+	DIR *d;
+
+	if (!xr_root[0])
+		return;
+	snprintf(path, sizeof(path), "%s/lib", xr_root);
+	d = opendir(path);
+	while (d && (e = readdir(d))) {
+		char link[800];
+
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(link, sizeof(link), "%s/%s", path, e->d_name);
+		unlink(link);
+	}
+	if (d)
+		closedir(d);
+	rmdir(path);
+	rmdir(xr_root);
+	xr_root[0] = '\0';
+}
+
+/*
+ * Debian installs XRT's libraries in the system's libdir, where XRT does
+ * not look: it loads $XILINX_XRT/lib/libxrt_<shim>.so.2. A private root of
+ * symlinks to them is that directory.
+ */
+static int xr_root_make(const char *libdir, char *why, size_t whylen)
+{
+	char path[512], link[800], target[800];
+	struct dirent *e;
+	DIR *d;
+
+	snprintf(xr_root, sizeof(xr_root), "/tmp/pynqfs-xrt.XXXXXX");
+	if (!mkdtemp(xr_root)) {
+		xr_root[0] = '\0';
+		snprintf(why, whylen, "cannot make a XILINX_XRT directory in /tmp: %s",
+			 strerror(errno));
+		return -errno;
+	}
+	snprintf(path, sizeof(path), "%s/lib", xr_root);
+	d = mkdir(path, 0755) ? NULL : opendir(libdir);
+	if (!d) {
+		snprintf(why, whylen, "cannot prepare %s: %s", path, strerror(errno));
+		xr_root_remove();
+		return -EIO;
+	}
+	while ((e = readdir(d))) {
+		if (strncmp(e->d_name, "libxrt", 6) && strncmp(e->d_name, "libsched_em", 11))
+			continue;
+		snprintf(link, sizeof(link), "%s/%s", path, e->d_name);
+		snprintf(target, sizeof(target), "%s/%s", libdir, e->d_name);
+		if (symlink(target, link) && errno != EEXIST) {
+			snprintf(why, whylen, "cannot link %s: %s", link, strerror(errno));
+			closedir(d);
+			xr_root_remove();
+			return -EIO;
+		}
+	}
+	closedir(d);
+	setenv("XILINX_XRT", xr_root, 1);
+	return 0;
+}
+
+static int xr_env_get(const char *emulation, char *why, size_t whylen)
+{
+	char libdir[400], shim[512];
+	const char *xilinx = getenv("XILINX_XRT");
+	int ret = 0;
+
+	pthread_mutex_lock(&xr_env_lock);
+	if (xr_users++)
+		goto out;
+	ret = xr_libdir(libdir, sizeof(libdir));
+	if (ret) {
+		snprintf(why, whylen, "cannot find where libxrt_coreutil was loaded from");
+		goto fail;
+	}
+	if (emulation && strcmp(emulation, "noop")) {
+		snprintf(why, whylen, "xrt.emulation '%s': only \"noop\" is known", emulation);
+		ret = -EINVAL;
+		goto fail;
+	}
+	snprintf(shim, sizeof(shim), "%s%s/libxrt_%s.so.2", xilinx ? xilinx : libdir,
+		 xilinx ? "/lib" : "", emulation ? emulation : "core");
+	if (access(shim, R_OK)) {
+		snprintf(why, whylen,
+			 "XRT's %s shim %s is not installed (Debian: apt-get install libxrt1)",
+			 emulation ? emulation : "device", shim);
+		ret = -ENOENT;
+		goto fail;
+	}
+	if (emulation)
+		setenv("XCL_EMULATION_MODE", emulation, 1);
+	if (!xilinx && (ret = xr_root_make(libdir, why, whylen)))
+		goto fail;
+	/* What matters goes to the card's log; XRT's own chatter nowhere. */
+	xrtIniStringSet("Runtime.runtime_log", "null");
+	xrtIniUintSet("Runtime.verbosity", 0);
+	goto out;
+fail:
+	xr_users--;
+out:
+	pthread_mutex_unlock(&xr_env_lock);
+	return ret;
+}
+
+static void xr_env_put(void)
+{
+	pthread_mutex_lock(&xr_env_lock);
+	if (--xr_users == 0)
+		xr_root_remove();
+	pthread_mutex_unlock(&xr_env_lock);
+}
+
+/* ---- the device ---- */
+
+static int xr_open(const struct pq_backend_conf *conf, void **dev, char *shell, size_t shelllen,
+		   char *why, size_t whylen)
+{
+	struct xr_dev *xd;
+	int ret;
+
+	ret = xr_env_get(conf->emulation, why, whylen);
+	if (ret)
+		return ret;
+	xd = calloc(1, sizeof(*xd));
+	if (!xd) {
+		xr_env_put();
+		return -ENOMEM;
+	}
+	xd->index = conf->index;
+	xd->log = conf->log;
+	pq_log_add(xd->log, "xrt: device %d, XILINX_XRT=%s%s%s", conf->device, getenv("XILINX_XRT"),
+		   xr_root[0] ? " (made by pynqfs: XRT's libraries linked in)" : "",
+		   conf->emulation ? ", XCL_EMULATION_MODE=noop" : "");
+	errno = 0;
+	xd->dev = xrtDeviceOpen((unsigned)conf->device);
+	if (!xd->dev) {
+		ret = xr_errno(-ENODEV);
+		snprintf(why, whylen,
+			 "XRT cannot open device %d (is the card there, its driver loaded, "
+			 "and /dev/dri/renderD* readable by this user?)",
+			 conf->device);
+		free(xd);
+		xr_env_put();
+		return ret;
+	}
+	/* The shell as XRT names it; noop names none, so the config's name stands. */
+	if (conf->emulation || pq_xrt_device_name((unsigned)conf->device, shell, shelllen))
+		snprintf(shell, shelllen, "%s", conf->name ? conf->name : "xrt_noop");
+	*dev = xd;
+	return 0;
+}
+
+static void xr_close(void *dev)
+{
+	struct xr_dev *xd = dev;
+
+	xrtDeviceClose(xd->dev);
+	free(xd);
+	xr_env_put();
+}
+
+/* Close the design's kernels: before the next load, or at unload. */
+static void xr_kernels_close(struct xr_design *xg)
+{
+	for (size_t i = 0; xg->kernels && i < xg->d->ncus; i++) {
+		if (xg->kernels[i])
+			xrtKernelClose(xg->kernels[i]);
+		xg->kernels[i] = NULL;
+	}
+	if (xg->xd->loaded == xg)
+		xg->xd->loaded = NULL;
+}
+
+static void xr_unload(void *dd)
+{
+	struct xr_design *xg = dd;
+
+	if (!xg)
+		return;
+	xr_kernels_close(xg);
+	for (size_t i = 0; xg->types && i < xg->d->ncus; i++)
+		free(xg->types[i]);
+	free(xg->types);
+	free(xg->kernels);
+	free(xg);
+}
+
+static int xr_load(void *dev, const struct pq_design *d, const void *img, size_t len, void **dd,
+		   char *why, size_t whylen)
+{
+	struct xr_dev *xd = dev;
+	struct xr_design *xg = calloc(1, sizeof(*xg));
+	xuid_t uuid;
+	int ret;
+
+	(void)len; /* core checked the image's declared length against len */
+	if (!xg)
+		return -ENOMEM;
+	xg->xd = xd;
+	xg->d = d;
+	xg->kernels = calloc(d->ncus + 1, sizeof(*xg->kernels));
+	xg->types = calloc(d->ncus + 1, sizeof(*xg->types));
+	if (!xg->kernels || !xg->types) {
+		xr_unload(xg);
+		return -ENOMEM;
+	}
+	/*
+	 * The device takes a new xclbin only once the old one's kernels are
+	 * closed. No run or buffer is left on it (core's EBUSY rule).
+	 */
+	if (xd->loaded)
+		xr_kernels_close(xd->loaded);
+	errno = 0;
+	if (xrtDeviceLoadXclbin(xd->dev, img)) {
+		ret = xr_errno(-EIO);
+		snprintf(why, whylen, "XRT refused the xclbin (%s)",
+			 errno ? strerror(errno) : "no reason given; see dmesg");
+		xr_unload(xg);
+		return ret;
+	}
+	xrtDeviceGetXclbinUUID(xd->dev, uuid);
+	for (size_t i = 0; i < d->ncus; i++) {
+		const struct pq_kernel *k = &d->kernels[d->cus[i].kernel];
+		char name[300];
+
+		snprintf(name, sizeof(name), "%s:{%s}", k->name, d->cus[i].name);
+		xg->types[i] = calloc(k->nargs + 1, sizeof(**xg->types));
+		errno = 0;
+		xg->kernels[i] = xg->types[i] ? xrtPLKernelOpen(xd->dev, uuid, name) : NULL;
+		if (!xg->kernels[i]) {
+			snprintf(why, whylen, "XRT cannot open compute unit %s", name);
+			xr_unload(xg);
+			return -EIO;
+		}
+		for (size_t a = 0; a < k->nargs; a++) {
+			char err[200];
+
+			if (pq_ctype_of(&k->args[a], &xg->types[i][a], err, sizeof(err)))
+				xg->types[i][a].kind =
+					PQ_C_STREAM; /* not passed; core refuses it */
+		}
+	}
+	xd->loaded = xg;
+	*dd = xg;
+	return 0;
+}
+
+/* ---- buffers ---- */
+
+static int xr_bo_alloc(void *dd, size_t bank, uint64_t size, void **out)
+{
+	struct xr_design *xg = dd;
+	struct xr_bo *b = calloc(1, sizeof(*b));
+	int ret;
+
+	if (!b)
+		return -ENOMEM;
+	/*
+	 * Whole pages, as core counts them: XRT 2.13 asks aligned_alloc for a
+	 * host copy of the BO's size aligned to 4096, which C allows only for
+	 * sizes that are multiples of it (ASan aborts on the rest).
+	 */
+	size = (size + 4095) & ~(uint64_t)4095;
+	errno = 0;
+	b->bo = xrtBOAlloc(xg->xd->dev, size, XRT_BO_FLAGS_NONE, (xrtMemoryGroup)bank);
+	if (!b->bo) {
+		ret = xr_errno(-ENOSPC);
+		free(b);
+		return ret;
+	}
+	errno = 0;
+	b->map = xrtBOMap(b->bo);
+	/* New device memory reads as zeros, as core promises. */
+	if (!b->map ||
+	    (memset(b->map, 0, size), xrtBOSync(b->bo, XCL_BO_SYNC_BO_TO_DEVICE, size, 0))) {
+		ret = xr_errno(-EIO);
+		xrtBOFree(b->bo);
+		free(b);
+		return ret;
+	}
+	*out = b;
+	return 0;
+}
+
+static void xr_bo_free(void *bo)
+{
+	struct xr_bo *b = bo;
+
+	xrtBOFree(b->bo);
+	free(b);
+}
+
+static int xr_bo_write(void *bo, uint64_t off, const void *src, size_t len)
+{
+	struct xr_bo *b = bo;
+
+	memcpy(b->map + off, src, len);
+	errno = 0;
+	return xrtBOSync(b->bo, XCL_BO_SYNC_BO_TO_DEVICE, len, off) ? xr_errno(-EIO) : 0;
+}
+
+static int xr_bo_read(void *bo, uint64_t off, size_t len, const void **ptr)
+{
+	struct xr_bo *b = bo;
+
+	errno = 0;
+	if (xrtBOSync(b->bo, XCL_BO_SYNC_BO_FROM_DEVICE, len, off))
+		return xr_errno(-EIO);
+	*ptr = b->map + off;
+	return 0;
+}
+
+static uint64_t xr_bo_address(void *bo)
+{
+	return xrtBOAddress(((struct xr_bo *)bo)->bo);
+}
+
+/* ---- registers: XRT gives them only to a CU opened exclusively ---- */
+
+static int xr_reg_read(void *dd, size_t cu, uint32_t off, uint32_t *val)
+{
+	struct xr_design *xg = dd;
+
+	errno = 0;
+	if (!xg->kernels[cu] || xrtKernelReadRegister(xg->kernels[cu], off, val)) {
+		pq_log_add(xg->xd->log,
+			   "kernels/%s/registers: XRT refused to read offset 0x%x (it allows "
+			   "register access only to a process holding the CU exclusively, and "
+			   "never under noop)",
+			   xg->d->cus[cu].name, off);
+		return xr_errno(-EIO);
+	}
+	return 0;
+}
+
+static int xr_reg_write(void *dd, size_t cu, uint32_t off, uint32_t val)
+{
+	struct xr_design *xg = dd;
+
+	errno = 0;
+	if (!xg->kernels[cu] || xrtKernelWriteRegister(xg->kernels[cu], off, val)) {
+		pq_log_add(xg->xd->log,
+			   "kernels/%s/registers: XRT refused to write offset 0x%x (it allows "
+			   "register access only to a process holding the CU exclusively, and "
+			   "never under noop)",
+			   xg->d->cus[cu].name, off);
+		return xr_errno(-EIO);
+	}
+	return 0;
+}
+
+/* ---- runs: one XRT run handle per start ---- */
+
+/* One arg into the run, as C's default promotions pass it to xrtRunSetArg. */
+static int xr_set_arg(xrtRunHandle r, int i, const struct pq_ctype *t, const struct pq_runarg *a)
+{
+	float f;
+	double d;
+
+	switch (t->kind) {
+	case PQ_C_STREAM:
+		return 0; /* bound by the xclbin */
+	case PQ_C_PTR:
+		return xrtRunSetArg(r, i, ((struct xr_bo *)a->bo)->bo);
+	case PQ_C_FLOAT:
+		memcpy(&f, &a->bits, sizeof(f));
+		return xrtRunSetArg(r, i, (double)f);
+	case PQ_C_DOUBLE:
+		memcpy(&d, &a->bits, sizeof(d));
+		return xrtRunSetArg(r, i, d);
+	default:
+		if (t->size > 4)
+			return xrtRunSetArg(r, i, (uint64_t)a->bits);
+		return xrtRunSetArg(r, i, (uint32_t)a->bits);
+	}
+}
+
+static int xr_run_start(void *dd, size_t cu, const struct pq_runarg *args, size_t nargs, void **run,
+			char *why, size_t whylen)
+{
+	struct xr_design *xg = dd;
+	struct xr_run *xr;
+	int ret;
+
+	if (!xg->kernels[cu]) {
+		snprintf(why, whylen, "the design was replaced on the device; load it again");
+		return -EIO;
+	}
+	xr = calloc(1, sizeof(*xr));
+	if (!xr)
+		return -ENOMEM;
+	errno = 0;
+	xr->run = xrtRunOpen(xg->kernels[cu]);
+	if (!xr->run) {
+		ret = xr_errno(-EIO);
+		snprintf(why, whylen, "XRT cannot open a run of the CU");
+		free(xr);
+		return ret;
+	}
+	for (size_t i = 0; i < nargs; i++) {
+		errno = 0;
+		if (xr_set_arg(xr->run, (int)i, &xg->types[cu][i], &args[i])) {
+			ret = xr_errno(-EINVAL);
+			snprintf(why, whylen, "XRT refused arg %s",
+				 xg->d->kernels[xg->d->cus[cu].kernel].args[i].name);
+			goto fail;
+		}
+	}
+	clock_gettime(CLOCK_MONOTONIC, &xr->t0);
+	errno = 0;
+	if (xrtRunStart(xr->run)) {
+		ret = xr_errno(-EIO);
+		snprintf(why, whylen, "XRT refused to start the CU");
+		goto fail;
+	}
+	*run = xr;
+	return 0;
+fail:
+	xrtRunClose(xr->run);
+	free(xr);
+	return ret;
+}
+
+static int xr_run_wait(void *run, unsigned timeout_ms, uint64_t *us, char *why, size_t whylen)
+{
+	struct xr_run *xr = run;
+	enum ert_cmd_state st;
+	struct timespec t1;
+
+	st = xrtRunWaitFor(xr->run, timeout_ms);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	switch (st) {
+	case ERT_CMD_STATE_COMPLETED:
+		*us = (uint64_t)(t1.tv_sec - xr->t0.tv_sec) * 1000000u +
+		      (uint64_t)((t1.tv_nsec - xr->t0.tv_nsec) / 1000);
+		return 0;
+	case ERT_CMD_STATE_NEW:
+	case ERT_CMD_STATE_QUEUED:
+	case ERT_CMD_STATE_RUNNING:
+	case ERT_CMD_STATE_TIMEOUT:
+		snprintf(why, whylen, "still running after %u ms", timeout_ms);
+		return -ETIMEDOUT;
+	default:
+		snprintf(why, whylen, "the CU reported state %d (error or abort)", (int)st);
+		return -EIO;
+	}
+}
+
+static void xr_run_free(void *run)
+{
+	struct xr_run *xr = run;
+
+	xrtRunClose(xr->run);
+	free(xr);
+}
+
+const struct pq_backend_ops pq_xrt_ops = {
+	.name = "xrt",
+	.open = xr_open,
+	.close = xr_close,
+	.load = xr_load,
+	.unload = xr_unload,
+	.bo_alloc = xr_bo_alloc,
+	.bo_free = xr_bo_free,
+	.bo_write = xr_bo_write,
+	.bo_read = xr_bo_read,
+	.bo_address = xr_bo_address,
+	.reg_read = xr_reg_read,
+	.reg_write = xr_reg_write,
+	.run_start = xr_run_start,
+	.run_wait = xr_run_wait,
+	.run_free = xr_run_free,
+};

@@ -1,0 +1,27 @@
+// SPDX-License-Identifier: MIT
+/*
+ * What XRT 2.13 tells only through its C++ API: a device's shell name.
+ * Exceptions never cross into C.
+ */
+#include <cerrno>
+#include <cstdio>
+#include <exception>
+#include <string>
+#include <xrt/xrt_device.h>
+
+extern "C" int pq_xrt_device_name(unsigned index, char *buf, size_t len);
+
+extern "C" int pq_xrt_device_name(unsigned index, char *buf, size_t len)
+{
+	try {
+		xrt::device dev(index);
+		std::string name = dev.get_info<xrt::info::device::name>();
+
+		if (name.empty())
+			return -ENODATA;
+		snprintf(buf, len, "%s", name.c_str());
+		return 0;
+	} catch (const std::exception &) {
+		return -ENODATA; /* noop, or a device that can't say */
+	}
+}
