@@ -24,6 +24,11 @@ set -- "$PYNQFS_BUILD/tests/test_xclbin" "$PYNQFS_BUILD/tests/test_args" \
 for t in tests/*/*.t; do
 	[ -e "$t" ] && set -- "$@" "$t"
 done
+# The overlay, banks and kernels groups again on an xrt card, through XRT's
+# noop shim (tests/fs/09-xrt.t runs on it already).
+for t in tests/fs/02-overlay.t tests/fs/03-banks.t tests/fs/05-kernels.t; do
+	set -- "$@" "env PYNQFS_TEST_BACKEND=xrt sh $t"
+done
 # The same files again on the ThreadSanitizer build: every thread of the
 # daemon and of core at once. A report aborts the daemon and fails the file.
 set -- "$@" "env PYNQFS_BUILD=$TSAN_BUILD $TSAN_BUILD/tests/test_card"

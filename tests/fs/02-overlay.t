@@ -107,8 +107,9 @@ fi
 unmount_pynqfs
 
 # A card that knows its shell refuses others.
-write_conf <<'C'
-cards = ( { backend = "sim"; name = "xilinx_u200_gen3x16_xdma_2_202110_1"; any_shell = false; } );
+write_conf <<C
+cards = ( $(card xilinx_u200_gen3x16_xdma_2_202110_1 'any_shell = false;') );
+$(xrt_section)
 C
 mount_pynqfs -o config="$CONF"
 out=$(cp "$DESIGNS/hbm_multi.xclbin" "$CARD/overlay" 2>&1)

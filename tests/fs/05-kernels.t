@@ -7,9 +7,10 @@ ints() { perl -e 'print pack("l<*", @ARGV)' -- "$@"; }
 
 write_conf <<C
 cards = (
-  { backend = "sim"; name = "xilinx_u200_gen3x16_xdma_2_202110_1"; any_shell = true; },
+  $(card xilinx_u200_gen3x16_xdma_2_202110_1 'any_shell = true;'),
   { backend = "sim"; name = "xilinx_u200_gen3x16_xdma_2_202110_1"; }
 );
+$(xrt_section)
 sim = { kernel_path = [ "$PYNQFS_BUILD/tests/kernels", "$PYNQFS_BUILD/examples/kernels" ];
         run_timeout_ms = 3000; };
 C
@@ -39,7 +40,7 @@ for n in 1 1000 16777216; do
 	ok $? "vmult_1 call on $n elements"
 	$VOPS mul "$WORK/a" "$WORK/b" >"$WORK/want"
 	cmp "$WORK/want" "$B/HBM1/c"
-	ok $? "vmult_1 output is a*b, element by element ($n elements)"
+	ok_dev $? "vmult_1 output is a*b, element by element ($n elements)"
 	rm -f "$B/HBM0/a" "$B/HBM0/b" "$B/HBM1/c"
 done
 grep -q '^done [0-9]*$' "$K/vmult_1/run"
@@ -58,7 +59,7 @@ truncate -s 12 "$B/HBM3/c"
 printf 'in1=banks/HBM2/a\nin2=banks/HBM2/b\nout_r=banks/HBM3/c\nsize=3' >"$K/vmult_2/args"
 echo call >"$K/vmult_2/run"
 ints 10 40 90 | cmp -s - "$B/HBM3/c"
-ok $? "vmult_2 (named args, no trailing newline) computes 10 40 90"
+ok_dev $? "vmult_2 (named args, no trailing newline) computes 10 40 90"
 
 # Float and double scalars.
 perl -e 'print pack("f<*", map { $_ / 4 - 100 } 0 .. 999)' >"$WORK/f"
@@ -68,7 +69,7 @@ echo "in_r=banks/PLRAM0/in out_r=banks/DDR0/out alpha=2.5 beta=-1.25 n=1000" >"$
 echo call >"$K/vscale_1/run"
 $VOPS scale "$WORK/f" 2.5 -1.25 >"$WORK/want"
 cmp "$WORK/want" "$B/DDR0/out"
-ok $? "vscale: float alpha 2.5 and double beta -1.25 reach the kernel exactly"
+ok_dev $? "vscale: float alpha 2.5 and double beta -1.25 reach the kernel exactly"
 grep -qx 'alpha=2.5' "$K/vscale_1/args" && grep -qx 'beta=-1.25' "$K/vscale_1/args"
 ok $? "args reads back alpha=2.5 beta=-1.25"
 
@@ -79,7 +80,7 @@ truncate -s 640 "$B/DDR0/dst"
 echo "banks/DDR0/src banks/DDR0/dst 10" >"$K/wide_copy_1/args"
 echo call >"$K/wide_copy_1/run"
 cmp -s "$WORK/w" "$B/DDR0/dst"
-ok $? "wide_copy: 10 ap_uint<512> words copied"
+ok_dev $? "wide_copy: 10 ap_uint<512> words copied"
 
 # Positional, named, partial updates; literals checked against their type.
 echo "size=0x10" >"$K/vmult_2/args"
@@ -173,7 +174,7 @@ done
 grep -q '^done' "$K/tick_1/run"
 ok $? "reading run waits for all five queued starts"
 [ "$(od -An -v -tx4 -N24 "$B/bank0/log" | tr -s ' \n' ' ')" = " 00000005 00000001 00000002 00000003 00000004 00000005 " ]
-ok $? "one CU runs its queue in order: 1 2 3 4 5"
+ok_dev $? "one CU runs its queue in order: 1 2 3 4 5"
 [ "$(sed -n 's/^starts: //p' "$K/tick_1/stats")" = 5 ]
 ok $? "stats counts 5 starts"
 
@@ -182,25 +183,25 @@ truncate -s 4096 "$B/bank0/flag"
 echo banks/bank0/flag >"$K/gate_1/args"
 echo 1 >"$K/gate_1/run"
 [ "$(cat "$K/gate_1/state")" != done ]
-ok $? "'1' starts a run, and gate_1 keeps running"
+ok_dev $? "'1' starts a run, and gate_1 keeps running"
 perl -MIO::Poll -MFcntl -e '
 	sysopen(my $f, $ARGV[0], O_RDONLY | O_NONBLOCK) or die;
 	my $p = IO::Poll->new; $p->mask($f => POLLIN);
 	exit($p->poll(0) == 0 ? 0 : 1)' "$K/gate_1/run"
-ok $? "poll: not readable while the run is pending"
+ok_dev $? "poll: not readable while the run is pending"
 dd if="$K/gate_1/run" iflag=nonblock of=/dev/null 2>"$WORK/dd.err"
 [ $? -ne 0 ] && grep -q 'Resource temporarily unavailable' "$WORK/dd.err"
-ok $? "O_NONBLOCK read while pending: EAGAIN"
+ok_dev $? "O_NONBLOCK read while pending: EAGAIN"
 cp "$DESIGNS/vadd.xclbin" "$CARD/overlay" 2>"$WORK/cp.err"
 [ $? -ne 0 ] && grep -q 'busy' "$WORK/cp.err"
 ok $? "programming while a kernel runs: EBUSY"
-card_log_has "a kernel is still running"
+dev_log_has "a kernel is still running"
 ints 1 2 3 4 >"$B/bank0/a"
 ints 5 6 7 8 >"$B/bank0/b"
 truncate -s 16 "$B/bank1/c"
 echo "banks/bank0/a banks/bank0/b banks/bank1/c 4" >"$K/vadd_1/args"
 echo call >"$K/vadd_1/run" && ints 6 8 10 12 | cmp -s - "$B/bank1/c"
-ok $? "while gate_1 runs, another CU computes and buffers are served"
+ok_dev $? "while gate_1 runs, another CU computes and buffers are served"
 perl -MIO::Poll -MFcntl -e '
 	sysopen(my $f, $ARGV[0], O_RDONLY | O_NONBLOCK) or die;
 	my $p = IO::Poll->new; $p->mask($f => POLLIN);
@@ -214,53 +215,53 @@ ok $? "the gate run ends done: the kernel saw the host's write in device memory"
 echo "banks/bank0/flag 7" >"$K/crash_1/args"
 out=$( (/bin/echo call >"$K/crash_1/run") 2>&1)
 [ $? -ne 0 ] && echo "$out" | grep -q 'Input/output error'
-ok $? "call of a crashing kernel fails with EIO"
+ok_dev $? "call of a crashing kernel fails with EIO"
 grep -q '^error the kernel crashed: Segmentation fault' "$K/crash_1/run" && [ "$(cat "$K/crash_1/state")" = error ]
-ok $? "run reads 'error the kernel crashed: Segmentation fault', state error"
-card_log_has "kernels/crash_1: run failed: the kernel crashed"
+ok_dev $? "run reads 'error the kernel crashed: Segmentation fault', state error"
+dev_log_has "kernels/crash_1: run failed: the kernel crashed"
 echo call >"$K/crash_1/run" 2>/dev/null
 [ "$(sed -n 's/^errors: //p' "$K/crash_1/stats")" = 2 ]
-ok $? "a fresh runner takes the next run (it crashes again: errors 2)"
+ok_dev $? "a fresh runner takes the next run (it crashes again: errors 2)"
 echo "banks/bank0/flag 6" >"$K/crash_1/args"
 echo call >"$K/crash_1/run" 2>/dev/null
 grep -q '^error the kernel crashed: Aborted (signal 6)' "$K/crash_1/run"
-ok $? "a kernel that aborts: 'error the kernel crashed: Aborted (signal 6)'"
+ok_dev $? "a kernel that aborts: 'error the kernel crashed: Aborted (signal 6)'"
 echo "banks/bank0/flag 5" >"$K/crash_1/args"
 echo call >"$K/crash_1/run" 2>/dev/null
 grep -q '^error the kernel exited the process with status 3' "$K/crash_1/run"
-ok $? "a kernel that calls exit(3): its run fails and says so"
+ok_dev $? "a kernel that calls exit(3): its run fails and says so"
 echo start >"$K/crash_1/run"
 out=$( (/bin/echo wait >"$K/crash_1/run") 2>&1)
 [ $? -ne 0 ] && echo "$out" | grep -q 'Input/output error'
-ok $? "wait after a failing run: EIO"
+ok_dev $? "wait after a failing run: EIO"
 echo banks/bank0/flag >"$K/hang_1/args"
 echo start >"$K/hang_1/run"
 echo call >"$K/vadd_1/run" && ints 6 8 10 12 | cmp -s - "$B/bank1/c"
-ok $? "while hang_1 spins, vadd_1 still runs"
+ok_dev $? "while hang_1 spins, vadd_1 still runs"
 grep -q '^error ran past run_timeout_ms (3000 ms)' "$K/hang_1/run" && [ "$(cat "$K/hang_1/state")" = timeout ]
-ok $? "the hung run ends in timeout after run_timeout_ms"
+ok_dev $? "the hung run ends in timeout after run_timeout_ms"
 grep -q '^timeouts: 1$' "$K/hang_1/stats"
-ok $? "stats counts the timeout"
+ok_dev $? "stats counts the timeout"
 
 # 64-bit scalars reach the kernel whole.
 truncate -s 32 "$B/bank1/q"
 echo "banks/bank1/q -2 4" >"$K/fill64_1/args"
 echo call >"$K/fill64_1/run"
 [ "$(od -An -v -tx8 "$B/bank1/q" | tr -s ' \n' ' ')" = " fffffffffffffffe fffffffffffffffe fffffffffffffffe fffffffffffffffe " ]
-ok $? "fill64: the long long -2 arrives as 0xfffffffffffffffe"
+ok_dev $? "fill64: the long long -2 arrives as 0xfffffffffffffffe"
 echo "value=0x123456789abcdef0 n=1" >"$K/fill64_1/args"
 echo call >"$K/fill64_1/run"
 [ "$(od -An -tx8 -N8 "$B/bank1/q" | tr -d ' ')" = 123456789abcdef0 ]
-ok $? "fill64: 0x123456789abcdef0 arrives whole"
+ok_dev $? "fill64: 0x123456789abcdef0 arrives whole"
 
 # Registers: the last start's args at their offsets; AP_START starts.
 a=$(getfattr --absolute-names --only-values -n user.pynq.address "$B/bank0/a")
 regs=$(od -An -tx4 -j16 -N40 "$K/vadd_1/registers" | tr -s ' \n' ' ')
 want=$(perl -e 'printf " %08x %08x %08x", $ARGV[0] & 0xffffffff, $ARGV[0] >> 32, 0' "$a")
 case "$regs" in " $(printf %08x $((a & 0xffffffff))) $(printf %08x $((a >> 32)))"*) true ;; *) false ;; esac
-ok $? "registers 0x10/0x14 hold in1's device address $a ($regs)"
+ok_dev $? "registers 0x10/0x14 hold in1's device address $a ($regs)"
 [ "$(od -An -tx4 -j52 -N4 "$K/vadd_1/registers" | tr -d ' ')" = 00000004 ]
-ok $? "register 0x34 holds size = 4"
+ok_dev $? "register 0x34 holds size = 4"
 expect EINVAL pread "$K/vadd_1/registers" 2 4
 expect EINVAL pwrite "$K/vadd_1/registers" 0 abc
 card_log_has "must be multiples of 4"
@@ -273,7 +274,7 @@ perl -e 'open(my $f, "+<", $ARGV[0]) or die; binmode $f; sysseek($f, 16, 0);
 	syswrite($f, pack("L<L<", $ARGV[1] & 0xffffffff, $ARGV[1] >> 32));
 	sysseek($f, 0, 0); syswrite($f, pack("L<", 1))' "$K/vadd_1/registers" "$((a2))"
 grep -q '^done' "$K/vadd_1/run" && ints 105 206 307 408 | cmp -s - "$B/bank1/c"
-ok $? "writing in1's register and then AP_START runs vadd with it: 105 206 307 408"
+ok_dev $? "writing in1's register and then AP_START runs vadd with it: 105 206 307 408"
 perl -e 'open(my $f, "+<", $ARGV[0]) or die; sysseek($f, 16, 0); syswrite($f, pack("L<L<", 0x1234, 0));
 	sysseek($f, 0, 0); exit(syswrite($f, pack("L<", 1)) ? 1 : 0)' "$K/vadd_1/registers"
 ok $? "AP_START with an address that is no buffer's: refused"
@@ -289,7 +290,7 @@ perl -e 'open(my $f, "+<", $ARGV[0]) or die; binmode $f; sysseek($f, 16, 0);
 ok $? "AP_START with in1 = a bank1 buffer's address (port wired to bank0): EINVAL"
 [ "$(sed -n 's/^starts: //p' "$K/vadd_1/stats")" = "$starts" ]
 ok $? "and no run was started"
-card_log_has "start from registers: in1: the buffer at $c is in bank1, but port m_axi_gmem connects to bank0"
+dev_log_has "start from registers: in1: the buffer at $c is in bank1, but port m_axi_gmem connects to bank0"
 
 expect EACCES open "$K/vadd_1/signature" O_WRONLY
 printf call >"$K/vadd_1/run" && grep -q '^done' "$K/vadd_1/run"

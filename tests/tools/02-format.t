@@ -7,7 +7,7 @@ if ! command -v clang-format >/dev/null; then
 	done_testing
 	exit 0
 fi
-files=$(git ls-files '*.c' '*.h' 2>/dev/null || find core fs conf tools tests examples -name '*.[ch]')
+files=$(git ls-files '*.c' '*.h' '*.cpp' 2>/dev/null || find core fs conf tools tests examples -name '*.[ch]' -o -name '*.cpp')
 bad=""
 for f in $files; do
 	clang-format --dry-run --Werror "$f" >/dev/null 2>&1 || bad="$bad $f"

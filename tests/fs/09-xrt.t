@@ -1,0 +1,111 @@
+#!/bin/sh
+# The xrt backend on XRT's noop shim, beside a sim card in one mount: both
+# cards listed with their backends, 1,000 program/free cycles and 10,000
+# runs with the daemon's memory printed and bounded, and an unmount that
+# closes every XRT handle, so that the daemon exits with status 0.
+PYNQFS_TEST_BACKEND=xrt
+. "$(dirname "$0")/../misc.sh"
+
+write_conf <<C
+cards = ( { backend = "sim"; name = "xilinx_u200_gen3x16_xdma_2_202110_1"; any_shell = true; },
+          $(card xilinx_u200_gen3x16_xdma_2_202110_1 'any_shell = true;') );
+$(xrt_section)
+sim = { kernel_path = [ "$PYNQFS_BUILD/examples/kernels" ]; };
+C
+# A broken XRT install: a clear FILE:LINE error before mounting, never an abort.
+mkdir "$WORK/noxrt"
+XILINX_XRT=$WORK/noxrt "$PYNQFS_BUILD/pynqfs" -o config="$CONF" "$MNT" 2>"$WORK/err"
+rc=$?
+[ $rc -ne 0 ] && [ $rc -lt 128 ] && grep -q "pynqfs.conf:2: card1: XRT's noop shim .*libxrt_noop.so.2 is not installed" "$WORK/err" &&
+	! mountpoint -q "$MNT"
+ok $? "XILINX_XRT without XRT's libraries: refused at start-up with FILE:LINE (rc $rc: $(cat "$WORK/err"))"
+
+# In the foreground, to see its exit status; no ASan quarantine, so RSS means something.
+ASAN_OPTIONS="${ASAN_OPTIONS:-}:quarantine_size_mb=0:thread_local_quarantine_size_kb=0:log_path=$WORK/asan" \
+	"$PYNQFS_BUILD/pynqfs" -f -o config="$CONF" "$MNT" 2>"$WORK/stderr" &
+DAEMON=$!
+i=0
+while ! mountpoint -q "$MNT" && kill -0 $DAEMON 2>/dev/null && [ $i -lt 400 ]; do
+	sleep 0.05 # waiting for the mount to appear, not for a race
+	i=$((i + 1))
+done
+mountpoint -q "$MNT"
+ok $? "mount a sim card and an xrt card (noop) together"
+[ "$(cat "$MNT/cards")" = "card0 xilinx_u200_gen3x16_xdma_2_202110_1 sim
+card1 xilinx_u200_gen3x16_xdma_2_202110_1 xrt" ]
+ok $? "cards lists each with its backend"
+X=$MNT/card1
+root=$(sed -n 's/.*xrt: device 0, XILINX_XRT=\([^ ]*\) (made by pynqfs.*/\1/p' "$X/log")
+[ "$(cat "$X/backend")" = xrt ] && [ "$(cat "$X/state")" = empty ]
+ok $? "card1: backend xrt, state empty"
+grep -q "card1: xrt card" "$X/log"
+ok $? "card1's log says what it is"
+
+rss() { awk '/^VmRSS:/ { print $2 }' /proc/$DAEMON/status; }
+cycles() { # N: program vadd and free it, N times
+	perl -e 'open(my $x, "<", $ARGV[0]) or die; binmode $x; local $/; my $img = <$x>;
+		for (1 .. $ARGV[2]) {
+			open(my $o, ">", $ARGV[1]) or exit 1; print $o $img; close $o or exit 2;
+			truncate($ARGV[1], 0) or exit 3;
+		}' "$DESIGNS/vadd.xclbin" "$X/overlay" "$1"
+}
+cycles 500
+ok $? "500 program/free cycles"
+r1=$(rss)
+cycles 500
+ok $? "500 more"
+r2=$(rss)
+echo "# daemon RSS after 500 cycles: $r1 kB, after 1000: $r2 kB"
+[ -n "$r1" ] && [ "$r2" -lt $((r1 + 2048)) ]
+ok $? "RSS stays within 2 MiB over the last 500 cycles ($r1 -> $r2 kB)"
+
+cp "$DESIGNS/vadd.xclbin" "$X/overlay" && [ "$(cat "$X/state")" = ready ]
+ok $? "program vadd on the xrt card"
+perl -e 'print pack("l<*", 1 .. 1024)' >"$X/banks/bank0/a"
+perl -e 'print pack("l<*", 1 .. 1024)' | cmp -s - "$X/banks/bank0/a"
+ok $? "a buffer written and read back through XRT BOs"
+cp "$X/banks/bank0/a" "$X/banks/bank0/b" && truncate -s 4096 "$X/banks/bank1/c"
+echo "banks/bank0/a banks/bank0/b banks/bank1/c 1024" >"$X/kernels/vadd_1/args"
+ok $? "args bind buffers of XRT BOs"
+runs() { # N calls on one open run file
+	perl -e 'open(my $r, "+<", $ARGV[0]) or exit 1; my $n = $ARGV[1];
+		for (1 .. $n) { syswrite($r, "call\n") == 5 or exit 2 }' "$X/kernels/vadd_1/run" "$1"
+}
+runs 5000
+ok $? "5,000 calls"
+r1=$(rss)
+runs 5000
+ok $? "5,000 more"
+r2=$(rss)
+echo "# daemon RSS after 5,000 runs: $r1 kB, after 10,000: $r2 kB"
+[ "$r2" -lt $((r1 + 2048)) ]
+ok $? "RSS stays within 2 MiB over the last 5,000 runs ($r1 -> $r2 kB)"
+grep -q '^done ' "$X/kernels/vadd_1/run" && grep -q '^done: 10000$' "$X/kernels/vadd_1/stats" &&
+	grep -q '^errors: 0$' "$X/kernels/vadd_1/stats"
+ok $? "10,000 runs done, no error"
+echo start >"$X/kernels/vadd_1/run" && echo wait >"$X/kernels/vadd_1/run"
+ok $? "start, then wait"
+cp "$DESIGNS/vadd.xclbin" "$X/overlay" 2>/dev/null
+[ $? -ne 0 ] && grep -q "buffers are still allocated" "$X/log"
+ok $? "programming with BOs allocated: EBUSY, as on the sim"
+truncate -s 20G "$X/banks/bank0/big" 2>"$WORK/err"
+grep -q "File too large" "$WORK/err"
+ok $? "a buffer beyond the bank's capacity: EFBIG (counted by pynqfs, not XRT)"
+expect EIO pread "$X/kernels/vadd_1/registers" 16 4
+grep -q "XRT refused to read offset 0x10" "$X/log"
+ok $? "registers: XRT refuses them under noop; EIO and a log line that says why"
+
+# Unmount with buffers and a design still there: everything is closed.
+fusermount3 -u "$MNT"
+ok $? "unmount with BOs, kernels and a design still open"
+wait $DAEMON
+ok $? "the daemon exits with status 0 (no crash in XRT's destructors)"
+if ls "$WORK"/asan.* >/dev/null 2>&1; then
+	sed 's/^/# /' "$WORK"/asan.* | head -60
+	ok 1 "daemon ran without sanitizer reports"
+else
+	ok 0 "daemon ran without sanitizer reports"
+fi
+[ -n "$root" ] && [ ! -e "$root" ]
+ok $? "the XILINX_XRT directory pynqfs made for XRT ($root) is gone"
+done_testing
