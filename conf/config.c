@@ -145,14 +145,24 @@ static int cf_card(struct cf_ctx *x, const config_setting_t *s, struct pq_card_c
 	cc->line = config_setting_source_line(s);
 	if ((ret = cf_known(x, s, keys, "a card")))
 		return ret;
-	if ((ret = cf_string(x, s, "backend", &cc->backend)) ||
-	    (ret = cf_string(x, s, "name", &cc->name)) ||
-	    (ret = cf_uint(x, s, "device", 0, 1023, &dev)))
+	if ((m = config_setting_get_member(s, "device")) &&
+	    config_setting_type(m) == CONFIG_TYPE_STRING) {
+		if (strcmp(config_setting_get_string(m), "all"))
+			return cf_fail(x, m, "device must be an index or \"all\"");
+		cc->device = PQ_DEVICE_ALL;
+	} else if ((ret = cf_uint(x, s, "device", 0, 1023, &dev))) {
 		return ret;
-	cc->device = (int)dev;
+	} else {
+		cc->device = (int)dev;
+	}
+	if ((ret = cf_string(x, s, "backend", &cc->backend)) ||
+	    (ret = cf_string(x, s, "name", &cc->name)))
+		return ret;
 	if (!cc->backend)
 		return cf_fail(x, s, "a card needs backend = \"sim\" or \"xrt\"");
 	if (!strcmp(cc->backend, "sim")) {
+		if (cc->device == PQ_DEVICE_ALL)
+			return cf_fail(x, s, "device = \"all\" is for xrt cards");
 		if (!cc->name || !*cc->name || strlen(cc->name) > 64)
 			return cf_fail(x, s,
 				       "a sim card needs a name (its shell), 1 to 64 characters");

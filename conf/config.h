@@ -10,7 +10,7 @@
 struct pq_card_conf {
 	char *backend; /* "sim" or "xrt" */
 	char *name;    /* sim: the shell */
-	int device;    /* xrt: device index */
+	int device;    /* xrt: device index, or PQ_DEVICE_ALL */
 	int line;      /* where the card is in the config file (0: built in) */
 	bool any_shell;
 	bool has_owner, has_group, has_mode;
@@ -37,6 +37,8 @@ int pq_config_default(struct pq_config *c);
 int pq_config_load(struct pq_config *c, const char *file, char *err, size_t errlen);
 
 void pq_config_free(struct pq_config *c);
+
+#define PQ_DEVICE_ALL -1 /* device = "all": every device the backend finds */
 
 #define PQ_DEFAULT_SHELL "xilinx_u200_gen3x16_xdma_2_202110_1"
 

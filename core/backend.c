@@ -3,6 +3,7 @@
 #include "backend.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 extern const struct pq_backend_ops pq_sim_ops;
@@ -50,6 +51,17 @@ int pq_bk_reg_write(const struct pq_backend_ops *ops, void *dd, size_t cu, uint3
 		    uint32_t val)
 {
 	return ops->reg_write ? ops->reg_write(dd, cu, off, val) : -EOPNOTSUPP;
+}
+
+int pq_backend_count(const char *name, const char *emulation, char *why, size_t whylen)
+{
+	const struct pq_backend_ops *ops = pq_backend_find(name);
+
+	if (!ops || !ops->count) {
+		snprintf(why, whylen, "backend '%s' cannot count its devices", name);
+		return -EOPNOTSUPP;
+	}
+	return ops->count(emulation, why, whylen);
 }
 
 void pq_bk_run_abort(const struct pq_backend_ops *ops, void *run)

@@ -101,6 +101,9 @@ struct pq_backend_ops {
 	/* Optional: stop a run past its time, so that the CU takes the next. */
 	void (*run_abort)(void *run);
 	void (*run_free)(void *run);
+
+	/* Optional: how many devices can be opened (for `device = "all"`). */
+	int (*count)(const char *emulation, char *why, size_t whylen);
 };
 
 /* The backend called name ("sim", "xrt"), or NULL. */
@@ -115,5 +118,7 @@ int pq_bk_reg_read(const struct pq_backend_ops *ops, void *dd, size_t cu, uint32
 int pq_bk_reg_write(const struct pq_backend_ops *ops, void *dd, size_t cu, uint32_t off,
 		    uint32_t val);
 void pq_bk_run_abort(const struct pq_backend_ops *ops, void *run);
+/* The devices backend name can open: a count, or -errno with why. */
+int pq_backend_count(const char *name, const char *emulation, char *why, size_t whylen);
 
 #endif

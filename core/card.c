@@ -110,6 +110,11 @@ err_card:
 	return ret;
 }
 
+int pq_card_count_devices(const char *backend, const char *emulation, char *why, size_t whylen)
+{
+	return pq_backend_count(backend, emulation, why, whylen);
+}
+
 /* Free a detached design: no reference, run or buffer is left on it. */
 static void card_release(struct pq_card *card, struct pq_loaded *ld)
 {

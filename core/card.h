@@ -50,6 +50,9 @@ struct pq_card_params {
 	void *resolve_ctx;
 };
 
+/* How many devices a backend can open (for `device = "all"`), or -errno with why. */
+int pq_card_count_devices(const char *backend, const char *emulation, char *why, size_t whylen);
+
 /* Open the card's device; on failure why says what went wrong. */
 int pq_card_new(const struct pq_card_params *p, struct pq_card **out, char *why, size_t whylen);
 /* Stop every run, free the design and close the device. Buffers first. */

@@ -55,52 +55,98 @@ static void pq_usage(const char *prog)
 	fuse_lowlevel_help();
 }
 
-static int pq_cards_init(const struct pq_config *conf, const char *file)
+static void pq_card_error(const char *file, const struct pq_card_conf *cc, size_t i,
+			  const char *why, int ret)
 {
-	char why[512];
+	if (file && cc->line)
+		fprintf(stderr, "pynqfs: %s:%d: card%zu: %s\n", file, cc->line, i,
+			why[0] ? why : strerror(-ret));
+	else
+		fprintf(stderr, "pynqfs: card%zu: %s\n", i, why[0] ? why : strerror(-ret));
+}
+
+/* How many cards a config entry stands for: device = "all" is every one found. */
+static int pq_card_count(const struct pq_config *conf, const struct pq_card_conf *cc, char *why,
+			 size_t whylen)
+{
+	int n;
+
+	if (cc->device != PQ_DEVICE_ALL)
+		return 1;
+	n = pq_card_count_devices(cc->backend, conf->xrt_emulation, why, whylen);
+	if (n == 0)
+		snprintf(why, whylen, "device = \"all\", but %s finds no device%s", cc->backend,
+			 conf->xrt_emulation ? " (its noop shim has none to count)" : "");
+	return n > 0 ? n : n == 0 ? -ENODEV : n;
+}
+
+static int pq_card_open(const struct pq_config *conf, const struct pq_card_conf *cc, int device,
+			const char *file)
+{
+	struct fs_card *fc = &fs_state.cards[fs_state.ncards];
+	size_t i = fs_state.ncards;
+	struct pq_card_params p = {
+		.index = (unsigned)i,
+		.backend = cc->backend,
+		.name = cc->name,
+		.device = device,
+		.emulation = conf->xrt_emulation,
+		.any_shell = cc->any_shell,
+		.kernel_path = conf->kernel_path,
+		.nkernel_path = conf->nkernel_path,
+		.run_timeout_ms = conf->run_timeout_ms,
+		.log_lines = conf->log_lines,
+		.resolve = fs_resolve,
+	};
+	char why[512] = "";
 	int ret;
 
-	fs_state.cards = calloc(conf->ncards, sizeof(*fs_state.cards));
-	if (!fs_state.cards)
-		return -ENOMEM;
-	for (size_t i = 0; i < conf->ncards; i++) {
-		const struct pq_card_conf *cc = &conf->cards[i];
-		struct fs_card *fc = &fs_state.cards[i];
-		struct pq_card_params p = {
-			.index = (unsigned)i,
-			.backend = cc->backend,
-			.name = cc->name,
-			.device = cc->device,
-			.emulation = conf->xrt_emulation,
-			.any_shell = cc->any_shell,
-			.kernel_path = conf->kernel_path,
-			.nkernel_path = conf->nkernel_path,
-			.run_timeout_ms = conf->run_timeout_ms,
-			.log_lines = conf->log_lines,
-			.resolve = fs_resolve,
-		};
-
-		why[0] = '\0';
-		ret = pq_card_new(&p, &fc->card, why, sizeof(why));
-		if (ret) {
-			if (file && cc->line)
-				fprintf(stderr, "pynqfs: %s:%d: card%zu: %s\n", file, cc->line, i,
-					why[0] ? why : strerror(-ret));
-			else
-				fprintf(stderr, "pynqfs: card%zu: %s\n", i,
-					why[0] ? why : strerror(-ret));
-			return ret;
-		}
-		fs_state.ncards++;
-		fc->uid = cc->has_owner ? cc->uid : getuid();
-		fc->gid = cc->has_group ? cc->gid : getgid();
-		fc->mode = cc->has_mode ? cc->mode : 0755;
-		pq_card_log(fc->card, "card%zu: %s card, shell %s%s: cp an xclbin to overlay", i,
-			    pq_card_backend(fc->card), pq_card_name(fc->card),
-			    cc->any_shell ? " (takes any shell)" : "");
+	ret = pq_card_new(&p, &fc->card, why, sizeof(why));
+	if (ret) {
+		pq_card_error(file, cc, i, why, ret);
+		return ret;
 	}
-	fs_state.active = conf->active;
+	fs_state.ncards++;
+	fc->uid = cc->has_owner ? cc->uid : getuid();
+	fc->gid = cc->has_group ? cc->gid : getgid();
+	fc->mode = cc->has_mode ? cc->mode : 0755;
+	pq_card_log(fc->card, "card%zu: %s card, shell %s%s: cp an xclbin to overlay", i,
+		    pq_card_backend(fc->card), pq_card_name(fc->card),
+		    cc->any_shell ? " (takes any shell)" : "");
 	return 0;
+}
+
+static int pq_cards_init(const struct pq_config *conf, const char *file)
+{
+	size_t total = 0;
+	char why[512];
+	int *counts, ret = 0;
+
+	counts = calloc(conf->ncards + 1, sizeof(*counts));
+	if (!counts)
+		return -ENOMEM;
+	for (size_t i = 0; i < conf->ncards && !ret; i++) {
+		why[0] = '\0';
+		counts[i] = pq_card_count(conf, &conf->cards[i], why, sizeof(why));
+		if (counts[i] < 0) {
+			ret = counts[i];
+			pq_card_error(file, &conf->cards[i], total, why, ret);
+		}
+		total += counts[i] > 0 ? (size_t)counts[i] : 0;
+	}
+	fs_state.cards = ret ? NULL : calloc(total + 1, sizeof(*fs_state.cards));
+	if (!ret && !fs_state.cards)
+		ret = -ENOMEM;
+	for (size_t i = 0; i < conf->ncards && !ret; i++) {
+		const struct pq_card_conf *cc = &conf->cards[i];
+
+		for (int d = 0; d < counts[i] && !ret; d++)
+			ret = pq_card_open(conf, cc, cc->device == PQ_DEVICE_ALL ? d : cc->device,
+					   file);
+	}
+	free(counts);
+	fs_state.active = conf->active;
+	return ret;
 }
 
 static void pq_cards_destroy(void)

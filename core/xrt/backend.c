@@ -33,7 +33,9 @@
 
 #include "args.h"
 
-int pq_xrt_device_name(unsigned index, char *buf, size_t len); /* info.cpp */
+/* info.cpp */
+int pq_xrt_device_name(unsigned index, char *buf, size_t len);
+int pq_xrt_device_count(void);
 
 struct xr_dev {
 	xrtDeviceHandle dev;
@@ -562,6 +564,19 @@ static void xr_run_free(void *run)
 	free(xr);
 }
 
+static int xr_count(const char *emulation, char *why, size_t whylen)
+{
+	int n = xr_env_get(emulation, why, whylen);
+
+	if (n)
+		return n;
+	n = pq_xrt_device_count();
+	if (n < 0)
+		snprintf(why, whylen, "XRT cannot count its devices");
+	xr_env_put();
+	return n;
+}
+
 const struct pq_backend_ops pq_xrt_ops = {
 	.name = "xrt",
 	.open = xr_open,
@@ -578,4 +593,5 @@ const struct pq_backend_ops pq_xrt_ops = {
 	.run_start = xr_run_start,
 	.run_wait = xr_run_wait,
 	.run_free = xr_run_free,
+	.count = xr_count,
 };

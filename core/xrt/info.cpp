@@ -7,9 +7,20 @@
 #include <cstdio>
 #include <exception>
 #include <string>
+#include <experimental/xrt_system.h>
 #include <xrt/xrt_device.h>
 
 extern "C" int pq_xrt_device_name(unsigned index, char *buf, size_t len);
+extern "C" int pq_xrt_device_count(void);
+
+extern "C" int pq_xrt_device_count(void)
+{
+	try {
+		return (int)xrt::system::enumerate_devices();
+	} catch (const std::exception &) {
+		return -EIO;
+	}
+}
 
 extern "C" int pq_xrt_device_name(unsigned index, char *buf, size_t len)
 {

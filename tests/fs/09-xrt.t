@@ -20,6 +20,16 @@ rc=$?
 	! mountpoint -q "$MNT"
 ok $? "XILINX_XRT without XRT's libraries: refused at start-up with FILE:LINE (rc $rc: $(cat "$WORK/err"))"
 
+# device = "all" takes every device XRT counts; its noop shim counts none.
+cat >"$WORK/all.conf" <<C
+cards = ( { backend = "sim"; name = "x"; },
+          { backend = "xrt"; device = "all"; } );
+$(xrt_section)
+C
+"$PYNQFS_BUILD/pynqfs" -o config="$WORK/all.conf" "$MNT" 2>"$WORK/err"
+[ $? -eq 1 ] && grep -q 'all.conf:2: card1: device = "all", but xrt finds no device' "$WORK/err"
+ok $? "device = \"all\" on noop: nothing to take, said with FILE:LINE ($(cat "$WORK/err"))"
+
 # In the foreground, to see its exit status; no ASan quarantine, so RSS means something.
 ASAN_OPTIONS="${ASAN_OPTIONS:-}:quarantine_size_mb=0:thread_local_quarantine_size_kb=0:log_path=$WORK/asan" \
 	"$PYNQFS_BUILD/pynqfs" -f -o config="$CONF" "$MNT" 2>"$WORK/stderr" &
