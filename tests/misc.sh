@@ -166,6 +166,11 @@ unmount_pynqfs() {
 	done
 	! kill -0 "$DAEMON" 2>/dev/null
 	ok $? "daemon exited after unmount"
+	no_sanitizer_reports
+}
+
+# no_sanitizer_reports: the daemon left no ASan/UBSan/TSan report in $WORK.
+no_sanitizer_reports() {
 	if ls "$WORK"/asan.* >/dev/null 2>&1; then
 		sed 's/^/# /' "$WORK"/asan.* | head -60
 		ok 1 "daemon ran without sanitizer reports"

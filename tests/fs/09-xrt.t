@@ -110,12 +110,7 @@ fusermount3 -u "$MNT"
 ok $? "unmount with BOs, kernels and a design still open"
 wait $DAEMON
 ok $? "the daemon exits with status 0 (no crash in XRT's destructors)"
-if ls "$WORK"/asan.* >/dev/null 2>&1; then
-	sed 's/^/# /' "$WORK"/asan.* | head -60
-	ok 1 "daemon ran without sanitizer reports"
-else
-	ok 0 "daemon ran without sanitizer reports"
-fi
+no_sanitizer_reports
 [ -n "$root" ] && [ ! -e "$root" ]
 ok $? "the XILINX_XRT directory pynqfs made for XRT ($root) is gone"
 done_testing
