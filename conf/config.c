@@ -3,6 +3,7 @@
 #define _GNU_SOURCE
 #include "config.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <grp.h>
 #include <libconfig.h>
@@ -160,6 +161,13 @@ static int cf_card(struct cf_ctx *x, const config_setting_t *s, struct pq_card_c
 		return ret;
 	if (!cc->backend)
 		return cf_fail(x, s, "a card needs backend = \"sim\" or \"xrt\"");
+	for (const char *c = cc->name; c && *c; c++) {
+		if (isspace((unsigned char)*c) || iscntrl((unsigned char)*c))
+			return cf_fail(x, config_setting_get_member(s, "name"),
+				       "name \"%s\" has white space or a control character: "
+				       "`cards` lists it in a line of space-separated words",
+				       cc->name);
+	}
 	if (!strcmp(cc->backend, "sim")) {
 		if (cc->device == PQ_DEVICE_ALL)
 			return cf_fail(x, s, "device = \"all\" is for xrt cards");
@@ -222,9 +230,17 @@ static int cf_card(struct cf_ctx *x, const config_setting_t *s, struct pq_card_c
 	if (mode) {
 		unsigned long v = strtoul(mode, &end, 8);
 
-		if (!*mode || *end || v > 07777) {
+		if (!*mode || *end || v > 07777 || strlen(mode) > 4) {
 			ret = cf_fail(x, config_setting_get_member(s, "mode"),
 				      "mode must be octal digits as a string, like \"0750\"");
+			goto out;
+		}
+		if (v & 07000) {
+			ret = cf_fail(
+				x, config_setting_get_member(s, "mode"),
+				"mode \"%s\": only permission bits (0777); setuid, setgid and "
+				"sticky have no meaning for a card",
+				mode);
 			goto out;
 		}
 		cc->mode = (mode_t)v;

@@ -253,19 +253,58 @@ static void ar_arg_list(const struct pq_kernel *k, char *buf, size_t len)
 	}
 }
 
+/*
+ * "size = 1024" as people type it: white space around '=' dropped, so that
+ * it reads as the one token "size=1024". Returns a malloc'd copy.
+ */
+static char *ar_join_equals(const char *text, size_t len, size_t *outlen)
+{
+	char *out = malloc(len + 1);
+	size_t o = 0;
+
+	if (!out)
+		return NULL;
+	for (size_t i = 0; i < len;) {
+		size_t j = i;
+
+		if (!isspace((unsigned char)text[i])) {
+			out[o++] = text[i++];
+			continue;
+		}
+		/* A run of white space, looked at once: kept unless next to '='. */
+		while (j < len && isspace((unsigned char)text[j]))
+			j++;
+		if (!(o && out[o - 1] == '=') && !(j < len && text[j] == '=')) {
+			memcpy(out + o, text + i, j - i);
+			o += j - i;
+		}
+		i = j;
+	}
+	out[o] = '\0';
+	*outlen = o;
+	return out;
+}
+
 int pq_args_split(const struct pq_kernel *k, const char *text, size_t len, bool partial,
 		  struct pq_assign **out, size_t *n, bool *rest, char *err, size_t errlen)
 {
 	struct pq_assign *as = NULL;
 	size_t na = 0, pos = 0, i = 0;
+	char *joined;
 	int ret = -EINVAL;
 
 	*out = NULL;
 	*n = 0;
 	*rest = false;
-	as = calloc(len / 2 + 2, sizeof(*as));
-	if (!as)
+	joined = ar_join_equals(text, len, &len);
+	if (!joined)
 		return -ENOMEM;
+	text = joined;
+	as = calloc(len / 2 + 2, sizeof(*as));
+	if (!as) {
+		free(joined);
+		return -ENOMEM;
+	}
 	while (i < len) {
 		size_t start, tl;
 		const char *tok, *eq;
@@ -290,6 +329,11 @@ int pq_args_split(const struct pq_kernel *k, const char *text, size_t len, bool 
 			goto out;
 		}
 		eq = memchr(tok, '=', tl);
+		if (eq == tok) {
+			pq_fail(err, errlen, "'%.*s': a value with no arg name before '='",
+				(int)(tl < 64 ? tl : 64), tok);
+			goto out;
+		}
 		if (eq) {
 			name = strndup(tok, (size_t)(eq - tok));
 			if (!name) {
@@ -339,5 +383,6 @@ int pq_args_split(const struct pq_kernel *k, const char *text, size_t len, bool 
 	ret = 0;
 out:
 	pq_assign_free(as, na);
+	free(joined);
 	return ret;
 }

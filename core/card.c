@@ -331,6 +331,16 @@ static int card_check_idle(struct pq_card *card, const char *action)
 	return 0;
 }
 
+int pq_card_check_idle(struct pq_card *card, const char *action)
+{
+	int ret;
+
+	pthread_mutex_lock(&card->lock);
+	ret = card_check_idle(card, action);
+	pthread_mutex_unlock(&card->lock);
+	return ret;
+}
+
 /* Parse and check an image before the card is touched. */
 static int card_validate(struct pq_card *card, const uint8_t *img, size_t len,
 			 struct pq_design **out)

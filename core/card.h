@@ -89,6 +89,11 @@ size_t pq_card_image_read(struct pq_card *card, uint64_t off, void *buf, size_t 
 int pq_card_program(struct pq_card *card, const uint8_t *img, size_t len);
 /* Free the design (PYNQ's Overlay.free()); the same -EBUSY rule. */
 int pq_card_free(struct pq_card *card);
+/*
+ * Would a load or free be refused now (-EBUSY, logged with action)? For
+ * callers that want to say so early; the load or free checks again.
+ */
+int pq_card_check_idle(struct pq_card *card, const char *action);
 
 /*
  * What the loaded design shows as files, copied out so that the caller

@@ -29,6 +29,21 @@ static void bf_touch(struct fs_node *n)
 	pthread_mutex_unlock(&fs_state.lock);
 }
 
+/*
+ * A write by anyone but root drops setuid, and setgid where it means
+ * set-group-ID (group execute set), as every Linux filesystem does.
+ */
+static void bf_kill_suid(struct fs_node *n, uid_t writer)
+{
+	pthread_mutex_lock(&fs_state.lock);
+	if (writer != 0 && (n->mode & (S_ISUID | S_ISGID))) {
+		n->mode &= ~(mode_t)S_ISUID;
+		if (n->mode & S_IXGRP)
+			n->mode &= ~(mode_t)S_ISGID;
+	}
+	pthread_mutex_unlock(&fs_state.lock);
+}
+
 static int bf_resize(struct fs_node *n, uint64_t size)
 {
 	char *path;
@@ -89,6 +104,7 @@ static void bf_write(fuse_req_t req, struct fs_node *n, struct fs_handle *h, con
 		return;
 	}
 	bf_touch(n);
+	bf_kill_suid(n, fuse_req_ctx(req)->uid);
 	fuse_reply_write(req, (size_t)ret);
 }
 

@@ -55,6 +55,7 @@ enum fs_kind {
 	FS_REGISTERS,
 	FS_CUSTREAMS,  /* kernels/<cu>/streams/ */
 	FS_STREAMLINK, /* kernels/<cu>/streams/<arg> -> ../../../streams/<dc_N> */
+	FS_NEWACTIVE,  /* a symlink to cardN at the root, about to be renamed onto active */
 	FS_NKINDS,
 };
 

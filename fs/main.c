@@ -9,6 +9,8 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <mntent.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,6 +55,20 @@ static void pq_usage(const char *prog)
 	       prog, PQ_DEFAULT_SHELL);
 	fuse_cmdline_help();
 	fuse_lowlevel_help();
+}
+
+/* Is dir a live pynqfs mount already? Mounting again would stack a second one. */
+static bool pq_mounted_here(const char *dir)
+{
+	FILE *f = setmntent("/proc/self/mounts", "r");
+	struct mntent *m;
+	bool hit = false;
+
+	while (f && !hit && (m = getmntent(f)))
+		hit = !strcmp(m->mnt_dir, dir) && !strcmp(m->mnt_type, "fuse.pynqfs");
+	if (f)
+		endmntent(f);
+	return hit;
 }
 
 static void pq_card_error(const char *file, const struct pq_card_conf *cc, size_t i,
@@ -186,6 +202,7 @@ int main(int argc, char *argv[])
 	}
 	if (cmd.show_version) {
 		printf("pynqfs %s\n", PYNQFS_VERSION);
+		fflush(stdout); /* before fusermount3, which libfuse runs, says its own */
 		fuse_lowlevel_version();
 		ret = 0;
 		goto out_cmd;
@@ -204,6 +221,11 @@ int main(int argc, char *argv[])
 	fs_state.mountpoint = realpath(cmd.mountpoint, NULL);
 	if (!fs_state.mountpoint) {
 		fprintf(stderr, "pynqfs: %s: %s\n", cmd.mountpoint, strerror(errno));
+		goto out_cards;
+	}
+	if (pq_mounted_here(fs_state.mountpoint)) {
+		fprintf(stderr, "pynqfs: %s is a pynqfs mount already (fusermount3 -u %s first)\n",
+			fs_state.mountpoint, fs_state.mountpoint);
 		goto out_cards;
 	}
 	if (pq_cards_init(&conf, opts.config))
@@ -231,7 +253,8 @@ int main(int argc, char *argv[])
 		fuse_loop_cfg_set_clone_fd(loop, (unsigned)cmd.clone_fd);
 		if (cmd.max_threads != UINT_MAX) /* -o max_threads= given */
 			fuse_loop_cfg_set_max_threads(loop, cmd.max_threads);
-		fuse_loop_cfg_set_idle_threads(loop, cmd.max_idle_threads);
+		if (cmd.max_idle_threads != UINT_MAX) /* -o max_idle_threads= given */
+			fuse_loop_cfg_set_idle_threads(loop, cmd.max_idle_threads);
 		ret = fuse_session_loop_mt(se, loop);
 		fuse_loop_cfg_destroy(loop);
 	}

@@ -216,7 +216,7 @@ void fs_unlink(fuse_req_t req, fuse_ino_t parent, const char *name)
 		fs_reply_status(req, -ENOENT);
 		return;
 	}
-	if (n->kind != FS_BUF) {
+	if (n->kind != FS_BUF && n->kind != FS_NEWACTIVE) {
 		pthread_mutex_unlock(&fs_state.lock);
 		fs_fail(req, p, name, fs_is_dir(n) ? -EISDIR : -EPERM,
 			"belongs to pynqfs and cannot be removed");
@@ -257,12 +257,68 @@ void fs_rmdir(fuse_req_t req, fuse_ino_t parent, const char *name)
 	fuse_reply_err(req, 0);
 }
 
+/* The card a symlink to retarget active names: "cardN" (or "./cardN"), or NULL. */
+static struct fs_node *fs_active_target(const char *link)
+{
+	struct fs_node *c;
+
+	if (!strncmp(link, "./", 2))
+		link += 2;
+	c = fs_node_find(fs_state.root, link);
+	return c && c->kind == FS_CARD ? c : NULL;
+}
+
+/*
+ * Symlinks exist only to retarget the root's active (`ln -sfn card2 active`
+ * makes a link to card2 under a temporary name, then renames it onto
+ * active). Anywhere else, or to anything but a card: EPERM.
+ */
 void fs_symlink(fuse_req_t req, const char *link, fuse_ino_t parent, const char *name)
 {
-	(void)link;
+	struct fs_node *p, *n;
+
 	pthread_mutex_lock(&fs_state.lock);
-	fs_fail(req, fs_node_of(parent), name, -EPERM, "symlinks cannot be made in pynqfs");
+	p = fs_node_of(parent);
+	if (p != fs_state.root) {
+		fs_fail(req, p, name, -EPERM, "symlinks cannot be made in pynqfs");
+		goto out;
+	}
+	if (strlen(name) > FS_NAME_MAX) {
+		fuse_reply_err(req, ENAMETOOLONG);
+		goto out;
+	}
+	if (fs_node_find(p, name)) {
+		fuse_reply_err(req, EEXIST);
+		goto out;
+	}
+	if (!fs_active_target(link)) {
+		fuse_reply_err(req, strncmp(link, "card", 4) ? EPERM : ENOENT);
+		goto out;
+	}
+	n = fs_node_new(FS_NEWACTIVE, name, S_IFLNK | 0777, NULL);
+	if (!n || !(n->text = strdup(link)) || fs_node_add(p, n)) {
+		if (n)
+			fs_node_maybe_free(n);
+		fuse_reply_err(req, ENOMEM);
+		goto out;
+	}
+	fs_reply_entry(req, n);
+out:
 	pthread_mutex_unlock(&fs_state.lock);
+}
+
+/* rename(2) of a new link onto active: the one way active changes. Lock held. */
+static int fs_retarget_active(struct fs_node *n)
+{
+	struct fs_node *c = fs_active_target(n->text);
+	unsigned old = fs_state.active;
+
+	if (!c)
+		return -ENOENT; /* the card it named is gone: cannot happen today */
+	fs_state.active = pq_card_index(c->card);
+	fs_node_unlink(n);
+	pq_card_log(c->card, "active: now card%u (was card%u)", fs_state.active, old);
+	return 0;
 }
 
 void fs_link(fuse_req_t req, fuse_ino_t ino, fuse_ino_t parent, const char *name)
@@ -297,6 +353,11 @@ static int fs_rename_locked(struct fs_node *p, const char *name, struct fs_node 
 		return -ENAMETOOLONG;
 	if (flags & ~RENAME_NOREPLACE)
 		return snprintf(why, whylen, "only plain renames are supported"), -EINVAL;
+	if (n->kind == FS_NEWACTIVE && np == fs_state.root && !strcmp(newname, "active") &&
+	    !(flags & RENAME_NOREPLACE))
+		return fs_retarget_active(n);
+	if (n->kind == FS_NEWACTIVE)
+		return -EPERM;
 	if (n->kind != FS_BUF && n->kind != FS_DIR)
 		return snprintf(why, whylen, "belongs to pynqfs and cannot be renamed"), -EPERM;
 	if (!fs_in_bank(np) || np->kind == FS_BUF)

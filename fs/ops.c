@@ -96,7 +96,7 @@ void fs_fill_attr(struct fs_node *n, struct stat *st)
 		st->st_size = ops->size(n);
 	else if (n->kind == FS_ACTIVE)
 		st->st_size = snprintf(NULL, 0, "card%u", fs_state.active);
-	else if (n->kind == FS_STREAMLINK && n->text)
+	else if ((n->kind == FS_STREAMLINK || n->kind == FS_NEWACTIVE) && n->text)
 		st->st_size = (off_t)strlen(n->text);
 	st->st_blocks = (st->st_size + 511) / 512;
 }
@@ -131,6 +131,10 @@ static void fs_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 {
 	struct fs_node *p, *n;
 
+	if (strlen(name) > FS_NAME_MAX) {
+		fuse_reply_err(req, ENAMETOOLONG); /* FUSE passes up to 1024 bytes */
+		return;
+	}
 	pthread_mutex_lock(&fs_state.lock);
 	p = fs_node_of(parent);
 	n = fs_is_dir(p) ? fs_node_find(p, name) : NULL;
@@ -264,7 +268,7 @@ static void fs_readlink(fuse_req_t req, fuse_ino_t ino)
 	struct fs_node *n = fs_node_of(ino);
 	char target[32];
 
-	if (n->kind == FS_STREAMLINK) {
+	if (n->kind == FS_STREAMLINK || n->kind == FS_NEWACTIVE) {
 		fuse_reply_readlink(req, n->text ? n->text : "");
 		return;
 	}
@@ -272,7 +276,9 @@ static void fs_readlink(fuse_req_t req, fuse_ino_t ino)
 		fuse_reply_err(req, EINVAL);
 		return;
 	}
+	pthread_mutex_lock(&fs_state.lock);
 	snprintf(target, sizeof(target), "card%u", fs_state.active);
+	pthread_mutex_unlock(&fs_state.lock);
 	fuse_reply_readlink(req, target);
 }
 

@@ -15,12 +15,15 @@
 
 static int ov_open(struct fs_node *n, struct fs_handle *h, struct fuse_file_info *fi)
 {
-	(void)n;
-	if ((fi->flags & O_ACCMODE) != O_RDONLY) {
-		h->writing = true;
-		h->trunc = (fi->flags & O_TRUNC) != 0;
-	}
-	return 0;
+	if ((fi->flags & O_ACCMODE) == O_RDONLY)
+		return 0;
+	h->writing = true;
+	h->trunc = (fi->flags & O_TRUNC) != 0;
+	/*
+	 * `: > overlay` and `cp x overlay` would be refused at close(2), which
+	 * shells ignore: say it at open, which they report.
+	 */
+	return h->trunc ? pq_card_check_idle(n->card, "replacing or freeing the design") : 0;
 }
 
 static void ov_read(fuse_req_t req, struct fs_node *n, struct fs_handle *h, size_t size, off_t off)

@@ -11,7 +11,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Generated nodes follow the card's mode: base bits masked by it. */
+/*
+ * Generated nodes follow the card's mode: base bits masked by it. Writable
+ * files start from 0666, so that a group the card's mode lets in may write
+ * them; read-only files from 0444.
+ */
 static mode_t tree_perm(const struct pq_card *card, mode_t type, mode_t base)
 {
 	return type | (base & S_ISVTX) | (base & 0777 & fs_state.cards[pq_card_index(card)].mode);
@@ -64,11 +68,11 @@ static int tree_cu(struct fs_node *kernels, struct pq_card *card, uint64_t gen,
 		mode_t type, base;
 	} files[] = {
 		{FS_SIGNATURE, "signature", S_IFREG, 0444},
-		{FS_ARGS, "args", S_IFREG, 0644},
-		{FS_RUN, "run", S_IFREG, 0644},
+		{FS_ARGS, "args", S_IFREG, 0666},
+		{FS_RUN, "run", S_IFREG, 0666},
 		{FS_CUSTATE, "state", S_IFREG, 0444},
 		{FS_STATS, "stats", S_IFREG, 0444},
-		{FS_REGISTERS, "registers", S_IFREG, 0644},
+		{FS_REGISTERS, "registers", S_IFREG, 0666},
 		{FS_CUSTREAMS, "streams", S_IFDIR, 0755},
 	};
 	struct fs_node *dir, *n, *sdir = NULL;
@@ -158,7 +162,7 @@ static int tree_card(struct pq_card *card)
 		mode_t type, base;
 	} files[] = {
 		{FS_NAME, "name", S_IFREG, 0444},	{FS_BACKEND, "backend", S_IFREG, 0444},
-		{FS_STATE, "state", S_IFREG, 0444},	{FS_OVERLAY, "overlay", S_IFREG, 0644},
+		{FS_STATE, "state", S_IFREG, 0444},	{FS_OVERLAY, "overlay", S_IFREG, 0666},
 		{FS_UUID, "uuid", S_IFREG, 0444},	{FS_SUMMARY, "summary", S_IFREG, 0444},
 		{FS_LOG, "log", S_IFREG, 0444},		{FS_BANKS, "banks", S_IFDIR, 0755},
 		{FS_KERNELS, "kernels", S_IFDIR, 0755}, {FS_STREAMS, "streams", S_IFDIR, 0755},

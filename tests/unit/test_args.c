@@ -203,6 +203,16 @@ static void test_split(void)
 	ret = pq_args_split(&k, "size=", 5, false, &as, &n, &rest, err, sizeof(err));
 	tap_ok(ret == 0 && n == 1 && as[0].value[0] == '\0', "'size=' unsets");
 	pq_assign_free(as, n);
+	ret = pq_args_split(&k, "size = 1024\nin1 =x out= y", 25, false, &as, &n, &rest, err,
+			    sizeof(err));
+	tap_ok(ret == 0 && n == 3 && as[0].arg == 3 && !strcmp(as[0].value, "1024") &&
+		       as[1].arg == 0 && !strcmp(as[1].value, "x") && as[2].arg == 2 &&
+		       !strcmp(as[2].value, "y"),
+	       "'size = 1024', 'in1 =x', 'out= y': white space around '=' is allowed");
+	pq_assign_free(as, n);
+	ret = pq_args_split(&k, "= 5", 3, false, &as, &n, &rest, err, sizeof(err));
+	tap_ok(ret == -EINVAL && strstr(err, "no arg name before '='"),
+	       "'= 5' says what is missing: %s", err);
 }
 
 int main(void)
