@@ -1,0 +1,60 @@
+#!/bin/sh
+# meson install puts everything where it belongs: binaries, the runner, the
+# sim's kernels, example designs, the config, man pages and the mount helper.
+# The man pages render, and the installed pynqfs mounts through
+# `mount -t fuse.pynqfs` and through an fstab line.
+. "$(dirname "$0")/../misc.sh"
+
+DEST=$WORK/dest
+meson install -C "$PYNQFS_BUILD" --destdir "$DEST" --quiet >"$WORK/install.log" 2>&1
+ok $? "meson install --destdir $DEST"
+opt() { # the build's value of a directory option, absolute
+	meson introspect "$PYNQFS_BUILD" --buildoptions | perl -MJSON::PP -e '
+		my %o = map { $_->{name} => $_->{value} } @{ decode_json(join "", <STDIN>) };
+		my $v = $o{$ARGV[0]}; print $v =~ m{^/} ? $v : "$o{prefix}/$v"' "$1"
+}
+prefix=$(opt prefix)
+for f in "$(opt bindir)/pynqfs" "$(opt bindir)/pynqfs-xclbin" "$(opt libexecdir)/pynqfs-runner" \
+	"$(opt libdir)/pynqfs/kernels/vadd.so" "$(opt datadir)/pynqfs/designs/vadd.xclbin" \
+	"$(opt sysconfdir)/pynqfs/pynqfs.conf" "$(opt mandir)/man1/pynqfs.1" \
+	"$(opt mandir)/man7/pynqfs-tree.7"; do
+	[ -s "$DEST$f" ]
+	ok $? "installed: $f"
+done
+[ "$(readlink "$DEST/sbin/mount.fuse.pynqfs")" = "$(opt bindir)/pynqfs" ]
+ok $? "installed: /sbin/mount.fuse.pynqfs -> $(opt bindir)/pynqfs"
+for page in man1/pynqfs.1 man7/pynqfs-tree.7; do
+	MANWIDTH=80 man -l "$DEST$(opt mandir)/$page" >"$WORK/page" 2>"$WORK/page.err"
+	[ $? -eq 0 ] && [ ! -s "$WORK/page.err" ] && grep -q '^NAME' "$WORK/page" &&
+		grep -q '^SEE ALSO' "$WORK/page"
+	ok $? "man -l $page renders, without warnings $(head -3 "$WORK/page.err")"
+done
+MANWIDTH=80 man -l "$DEST$(opt mandir)/man1/pynqfs.1" 2>/dev/null | grep -q -- '-o config=file'
+ok $? "pynqfs(1) documents -o config"
+
+# mount(8) runs /sbin/mount.fuse.pynqfs for type fuse.pynqfs. Point one at
+# the installed binary for this test, unless pynqfs is installed for real.
+HELPER=/sbin/mount.fuse.pynqfs
+if [ -e "$HELPER" ] || [ -L "$HELPER" ]; then
+	skip "$HELPER exists (pynqfs is installed here): not replaced" "mount -t fuse.pynqfs"
+	done_testing
+	exit
+fi
+ln -s "$DEST$(opt bindir)/pynqfs" "$HELPER"
+trap 'rm -f "$HELPER"; cleanup' EXIT
+CONFIG=$DEST$(opt sysconfdir)/pynqfs/pynqfs.conf
+mount -t fuse.pynqfs pynqfs "$MNT" -o config="$CONFIG" 2>"$WORK/stderr"
+ok $? "mount -t fuse.pynqfs pynqfs MNT -o config=<installed pynqfs.conf>"
+DAEMON=$(pgrep -n -f "pynqfs pynqfs $MNT")
+cp "$DEST$(opt datadir)/pynqfs/designs/vadd.xclbin" "$CARD/overlay" && [ "$(cat "$CARD/state")" = ready ]
+ok $? "the installed design loads on the installed config's card"
+: >"$CARD/overlay"
+unmount_pynqfs
+echo "pynqfs $MNT fuse.pynqfs noauto,config=$CONFIG 0 0" >"$WORK/fstab"
+mount -T "$WORK/fstab" "$MNT" 2>"$WORK/stderr"
+ok $? "an fstab line of type fuse.pynqfs mounts it"
+DAEMON=$(pgrep -n -f "pynqfs pynqfs $MNT")
+grep -q "^card0 xilinx_u200_gen3x16_xdma_2_202110_1 sim$" "$MNT/cards"
+ok $? "... with the installed config's card"
+unmount_pynqfs
+done_testing
