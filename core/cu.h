@@ -61,11 +61,12 @@ int pq_cu_poll(struct pq_card *card, uint64_t gen, size_t cu, pq_cu_done_fn done
  * The control register window (SPEC §5): byte offsets and lengths are
  * multiples of 4. Writing AP_START (bit 0 at offset 0) starts a run with
  * what the arg registers hold, checked exactly as a start from args is.
- * Both return the bytes done.
+ * Both return the bytes done. Reading AP_DONE clears it, as on hardware,
+ * but only with clear_done: a reader that may not write changes nothing.
  */
 int pq_cu_reg_size(struct pq_card *card, uint64_t gen, size_t cu, uint64_t *size);
 int pq_cu_reg_read(struct pq_card *card, uint64_t gen, size_t cu, uint64_t off, void *buf,
-		   size_t len);
+		   size_t len, bool clear_done);
 int pq_cu_reg_write(struct pq_card *card, uint64_t gen, size_t cu, uint64_t off, const void *buf,
 		    size_t len);
 

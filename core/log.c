@@ -31,28 +31,30 @@ void pq_log_destroy(struct pq_log *log)
 
 void pq_log_add(struct pq_log *log, const char *fmt, ...)
 {
-	char stamp[32], *msg = NULL, *line = NULL;
+	char stamp[32], msg[PQ_LOG_LINE_MAX + 1], *line = NULL;
 	struct timespec ts;
 	struct tm tm;
 	va_list ap;
 	size_t slot;
+	int n;
 
+	/* Lines quote what users wrote: never more than PQ_LOG_LINE_MAX bytes of it. */
 	va_start(ap, fmt);
-	if (vasprintf(&msg, fmt, ap) < 0)
-		msg = NULL;
+	n = vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	if (!msg)
+	if (n < 0)
 		return;
+	if ((size_t)n > PQ_LOG_LINE_MAX)
+		memcpy(msg + PQ_LOG_LINE_MAX - 3, "...", 4);
 	for (char *p = msg; *p; p++) {
-		if (*p == '\n' || *p == '\r')
-			*p = ' ';
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = ' '; /* one line each, and no terminal escapes */
 	}
 	clock_gettime(CLOCK_REALTIME, &ts);
 	gmtime_r(&ts.tv_sec, &tm);
 	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%S", &tm);
 	if (asprintf(&line, "%s.%03ldZ %s", stamp, ts.tv_nsec / 1000000, msg) < 0)
 		line = NULL;
-	free(msg);
 	if (!line)
 		return;
 	pthread_mutex_lock(&log->lock);

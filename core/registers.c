@@ -93,19 +93,20 @@ static int cu_reg_check(struct pq_cu_rt *cu, uint64_t off, size_t len)
 }
 
 /* ap_ctrl_hs: START while busy; IDLE and READY when not; DONE once. cu->lock held. */
-static uint32_t cu_ctrl_word(struct pq_cu_rt *cu)
+static uint32_t cu_ctrl_word(struct pq_cu_rt *cu, bool clear_done)
 {
 	bool busy = cu->started != cu->finished;
 	uint32_t w = busy ? AP_START : AP_IDLE | AP_READY;
 
 	if (!busy && cu->done_unread)
 		w |= AP_DONE;
-	cu->done_unread &= busy;
+	if (clear_done)
+		cu->done_unread &= busy;
 	return w;
 }
 
 int pq_cu_reg_read(struct pq_card *card, uint64_t gen, size_t i, uint64_t off, void *buf,
-		   size_t len)
+		   size_t len, bool clear_done)
 {
 	struct pq_cu_rt *cu = pq_cu_get(card, gen, i);
 	const struct pq_backend_ops *ops = card->ops;
@@ -126,7 +127,7 @@ int pq_cu_reg_read(struct pq_card *card, uint64_t gen, size_t i, uint64_t off, v
 		uint32_t o = (uint32_t)off + 4 * (uint32_t)n;
 
 		if (o == 0) {
-			w[n] = cu_ctrl_word(cu);
+			w[n] = cu_ctrl_word(cu, clear_done);
 			continue;
 		}
 		ret = pq_bk_reg_read(ops, cu->ld->dd, cu->index, o, &w[n]);

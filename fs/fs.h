@@ -109,6 +109,7 @@ struct fs_handle {
 	bool writing, trunc, dirty; /* overlay */
 	bool pending;		    /* args: a last token still to apply at close */
 	bool nonblock, ready;	    /* run */
+	bool writer;		    /* opened for writing */
 };
 
 /*

@@ -127,7 +127,8 @@ static void regs_read(fuse_req_t req, struct fs_node *n, struct fs_handle *h, si
 		fuse_reply_err(req, ENOMEM);
 		return;
 	}
-	ret = pq_cu_reg_read(n->card, n->gen, n->index, (uint64_t)off, buf, size);
+	/* Side effects (AP_DONE clears on read) only for who may write the file. */
+	ret = pq_cu_reg_read(n->card, n->gen, n->index, (uint64_t)off, buf, size, h->writer);
 	if (ret < 0)
 		fs_reply_status(req, ret);
 	else

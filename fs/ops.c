@@ -318,6 +318,8 @@ static void fs_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	pthread_mutex_unlock(&fs_state.lock);
 	fi->direct_io = 1; /* never a stale page: reads always come to us */
 	h = calloc(1, sizeof(*h));
+	if (h)
+		h->writer = wr;
 	if (!h)
 		ret = -ENOMEM;
 	else if (ops->open)

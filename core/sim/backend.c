@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/random.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -74,6 +75,7 @@ struct sim_runner {
 	size_t cu;
 	pid_t pid;
 	int sock;
+	uint64_t seq; /* of the run in progress, random; its reply must carry it */
 };
 
 struct sim_design {
@@ -145,7 +147,7 @@ static void sim_runner_stop(struct sim_runner *r)
 	if (!r->pid)
 		return;
 	close(r->sock);
-	kill(r->pid, SIGKILL);
+	kill(-r->pid, SIGKILL); /* the runner's group: a kernel's children too */
 	waitpid(r->pid, NULL, 0);
 	r->pid = 0;
 	r->sock = -1;
@@ -385,26 +387,54 @@ static bool sim_runner_path(char *path, size_t len)
 	return false;
 }
 
-static int sim_wait_reply(struct sim_runner *r, int timeout_ms, struct sim_reply *rep, char *why,
-			  size_t whylen)
+static int64_t sim_ms_left(const struct timespec *deadline)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (int64_t)(deadline->tv_sec - now.tv_sec) * 1000 +
+	       (deadline->tv_nsec - now.tv_nsec) / 1000000;
+}
+
+/*
+ * The reply to run seq (0: to SETUP). A reply carrying another number is
+ * not this run's - a kernel can write on the runner's socket too - and is
+ * dropped.
+ */
+static int sim_wait_reply(struct sim_runner *r, uint64_t seq, int timeout_ms, struct sim_reply *rep,
+			  char *why, size_t whylen)
 {
 	struct pollfd p = {.fd = r->sock, .events = POLLIN};
+	struct timespec deadline;
 	int status, n;
 	ssize_t got;
 
-	do {
-		n = poll(&p, 1, timeout_ms);
-	} while (n < 0 && errno == EINTR);
-	if (n == 0) {
-		snprintf(why, whylen, "still running after %d ms", timeout_ms);
-		return -ETIMEDOUT;
+	clock_gettime(CLOCK_MONOTONIC, &deadline);
+	deadline.tv_sec += timeout_ms / 1000;
+	deadline.tv_nsec += (long)(timeout_ms % 1000) * 1000000;
+	if (deadline.tv_nsec >= 1000000000) {
+		deadline.tv_sec++;
+		deadline.tv_nsec -= 1000000000;
 	}
-	got = n > 0 ? recv(r->sock, rep, sizeof(*rep), 0) : -1;
-	if (got == (ssize_t)sizeof(*rep))
-		return 0;
+	for (;;) {
+		int64_t left = sim_ms_left(&deadline);
+
+		n = poll(&p, 1, left > 0 ? (int)(left > INT_MAX ? INT_MAX : left) : 0);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n == 0) {
+			snprintf(why, whylen, "still running after %d ms", timeout_ms);
+			return -ETIMEDOUT;
+		}
+		got = n > 0 ? recv(r->sock, rep, sizeof(*rep), 0) : -1;
+		if (got != (ssize_t)sizeof(*rep))
+			break;
+		if (rep->seq == seq)
+			return 0;
+	}
 	/* The runner is gone: say how it died. */
 	close(r->sock);
-	kill(r->pid, SIGKILL);
+	kill(-r->pid, SIGKILL);
 	waitpid(r->pid, &status, 0);
 	r->pid = 0;
 	r->sock = -1;
@@ -417,6 +447,29 @@ static int sim_wait_reply(struct sim_runner *r, int timeout_ms, struct sim_reply
 	else
 		snprintf(why, whylen, "the kernel's runner died");
 	return -EIO;
+}
+
+/*
+ * How runners start: in a process group of their own (so that stopping one
+ * stops whatever its kernel forked), with every signal at its default and
+ * none blocked (a FUSE thread's mask would otherwise make them deaf to
+ * SIGTERM and SIGINT).
+ */
+static posix_spawnattr_t sim_spawn_attr;
+static pthread_once_t sim_spawn_once = PTHREAD_ONCE_INIT;
+
+static void sim_spawn_attr_init(void)
+{
+	sigset_t none, all;
+
+	sigemptyset(&none);
+	sigfillset(&all);
+	posix_spawnattr_init(&sim_spawn_attr);
+	posix_spawnattr_setsigmask(&sim_spawn_attr, &none);
+	posix_spawnattr_setsigdefault(&sim_spawn_attr, &all);
+	posix_spawnattr_setpgroup(&sim_spawn_attr, 0);
+	posix_spawnattr_setflags(&sim_spawn_attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF |
+							  POSIX_SPAWN_SETPGROUP);
 }
 
 /* Find K.so, start a runner for the CU, and hand it the device memory. */
@@ -486,11 +539,12 @@ static int sim_spawn(struct sim_design *sd, size_t cu, char *why, size_t whylen)
 		snprintf(why, whylen, "socketpair: %s", strerror(errno));
 		goto out;
 	}
+	pthread_once(&sim_spawn_once, sim_spawn_attr_init);
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_adddup2(&fa, sv[1], SIM_RUNNER_FD);
 	argv[0] = runner;
 	argv[1] = NULL;
-	ret = -posix_spawn(&r->pid, runner, &fa, NULL, argv, environ);
+	ret = -posix_spawn(&r->pid, runner, &fa, &sim_spawn_attr, argv, environ);
 	posix_spawn_file_actions_destroy(&fa);
 	close(sv[1]);
 	if (ret) {
@@ -517,7 +571,7 @@ static int sim_spawn(struct sim_design *sd, size_t cu, char *why, size_t whylen)
 		sim_runner_stop(r);
 		goto out;
 	}
-	ret = sim_wait_reply(r, 10000, &rep, why, whylen);
+	ret = sim_wait_reply(r, 0, 10000, &rep, why, whylen);
 	if (ret == -ETIMEDOUT) {
 		snprintf(why, whylen, "the runner did not set up within 10 s");
 		sim_runner_stop(r);
@@ -539,6 +593,12 @@ static int sim_run_start(void *dd, size_t cu, const struct pq_runarg *args, size
 	struct sim_runner *r = &sd->runners[cu];
 	struct sim_run run = {.type = SIM_RUN, .nargs = (uint32_t)nargs};
 	int ret;
+
+	/* A number the kernel can't guess names the run, so it can't answer for it. */
+	if (getrandom(&r->seq, sizeof(r->seq), 0) != sizeof(r->seq))
+		r->seq++;
+	r->seq += !r->seq; /* 0 is SETUP's */
+	run.seq = r->seq;
 
 	if (nargs > SIM_MAX_ARGS)
 		return -EINVAL;
@@ -575,7 +635,7 @@ static int sim_run_wait(void *handle, unsigned timeout_ms, uint64_t *us, char *w
 	struct sim_reply rep;
 	int ret;
 
-	ret = sim_wait_reply(r, timeout_ms > INT_MAX ? INT_MAX : (int)timeout_ms, &rep, why,
+	ret = sim_wait_reply(r, r->seq, timeout_ms > INT_MAX ? INT_MAX : (int)timeout_ms, &rep, why,
 			     whylen);
 	if (ret)
 		return ret;

@@ -31,6 +31,7 @@ struct sim_setup {
 struct sim_run {
 	uint32_t type; /* SIM_RUN */
 	uint32_t nargs;
+	uint64_t seq; /* random, echoed in the reply: a reply for another run is not this one's */
 	struct {
 		int32_t bank;  /* pointers: which bank, */
 		uint64_t off;  /* and where in it */
@@ -40,6 +41,7 @@ struct sim_run {
 
 struct sim_reply {
 	uint32_t type; /* SIM_OK or SIM_FAIL */
+	uint64_t seq;  /* the run's, 0 for SETUP */
 	uint64_t us;   /* the kernel call's duration */
 	char msg[256];
 };

@@ -29,13 +29,14 @@ static void *rn_base[SIM_MAX_BANKS];
 static uint64_t rn_size[SIM_MAX_BANKS];
 static int rn_nbanks;
 static int rn_bank_at[SIM_MAX_BANKS]; /* bank index -> slot */
+static uint64_t rn_seq;		      /* the run being served */
 
 static void rn_reply(uint32_t type, uint64_t us, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
 static void rn_reply(uint32_t type, uint64_t us, const char *fmt, ...)
 {
-	struct sim_reply r = {.type = type, .us = us};
+	struct sim_reply r = {.type = type, .seq = rn_seq, .us = us};
 	va_list ap;
 
 	va_start(ap, fmt);
@@ -168,6 +169,7 @@ int main(void)
 			return 0; /* the daemon closed: unmount */
 		if (n != (ssize_t)sizeof(run) || run.type != SIM_RUN || run.nargs != rn_setup.nargs)
 			return 1;
+		rn_seq = run.seq;
 		for (uint32_t i = 0; i < run.nargs && !bad; i++) {
 			uint64_t b = run.arg[i].bits;
 			int slot;

@@ -478,7 +478,7 @@ int main(void)
 		       "AP_START: -EINVAL, in1's port connects to bank0; nothing ran");
 		tap_ok(pq_cu_reg_write(card, gen, 0, 2, &start, 4) == -EINVAL,
 		       "a misaligned register write: -EINVAL");
-		tap_ok(pq_cu_reg_read(card, gen, 0, 0, &ctl, 4) == 4 && (ctl & 0x4),
+		tap_ok(pq_cu_reg_read(card, gen, 0, 0, &ctl, 4, true) == 4 && (ctl & 0x4),
 		       "the control word reads AP_IDLE (0x%x)", ctl);
 	}
 	pq_buffer_put(named[0].buf);

@@ -1,0 +1,83 @@
+#!/bin/sh
+# What a careless or hostile user of a card can do to the daemon and to
+# others: flood the log, leave processes behind, forge a run's reply, or
+# change what others see by merely reading. None of it may work.
+. "$(dirname "$0")/../misc.sh"
+
+write_conf <<C
+cards = ( { backend = "sim"; name = "xilinx_u200_gen3x16_xdma_2_202110_1"; any_shell = true; } );
+sim = { kernel_path = [ "$PYNQFS_BUILD/tests/kernels", "$PYNQFS_BUILD/examples/kernels" ];
+        run_timeout_ms = 5000; };
+log_lines = 200;
+C
+mount_pynqfs -o allow_other,config="$CONF"
+cp "$DESIGNS/../tests/faulty.xclbin" "$CARD/overlay"
+K=$CARD/kernels
+B=$CARD/banks
+
+# 1. The log stays small whatever is written: lines are cut at 512 bytes.
+perl -e 'my $bad = "x" x 100000; for (1 .. 200) {
+	open(my $f, ">", $ARGV[0]) or die; syswrite($f, "$bad\n"); close $f }' "$K/vadd_1/run" 2>/dev/null
+size=$(stat -c %s "$CARD/log")
+[ "$size" -lt $((200 * 545)) ]
+ok $? "200 writes of a 100 KB bad token to run: log is $size bytes (< 200 lines x 545)"
+[ "$(awk '{ if (length($0) > m) m = length($0) } END { print m }' "$CARD/log")" -le 545 ]
+ok $? "no log line is longer than 545 bytes"
+grep -q "'xxxxx.*' is not a command" "$CARD/log"
+ok $? "the refusal is still logged, cut"
+
+# 2. Runners answer to the signals an administrator sends.
+truncate -s 4096 "$B/bank0/flag"
+echo banks/bank0/flag >"$K/gate_1/args"
+echo start >"$K/gate_1/run"
+runner=$(pgrep -P "$DAEMON" -f pynqfs-runner | head -1)
+[ -n "$runner" ] && grep -q '^SigBlk:[[:space:]]*0000000000000000$' "/proc/$runner/status"
+ok $? "a runner blocks no signal ($(grep SigBlk "/proc/$runner/status" 2>&1))"
+kill -TERM "$runner"
+grep -q '^error the kernel crashed: Terminated (signal 15)' "$K/gate_1/run"
+ok $? "SIGTERM stops a runner: its run fails, saying so"
+printf '\001\000\000\000' | dd of="$B/bank0/flag" conv=notrunc 2>/dev/null
+echo call >"$K/gate_1/run"
+ok $? "the CU takes the next run with a fresh runner"
+
+# 3. A kernel's children die with its runner.
+truncate -s 4096 "$B/bank0/pid"
+echo banks/bank0/pid >"$K/forker_1/args"
+echo call >"$K/forker_1/run"
+child=$(od -An -td4 -N4 "$B/bank0/pid" | tr -d ' ')
+[ "$child" -gt 1 ] && kill -0 "$child"
+ok $? "forker_1 left a child ($child) behind its run"
+rm -f "$B"/*/*
+: >"$CARD/overlay"
+i=0
+while kill -0 "$child" 2>/dev/null && [ $i -lt 100 ]; do
+	sleep 0.05 # waiting for init to reap it, not for a race
+	i=$((i + 1))
+done
+! kill -0 "$child" 2>/dev/null
+ok $? "freeing the design stopped the runner and the child it forked"
+
+# ... and a kernel cannot answer for its run.
+cp "$DESIGNS/../tests/faulty.xclbin" "$CARD/overlay"
+truncate -s 4096 "$B/bank0/u"
+echo banks/bank0/u >"$K/liar_1/args"
+echo call >"$K/liar_1/run" && r1=$(cat "$K/liar_1/run")
+echo call >"$K/liar_1/run" && r2=$(cat "$K/liar_1/run")
+case "$r1$r2" in *424242*) false ;; done*done*) true ;; *) false ;; esac
+ok $? "fake replies written by the kernel are not taken for its runs ($r1, $r2)"
+
+# 4. Reading registers changes nothing for others; AP_DONE clears for writers.
+ctl() { od -An -tx4 -N4 "$K/liar_1/registers" | tr -d ' '; }
+a=$(ctl)
+b=$(setpriv --reuid=65534 --regid=65534 --clear-groups od -An -tx4 -N4 "$K/liar_1/registers" | tr -d ' ')
+c=$(ctl)
+[ $((0x$a & 2)) -ne 0 ] && [ $((0x$b & 2)) -ne 0 ] && [ $((0x$c & 2)) -ne 0 ]
+ok $? "read-only readers all see AP_DONE ($a $b $c)"
+w=$(perl -e 'open(my $f, "+<", $ARGV[0]) or die; sysread($f, my $v, 4); printf "%08x", unpack("L<", $v)' "$K/liar_1/registers")
+d=$(ctl)
+[ $((0x$w & 2)) -ne 0 ] && [ $((0x$d & 2)) -eq 0 ]
+ok $? "a reader that may write clears it, as on hardware ($w, then $d)"
+
+rm -f "$B"/*/*
+unmount_pynqfs
+done_testing
