@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 struct pq_opts {
@@ -219,13 +220,29 @@ int main(int argc, char *argv[])
 	}
 	/* Absolute buffer paths in args are read against this. */
 	fs_state.mountpoint = realpath(cmd.mountpoint, NULL);
+	if (!fs_state.mountpoint && errno == ENOTCONN) {
+		fprintf(stderr,
+			"pynqfs: %s: a dead pynqfs is still mounted there (its daemon was killed): "
+			"fusermount3 -u %s first\n",
+			cmd.mountpoint, cmd.mountpoint);
+		goto out_cards;
+	}
 	if (!fs_state.mountpoint) {
 		fprintf(stderr, "pynqfs: %s: %s\n", cmd.mountpoint, strerror(errno));
 		goto out_cards;
 	}
 	if (pq_mounted_here(fs_state.mountpoint)) {
-		fprintf(stderr, "pynqfs: %s is a pynqfs mount already (fusermount3 -u %s first)\n",
-			fs_state.mountpoint, fs_state.mountpoint);
+		struct stat st;
+
+		if (stat(fs_state.mountpoint, &st) && errno == ENOTCONN)
+			fprintf(stderr,
+				"pynqfs: %s: a dead pynqfs is still mounted there (its daemon was "
+				"killed): fusermount3 -u %s first\n",
+				fs_state.mountpoint, fs_state.mountpoint);
+		else
+			fprintf(stderr,
+				"pynqfs: %s is a pynqfs mount already (fusermount3 -u %s first)\n",
+				fs_state.mountpoint, fs_state.mountpoint);
 		goto out_cards;
 	}
 	if (pq_cards_init(&conf, opts.config))

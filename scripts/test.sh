@@ -16,7 +16,7 @@ export PYNQFS_SRC PYNQFS_BUILD
 # Abort on the first sanitizer report, so a test can't pass past one.
 export ASAN_OPTIONS=abort_on_error=1:detect_leaks=1
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
-export TSAN_OPTIONS=halt_on_error=1:abort_on_error=1
+export TSAN_OPTIONS="halt_on_error=1:abort_on_error=1:suppressions=$(pwd)/tests/tsan.supp"
 
 echo "test: running unit and filesystem tests (ASan+UBSan), then races (TSan)"
 set -- "$PYNQFS_BUILD/tests/test_xclbin" "$PYNQFS_BUILD/tests/test_args" \
