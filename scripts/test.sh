@@ -16,11 +16,13 @@ export PYNQFS_SRC PYNQFS_BUILD
 # Abort on the first sanitizer report, so a test can't pass past one.
 export ASAN_OPTIONS=abort_on_error=1:detect_leaks=1
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+export LSAN_OPTIONS="suppressions=$(pwd)/tests/lsan.supp"
 export TSAN_OPTIONS="halt_on_error=1:abort_on_error=1:suppressions=$(pwd)/tests/tsan.supp"
 
 echo "test: running unit and filesystem tests (ASan+UBSan), then races (TSan)"
 set -- "$PYNQFS_BUILD/tests/test_xclbin" "$PYNQFS_BUILD/tests/test_args" \
-	"$PYNQFS_BUILD/tests/test_card" "$PYNQFS_BUILD/tests/fuzz_xclbin tests/fuzz/corpus"
+	"$PYNQFS_BUILD/tests/test_card" "$PYNQFS_BUILD/tests/fuzz_xclbin tests/fuzz/corpus" \
+	"$PYNQFS_BUILD/tests/fuzz_args tests/fuzz/args" "$PYNQFS_BUILD/tests/fuzz_config tests/fuzz/config"
 for t in tests/*/*.t; do
 	[ -e "$t" ] && set -- "$@" "$t"
 done
