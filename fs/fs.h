@@ -65,6 +65,7 @@ struct fs_node {
 	struct fs_node *parent; /* NULL once unlinked */
 	struct fs_node **kids;	/* sorted by name */
 	size_t nkids, kcap;
+	size_t ndirs;	       /* kids that are directories: nlink without a recount */
 	struct pq_card *card;  /* NULL above the cards */
 	size_t index;	       /* bank (BANK, DIR, BUF) or CU index in the design */
 	char *text;	       /* fixed by the design: signature, stream, tag, link */
@@ -100,9 +101,22 @@ struct fs {
 
 extern struct fs fs_state;
 
+/*
+ * Every open file and directory is listed, so that unmount frees those whose
+ * release never came (a RELEASE still queued when the kernel unmounts).
+ */
+struct fs_open {
+	struct fs_open *prev, *next;
+	void (*free)(struct fs_open *o);
+};
+
+/* Free what is still open; after the cards, whose waiters write into handles. */
+void fs_opens_destroy(void);
+
 /* One handle header for every open file; each kind uses what it needs. */
 struct fs_handle {
-	char *data; /* text snapshot, staged xclbin, or run's result line */
+	struct fs_open open; /* first: the list's view of it */
+	char *data;	     /* text snapshot, staged xclbin, or run's result line */
 	size_t len, cap;
 	char *in; /* args, run: what was written and not yet acted on */
 	size_t inlen, incap;

@@ -287,6 +287,7 @@ out_signals:
 	 */
 	fs_tree_destroy();
 	pq_cards_destroy();
+	fs_opens_destroy();
 out_session:
 	fuse_session_destroy(se);
 out_tree:

@@ -99,6 +99,7 @@ int fs_node_add(struct fs_node *parent, struct fs_node *kid)
 		(parent->nkids - at) * sizeof(*parent->kids));
 	parent->kids[at] = kid;
 	parent->nkids++;
+	parent->ndirs += fs_is_dir(kid);
 	kid->parent = parent;
 	return 0;
 }
@@ -130,6 +131,7 @@ void fs_node_unlink_keep(struct fs_node *n)
 	if (found && p->kids[at] == n) {
 		memmove(&p->kids[at], &p->kids[at + 1], (p->nkids - at - 1) * sizeof(*p->kids));
 		p->nkids--;
+		p->ndirs -= fs_is_dir(n);
 	}
 	n->parent = NULL;
 }

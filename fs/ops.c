@@ -87,11 +87,8 @@ void fs_fill_attr(struct fs_node *n, struct stat *st)
 	st->st_ctim = n->ctime;
 	st->st_blksize = FS_BLKSIZE;
 	st->st_nlink = n->parent || n == fs_state.root ? 1 : 0;
-	if (fs_is_dir(n)) {
-		st->st_nlink = n->parent || n == fs_state.root ? 2 : 0;
-		for (size_t i = 0; i < n->nkids; i++)
-			st->st_nlink += fs_is_dir(n->kids[i]);
-	}
+	if (fs_is_dir(n))
+		st->st_nlink = (n->parent || n == fs_state.root ? 2 : 0) + n->ndirs;
 	if (ops && ops->size)
 		st->st_size = ops->size(n);
 	else if (n->kind == FS_ACTIVE)
@@ -282,13 +279,55 @@ static void fs_readlink(fuse_req_t req, fuse_ino_t ino)
 	fuse_reply_readlink(req, target);
 }
 
-static void fs_handle_free(struct fs_handle *h)
+static pthread_mutex_t fs_opens_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct fs_open fs_opens = {&fs_opens, &fs_opens, NULL};
+
+static void fs_open_add(struct fs_open *o, void (*free_fn)(struct fs_open *))
 {
-	if (!h)
-		return;
+	o->free = free_fn;
+	pthread_mutex_lock(&fs_opens_lock);
+	o->next = fs_opens.next;
+	o->prev = &fs_opens;
+	fs_opens.next->prev = o;
+	fs_opens.next = o;
+	pthread_mutex_unlock(&fs_opens_lock);
+}
+
+static void fs_open_del(struct fs_open *o)
+{
+	pthread_mutex_lock(&fs_opens_lock);
+	o->prev->next = o->next;
+	o->next->prev = o->prev;
+	pthread_mutex_unlock(&fs_opens_lock);
+}
+
+void fs_opens_destroy(void)
+{
+	while (fs_opens.next != &fs_opens) {
+		struct fs_open *o = fs_opens.next;
+
+		fs_open_del(o);
+		o->free(o);
+	}
+}
+
+static void fs_handle_free_open(struct fs_open *o)
+{
+	struct fs_handle *h = (struct fs_handle *)o;
+
 	free(h->data);
 	free(h->in);
 	free(h);
+}
+
+/* Free a handle that was listed (or, with listed false, never was). */
+static void fs_handle_free(struct fs_handle *h, bool listed)
+{
+	if (!h)
+		return;
+	if (listed)
+		fs_open_del(&h->open);
+	fs_handle_free_open(&h->open);
 }
 
 static void fs_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
@@ -325,14 +364,15 @@ static void fs_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	else if (ops->open)
 		ret = ops->open(n, h, fi);
 	if (ret) {
-		fs_handle_free(h);
+		fs_handle_free(h, false);
 		fs_unpin_locked(n);
 		fs_reply_status(req, ret);
 		return;
 	}
+	fs_open_add(&h->open, fs_handle_free_open);
 	fi->fh = (uintptr_t)h;
 	if (fuse_reply_open(req, fi)) {
-		fs_handle_free(h);
+		fs_handle_free(h, true);
 		fs_unpin_locked(n);
 	}
 }
@@ -382,7 +422,7 @@ static void fs_flush(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 
 static void fs_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
-	fs_handle_free(fs_handle_of(fi));
+	fs_handle_free(fs_handle_of(fi), true);
 	fs_unpin_locked(fs_node_of(ino));
 	fuse_reply_err(req, 0);
 }
@@ -420,12 +460,23 @@ static void fs_fallocate(fuse_req_t req, fuse_ino_t ino, int mode, off_t off, of
 
 /* Directory listings: a snapshot, so offsets stay valid while others change it. */
 struct fs_dir {
+	struct fs_open open; /* first: the list's view of it */
 	struct fs_dirent {
 		char *name;
 		struct stat st;
 	} * ents;
 	size_t nents;
 };
+
+static void fs_dir_free_open(struct fs_open *o)
+{
+	struct fs_dir *h = (struct fs_dir *)o;
+
+	for (size_t i = 0; i < h->nents; i++)
+		free(h->ents[i].name);
+	free(h->ents);
+	free(h);
+}
 
 static void fs_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
@@ -462,8 +513,13 @@ static void fs_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi
 	}
 	n->nopen++;
 	pthread_mutex_unlock(&fs_state.lock);
+	fs_open_add(&h->open, fs_dir_free_open);
 	fi->fh = (uintptr_t)h;
-	fuse_reply_open(req, fi);
+	if (fuse_reply_open(req, fi)) {
+		fs_open_del(&h->open);
+		fs_dir_free_open(&h->open);
+		fs_unpin_locked(n);
+	}
 }
 
 static void fs_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
@@ -494,10 +550,8 @@ static void fs_releasedir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info 
 {
 	struct fs_dir *h = (struct fs_dir *)(uintptr_t)fi->fh;
 
-	for (size_t i = 0; i < h->nents; i++)
-		free(h->ents[i].name);
-	free(h->ents);
-	free(h);
+	fs_open_del(&h->open);
+	fs_dir_free_open(&h->open);
 	fs_unpin_locked(fs_node_of(ino));
 	fuse_reply_err(req, 0);
 }

@@ -103,5 +103,27 @@ rm -f "$WORK"/asan.* # the killed daemon's, if any: not a report
 mount_pynqfs -o config="$CONF"
 [ "$(cat "$CARD/state")" = empty ]
 ok $? "a fresh mount on the same point works"
-unmount_pynqfs
+
+# The connection aborted with files and directories open: no RELEASE ever
+# comes, and the daemon frees them itself as it exits.
+CTL=/sys/fs/fuse/connections
+mountpoint -q "$CTL" || mount -t fusectl none "$CTL" 2>/dev/null
+conn=$(stat -c %d "$MNT")
+if [ -w "$CTL/$conn/abort" ]; then
+	exec 3<"$CARD/log" 4<"$CARD/banks" 5>>"$CARD/overlay"
+	echo 1 >"$CTL/$conn/abort"
+	i=0
+	while kill -0 "$DAEMON" 2>/dev/null && [ $i -lt 200 ]; do
+		sleep 0.05 # waiting for the daemon to exit, not for a race
+		i=$((i + 1))
+	done
+	exec 3<&- 4<&- 5>&-
+	! kill -0 "$DAEMON" 2>/dev/null
+	ok $? "the daemon exits when its connection is aborted"
+	no_sanitizer_reports
+	fusermount3 -u "$MNT" 2>/dev/null
+else
+	skip "no fusectl at $CTL" "connection aborted with files open"
+	unmount_pynqfs
+fi
 done_testing
