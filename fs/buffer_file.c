@@ -22,20 +22,16 @@ static char *bf_path(struct fs_node *n)
 	return path;
 }
 
-static void bf_touch(struct fs_node *n)
+/*
+ * After a change: a new mtime and, when someone other than root wrote,
+ * setuid dropped, and setgid where it means set-group-ID (group execute
+ * set), as every Linux filesystem does. One tree lock for both: this runs
+ * after every write.
+ */
+static void bf_changed(struct fs_node *n, uid_t writer)
 {
 	pthread_mutex_lock(&fs_state.lock);
 	fs_node_touch(n);
-	pthread_mutex_unlock(&fs_state.lock);
-}
-
-/*
- * A write by anyone but root drops setuid, and setgid where it means
- * set-group-ID (group execute set), as every Linux filesystem does.
- */
-static void bf_kill_suid(struct fs_node *n, uid_t writer)
-{
-	pthread_mutex_lock(&fs_state.lock);
 	if (writer != 0 && (n->mode & (S_ISUID | S_ISGID))) {
 		n->mode &= ~(mode_t)S_ISUID;
 		if (n->mode & S_IXGRP)
@@ -55,7 +51,7 @@ static int bf_resize(struct fs_node *n, uint64_t size)
 	ret = pq_buffer_resize(n->buf, size, path ? path : n->name);
 	free(path);
 	if (!ret)
-		bf_touch(n);
+		bf_changed(n, 0);
 	return ret;
 }
 
@@ -103,8 +99,7 @@ static void bf_write(fuse_req_t req, struct fs_node *n, struct fs_handle *h, con
 		fs_reply_status(req, (int)ret);
 		return;
 	}
-	bf_touch(n);
-	bf_kill_suid(n, fuse_req_ctx(req)->uid);
+	bf_changed(n, fuse_req_ctx(req)->uid);
 	fuse_reply_write(req, (size_t)ret);
 }
 

@@ -112,6 +112,12 @@ ok $? "to a card that does not exist: refused (ENOENT), active unchanged"
 expect EPERM symlink /etc "$MNT/elsewhere"
 expect EPERM symlink card1 "$MNT/card0/banks/x"
 expect EEXIST symlink card1 "$MNT/active"
+expect 0 symlink card1 "$MNT/stray"
+expect EPERM rename "$MNT/stray" "$MNT/card0/banks/stray"
+expect EPERM rename "$MNT/stray" "$MNT/other"
+expect 0 unlink "$MNT/stray"
+[ "$(readlink "$MNT/active")" = card2 ] && [ ! -e "$MNT/stray" ]
+ok $? "a link that is not renamed onto active can only be removed; active unchanged"
 expect_as $IN EACCES symlink card1 "$MNT/mine"
 unmount_pynqfs
 
@@ -124,6 +130,12 @@ C
 	[ $? -ne 0 ] && grep -q "pynqfs.conf:1: mode .*only permission bits" "$WORK/err"
 	ok $? "$bad is refused with FILE:LINE ($(cat "$WORK/err"))"
 done
+write_conf <<'C'
+cards = ( { backend = "sim"; name = "a"; device = "all"; } );
+C
+"$PYNQFS_BUILD/pynqfs" -o config="$CONF" "$MNT" 2>"$WORK/err"
+[ $? -ne 0 ] && grep -q 'pynqfs.conf:1: device = "all" is for xrt cards' "$WORK/err"
+ok $? "device = \"all\" on a sim card is refused ($(cat "$WORK/err"))"
 write_conf <<'C'
 cards = ( { backend = "sim"; name = "x y z"; } );
 C
