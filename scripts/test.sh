@@ -23,6 +23,8 @@ echo "test: running unit and filesystem tests (ASan+UBSan), then races (TSan)"
 set -- "$PYNQFS_BUILD/tests/test_xclbin" "$PYNQFS_BUILD/tests/test_args" \
 	"$PYNQFS_BUILD/tests/test_card" "$PYNQFS_BUILD/tests/fuzz_xclbin tests/fuzz/corpus" \
 	"$PYNQFS_BUILD/tests/fuzz_args tests/fuzz/args" "$PYNQFS_BUILD/tests/fuzz_config tests/fuzz/config"
+# libFuzzer on the parsers, briefly (clang; scripts/fuzz-long.sh for hours).
+set -- "$@" "sh scripts/fuzz.sh ${PYNQFS_FUZZ_SECONDS:-10}"
 for t in tests/*/*.t; do
 	[ -e "$t" ] && set -- "$@" "$t"
 done
@@ -34,7 +36,8 @@ done
 # The same files again on the ThreadSanitizer build: every thread of the
 # daemon and of core at once. A report aborts the daemon and fails the file.
 set -- "$@" "env PYNQFS_BUILD=$TSAN_BUILD $TSAN_BUILD/tests/test_card"
-for t in tests/fs/05-kernels.t tests/fs/07-stress.t tests/fs/08-races.t tests/fs/12-fsx.t; do
+for t in tests/fs/05-kernels.t tests/fs/07-stress.t tests/fs/08-races.t tests/fs/12-fsx.t \
+	tests/fs/15-opfuzz.t; do
 	set -- "$@" "env PYNQFS_BUILD=$TSAN_BUILD sh $t"
 done
 exec perl scripts/tap-summary.pl "$@"
