@@ -74,19 +74,27 @@ struct fs_node {
 	uint64_t ino;	       /* st_ino */
 	uint64_t nlookup;      /* the kernel's references */
 	unsigned nopen;	       /* open handles and in-flight pins */
-	mode_t mode;	       /* type and permission bits */
-	uid_t uid;
+	mode_t mode;	       /* type and permission bits (unless own: before the card's mask) */
+	uid_t uid;	       /* (unless own: the card's, see fs_node_owner) */
 	gid_t gid;
+	bool own; /* its owner and mode are its own, not its card's */
 	struct timespec atime, mtime, ctime;
 	struct fs_node *all_prev, *all_next;
 };
 
-/* A card as the tree shows it: core's card, and who owns its directory. */
+/*
+ * A card as the tree shows it: core's card, and who owns its directory
+ * (everything pynqfs made inside follows it). Root may hand it over at run
+ * time (owner.c); the configured owner stays known for resetting it.
+ */
 struct fs_card {
 	struct pq_card *card;
 	uid_t uid;
 	gid_t gid;
 	mode_t mode;
+	uid_t conf_uid;
+	gid_t conf_gid;
+	mode_t conf_mode;
 };
 
 struct fs {
@@ -113,6 +121,9 @@ struct fs_open {
 /* Free what is still open; after the cards, whose waiters write into handles. */
 void fs_opens_destroy(void);
 
+/* Supplementary groups of an opener that count for access (more are ignored). */
+#define FS_NGROUPS 32
+
 /* One handle header for every open file; each kind uses what it needs. */
 struct fs_handle {
 	struct fs_open open; /* first: the list's view of it */
@@ -122,8 +133,13 @@ struct fs_handle {
 	size_t inlen, incap;
 	bool writing, trunc, dirty; /* overlay */
 	bool pending;		    /* args: a last token still to apply at close */
-	bool nonblock, ready;	    /* run */
+	bool nonblock;		    /* run */
 	bool writer;		    /* opened for writing */
+	/* Who opened it: checked again at each use once a card changes hands. */
+	uid_t uid;
+	gid_t gid;
+	int ngroups;
+	gid_t groups[FS_NGROUPS];
 };
 
 /*
@@ -186,6 +202,16 @@ static inline bool fs_in_bank(const struct fs_node *n)
 {
 	return n->kind == FS_BANK || n->kind == FS_DIR || n->kind == FS_BUF;
 }
+
+/* Who owns n and its mode: what pynqfs made follows its card. Lock held. */
+void fs_node_owner(const struct fs_node *n, uid_t *uid, gid_t *gid, mode_t *mode);
+
+/* owner.c: a card handed over by root (chown, chgrp, chmod of cardN). */
+void fs_card_setattr(fuse_req_t req, struct fs_node *n, const struct stat *attr, int to_set);
+/* Record who opens h. */
+void fs_handle_set_opener(fuse_req_t req, struct fs_handle *h);
+/* 0 if h's opener may still read (R_OK) or write (W_OK) n; else -EACCES, logged. */
+int fs_handle_check(struct fs_node *n, const struct fs_handle *h, int want);
 
 /* tree.c: the cards' directories, and their design parts after a change. */
 int fs_tree_build(void);

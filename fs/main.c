@@ -127,6 +127,9 @@ static int pq_card_open(const struct pq_config *conf, const struct pq_card_conf 
 	fc->uid = cc->has_owner ? cc->uid : getuid();
 	fc->gid = cc->has_group ? cc->gid : getgid();
 	fc->mode = cc->has_mode ? cc->mode : 0755;
+	fc->conf_uid = fc->uid;
+	fc->conf_gid = fc->gid;
+	fc->conf_mode = fc->mode;
 	pq_card_log(fc->card, "card%zu: %s card, shell %s%s: cp an xclbin to overlay", i,
 		    pq_card_backend(fc->card), pq_card_name(fc->card),
 		    cc->any_shell ? " (takes any shell)" : "");

@@ -33,6 +33,7 @@ struct fs_node *fs_node_new(enum fs_kind kind, const char *name, mode_t mode, st
 	n->ino = fs_state.next_ino++;
 	n->uid = card ? fs_state.cards[pq_card_index(card)].uid : getuid();
 	n->gid = card ? fs_state.cards[pq_card_index(card)].gid : getgid();
+	n->own = !card || kind == FS_DIR || kind == FS_BUF;
 	clock_gettime(CLOCK_REALTIME, &n->mtime);
 	n->atime = n->ctime = n->mtime;
 	n->all_next = node_all;
@@ -239,4 +240,20 @@ void fs_tree_destroy(void)
 	fs_state.root = NULL;
 	while (node_all)
 		node_free(node_all);
+}
+
+void fs_node_owner(const struct fs_node *n, uid_t *uid, gid_t *gid, mode_t *mode)
+{
+	const struct fs_card *fc;
+
+	if (n->own) {
+		*uid = n->uid;
+		*gid = n->gid;
+		*mode = n->mode;
+		return;
+	}
+	fc = &fs_state.cards[pq_card_index(n->card)];
+	*uid = fc->uid;
+	*gid = fc->gid;
+	*mode = (n->mode & ~(mode_t)0777) | (n->mode & 0777 & fc->mode);
 }

@@ -79,9 +79,7 @@ void fs_fill_attr(struct fs_node *n, struct stat *st)
 
 	memset(st, 0, sizeof(*st));
 	st->st_ino = n->ino;
-	st->st_mode = n->mode;
-	st->st_uid = n->uid;
-	st->st_gid = n->gid;
+	fs_node_owner(n, &st->st_uid, &st->st_gid, &st->st_mode);
 	st->st_atim = n->atime;
 	st->st_mtim = n->mtime;
 	st->st_ctim = n->ctime;
@@ -211,8 +209,12 @@ static int fs_truncate(struct fs_node *n, struct fuse_file_info *fi, off_t size)
 		fs_log(n, "cannot be truncated");
 		return fs_is_dir(n) ? -EISDIR : -EPERM;
 	}
-	ret = ops->truncate(n, fi ? (struct fs_handle *)(uintptr_t)fi->fh : NULL, size);
-	return ret;
+	if (fi) {
+		ret = fs_handle_check(n, (struct fs_handle *)(uintptr_t)fi->fh, W_OK);
+		if (ret)
+			return ret;
+	}
+	return ops->truncate(n, fi ? (struct fs_handle *)(uintptr_t)fi->fh : NULL, size);
 }
 
 static void fs_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int to_set,
@@ -227,6 +229,11 @@ static void fs_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int to
 
 	pthread_mutex_lock(&fs_state.lock);
 	n = fs_node_of(ino);
+	if (n->kind == FS_CARD) {
+		pthread_mutex_unlock(&fs_state.lock);
+		fs_card_setattr(req, n, attr, to_set);
+		return;
+	}
 	if ((to_set & meta) && !fs_in_bank(n)) {
 		pthread_mutex_unlock(&fs_state.lock);
 		fs_log(n, "mode, owner and times belong to pynqfs here; only buffers and "
@@ -246,6 +253,11 @@ static void fs_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int to
 			fs_reply_status(req, ret);
 			return;
 		}
+	}
+	if ((to_set & meta) && !n->own) {
+		/* A bank directory given its own owner or mode stops following the card. */
+		fs_node_owner(n, &n->uid, &n->gid, &n->mode);
+		n->own = true;
 	}
 	if (to_set & FUSE_SET_ATTR_MODE)
 		n->mode = (n->mode & S_IFMT) | (attr->st_mode & 07777);
@@ -357,8 +369,10 @@ static void fs_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	pthread_mutex_unlock(&fs_state.lock);
 	fi->direct_io = 1; /* never a stale page: reads always come to us */
 	h = calloc(1, sizeof(*h));
-	if (h)
+	if (h) {
 		h->writer = wr;
+		fs_handle_set_opener(req, h);
+	}
 	if (!h)
 		ret = -ENOMEM;
 	else if (ops->open)
@@ -388,8 +402,15 @@ static void fs_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 	struct fs_node *n = fs_node_of(ino);
 	const struct fs_file_ops *ops = fs_file_ops_of(n);
 
+	int ret;
+
 	if (!ops || !ops->read) {
 		fuse_reply_err(req, ops ? EBADF : EISDIR);
+		return;
+	}
+	ret = fs_handle_check(n, fs_handle_of(fi), R_OK);
+	if (ret) {
+		fs_reply_status(req, ret);
 		return;
 	}
 	ops->read(req, n, fs_handle_of(fi), size, off);
@@ -401,8 +422,15 @@ static void fs_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t siz
 	struct fs_node *n = fs_node_of(ino);
 	const struct fs_file_ops *ops = fs_file_ops_of(n);
 
+	int ret;
+
 	if (!ops || !ops->write) {
 		fuse_reply_err(req, EBADF);
+		return;
+	}
+	ret = fs_handle_check(n, fs_handle_of(fi), W_OK);
+	if (ret) {
+		fs_reply_status(req, ret);
 		return;
 	}
 	ops->write(req, n, fs_handle_of(fi), buf, size, off);
@@ -413,11 +441,20 @@ static void fs_flush(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	struct fs_node *n = fs_node_of(ino);
 	const struct fs_file_ops *ops = fs_file_ops_of(n);
 
-	if (!ops || !ops->flush || !fs_handle_of(fi)) {
+	struct fs_handle *h = fs_handle_of(fi);
+	int ret;
+
+	if (!ops || !ops->flush || !h) {
 		fuse_reply_err(req, 0);
 		return;
 	}
-	ops->flush(req, n, fs_handle_of(fi));
+	/* A writer's close acts (overlay programs, args applies a last token). */
+	ret = h->writer ? fs_handle_check(n, h, W_OK) : 0;
+	if (ret) {
+		fs_reply_status(req, ret);
+		return;
+	}
+	ops->flush(req, n, h);
 }
 
 static void fs_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)

@@ -31,23 +31,31 @@ struct run_wait {
 	struct fuse_pollhandle *ph; /* RUN_POLL */
 };
 
+/*
+ * A handle's last line (h->data, h->len): replaced by each read at offset 0,
+ * read on by reads past it, possibly from two threads of one client.
+ */
+static pthread_mutex_t run_line_lock = PTHREAD_MUTEX_INITIALIZER;
+
 static void run_reply_line(fuse_req_t req, struct fs_handle *h, size_t size, const char *line)
 {
 	size_t len = strlen(line);
+	char *data = malloc(len + 2), *old;
 
-	free(h->data);
-	h->data = malloc(len + 2);
-	if (!h->data) {
-		h->len = 0;
+	if (!data) {
 		fuse_reply_err(req, ENOMEM);
 		return;
 	}
-	memcpy(h->data, line, len);
-	h->data[len++] = '\n';
-	h->data[len] = '\0';
+	memcpy(data, line, len);
+	data[len++] = '\n';
+	data[len] = '\0';
+	fs_reply_copy(req, data, len < size ? len : size);
+	pthread_mutex_lock(&run_line_lock);
+	old = h->data;
+	h->data = data;
 	h->len = len;
-	h->ready = true;
-	fs_reply_copy(req, h->data, len < size ? len : size);
+	pthread_mutex_unlock(&run_line_lock);
+	free(old);
 }
 
 static void run_reply_write(fuse_req_t req, bool flush, size_t size, int status)
@@ -90,9 +98,13 @@ static struct run_wait *run_wait_new(fuse_req_t req, enum run_wait_kind kind)
 static int run_open(struct fs_node *n, struct fs_handle *h, struct fuse_file_info *fi)
 {
 	(void)n;
+	(void)fi;
+	/*
+	 * Seekable, so that a client keeping run open can pread the line at
+	 * offset 0 after each call; direct_io (ops.c) keeps the kernel from
+	 * caching it.
+	 */
 	h->nonblock = (fi->flags & O_NONBLOCK) != 0;
-	/* Reads block until runs end: keep the kernel from caching or seeking. */
-	fi->nonseekable = 1;
 	return 0;
 }
 
@@ -225,12 +237,23 @@ static void run_read(fuse_req_t req, struct fs_node *n, struct fs_handle *h, siz
 	char line[320];
 	int ret, status;
 
-	/* After the first read, the rest of the same line. */
-	if (off > 0 || h->ready) {
-		size_t at = (size_t)off < h->len ? (size_t)off : h->len;
+	/*
+	 * A read at offset 0 waits and fetches the current line, so a client
+	 * may write `call` and pread the result on one fd, again and again;
+	 * reads past 0 get the rest of that line.
+	 */
+	if (off > 0) {
+		char rest[320];
+		size_t at, n;
 
-		fs_reply_copy(req, h->data ? h->data + at : NULL,
-			      h->len - at < size ? h->len - at : size);
+		pthread_mutex_lock(&run_line_lock);
+		at = (size_t)off < h->len ? (size_t)off : h->len;
+		n = h->len - at < size ? h->len - at : size;
+		n = n < sizeof(rest) ? n : sizeof(rest);
+		if (n)
+			memcpy(rest, h->data + at, n);
+		pthread_mutex_unlock(&run_line_lock);
+		fs_reply_copy(req, n ? rest : NULL, n);
 		return;
 	}
 	w = run_wait_new(req, RUN_READ);

@@ -12,13 +12,14 @@
 #include <string.h>
 
 /*
- * Generated nodes follow the card's mode: base bits masked by it. Writable
- * files start from 0666, so that a group the card's mode lets in may write
- * them; read-only files from 0444.
+ * Generated nodes follow the card's mode: they keep base bits, which
+ * fs_node_owner masks by the card's mode of the moment. Writable files start
+ * from 0666, so that a group the card's mode lets in may write them;
+ * read-only files from 0444.
  */
-static mode_t tree_perm(const struct pq_card *card, mode_t type, mode_t base)
+static mode_t tree_perm(mode_t type, mode_t base)
 {
-	return type | (base & S_ISVTX) | (base & 0777 & fs_state.cards[pq_card_index(card)].mode);
+	return type | (base & (S_ISVTX | 0777));
 }
 
 static int tree_add(struct fs_node *parent, enum fs_kind kind, const char *name, mode_t mode,
@@ -79,13 +80,12 @@ static int tree_cu(struct fs_node *kernels, struct pq_card *card, uint64_t gen,
 	char *target;
 	int ret;
 
-	ret = tree_add_part(kernels, FS_CU, lc->name, tree_perm(card, S_IFDIR, 0755), card, gen,
+	ret = tree_add_part(kernels, FS_CU, lc->name, tree_perm(S_IFDIR, 0755), card, gen,
 			    lc->index, NULL, &dir);
 	for (size_t f = 0; !ret && f < sizeof(files) / sizeof(files[0]); f++) {
 		ret = tree_add_part(dir, files[f].kind, files[f].name,
-				    tree_perm(card, files[f].type, files[f].base), card, gen,
-				    lc->index, files[f].kind == FS_SIGNATURE ? lc->signature : NULL,
-				    &n);
+				    tree_perm(files[f].type, files[f].base), card, gen, lc->index,
+				    files[f].kind == FS_SIGNATURE ? lc->signature : NULL, &n);
 		if (files[f].kind == FS_CUSTREAMS)
 			sdir = n;
 	}
@@ -129,12 +129,11 @@ static int tree_refresh(struct pq_card *card, const struct pq_layout *l)
 	for (size_t i = 0; i < l->ncus && !ret; i++)
 		ret = tree_cu(kernels, card, l->generation, &l->cus[i]);
 	for (size_t i = 0; i < l->nbanks && !ret; i++)
-		ret = tree_add_part(banks, FS_BANK, l->banks[i].name,
-				    tree_perm(card, S_IFDIR, 01777), card, l->generation,
-				    l->banks[i].index, l->banks[i].tag, NULL);
+		ret = tree_add_part(banks, FS_BANK, l->banks[i].name, tree_perm(S_IFDIR, 01777),
+				    card, l->generation, l->banks[i].index, l->banks[i].tag, NULL);
 	for (size_t i = 0; i < l->nstreams && !ret; i++)
 		ret = tree_add_part(streams, FS_STREAM, l->streams[i].name,
-				    tree_perm(card, S_IFREG, 0444), card, l->generation, i,
+				    tree_perm(S_IFREG, 0444), card, l->generation, i,
 				    l->streams[i].text, NULL);
 	return ret;
 }
@@ -172,11 +171,10 @@ static int tree_card(struct pq_card *card)
 	int ret;
 
 	snprintf(name, sizeof(name), "card%u", pq_card_index(card));
-	ret = tree_add(fs_state.root, FS_CARD, name,
-		       S_IFDIR | fs_state.cards[pq_card_index(card)].mode, card, &cd);
+	ret = tree_add(fs_state.root, FS_CARD, name, tree_perm(S_IFDIR, 0777), card, &cd);
 	for (size_t i = 0; !ret && i < sizeof(files) / sizeof(files[0]); i++)
 		ret = tree_add(cd, files[i].kind, files[i].name,
-			       tree_perm(card, files[i].type, files[i].base), card, NULL);
+			       tree_perm(files[i].type, files[i].base), card, NULL);
 	return ret;
 }
 

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
  * Extended attributes (SPEC §4): user.pynq.address and user.pynq.bank on
- * buffers, user.pynq.tag on bank directories. Read-only: nothing is set.
+ * buffers, user.pynq.tag on bank directories, and user.pynq.configured on
+ * card directories ("UID:GID MODE" as configured, what a scheduler's
+ * epilog gives a card back to). Read-only: nothing is set.
  */
 #include "fs.h"
 
@@ -12,6 +14,7 @@
 #define XA_ADDRESS "user.pynq.address"
 #define XA_BANK	   "user.pynq.bank"
 #define XA_TAG	   "user.pynq.tag"
+#define XA_CONF	   "user.pynq.configured"
 
 /* The value of a pynq xattr: 0, or -ENODATA when n has none of that name. Lock held. */
 static int xa_value(struct fs_node *n, const char *name, char *buf, size_t len)
@@ -20,6 +23,13 @@ static int xa_value(struct fs_node *n, const char *name, char *buf, size_t len)
 
 	if (n->kind == FS_BANK && !strcmp(name, XA_TAG) && n->text) {
 		snprintf(buf, len, "%s", n->text);
+		return 0;
+	}
+	if (n->kind == FS_CARD && !strcmp(name, XA_CONF)) {
+		const struct fs_card *fc = &fs_state.cards[pq_card_index(n->card)];
+
+		snprintf(buf, len, "%u:%u %04o", (unsigned)fc->conf_uid, (unsigned)fc->conf_gid,
+			 (unsigned)fc->conf_mode);
 		return 0;
 	}
 	if (n->kind != FS_BUF || !n->buf)
@@ -63,7 +73,7 @@ void fs_getxattr(fuse_req_t req, fuse_ino_t ino, const char *name, size_t size)
 
 void fs_listxattr(fuse_req_t req, fuse_ino_t ino, size_t size)
 {
-	static const char *const names[] = {XA_ADDRESS, XA_BANK, XA_TAG};
+	static const char *const names[] = {XA_ADDRESS, XA_BANK, XA_TAG, XA_CONF};
 	char list[128], v[128];
 	size_t len = 0;
 	struct fs_node *n;

@@ -309,6 +309,29 @@ out=$( (echo stop >"$K/vadd_1/run") 2>&1)
 ok $? "an unknown run command is refused"
 card_log_has "'stop' is not a command"
 
+# A client keeping run open: call, then pread the line at offset 0, each
+# time the line of the runs so far: a failed run's, then a good one's.
+saved=$(cat "$K/vadd_1/args")
+: >"$B/bank0/empty"
+out=$(perl -e 'use Fcntl; sysopen(my $f, $ARGV[0], O_RDWR) or die "open: $!";
+	sub line { sysseek($f, 0, 0) // die "seek: $!"; defined sysread($f, my $l, 100) or die "read: $!"; $l }
+	open(my $a, ">", $ARGV[1]) or die; print $a "in1=banks/bank0/empty\n"; close($a) or die "args: $!";
+	syswrite($f, "call\n") and die "a call of an empty buffer succeeded";
+	print line();
+	open($a, ">", $ARGV[1]) or die; print $a $ARGV[2]; close($a) or die "args: $!";
+	syswrite($f, "call\n") == 5 or die "call: $!";
+	print line();' "$K/vadd_1/run" "$K/vadd_1/args" "$saved" 2>&1)
+echo "$out" | sed 's/^/# /'
+[ "$(echo "$out" | sed -n 1p | cut -c1-6)" = "error " ] && echo "$out" | sed -n 2p | grep -q '^done [0-9]*$'
+ok_dev $? "call and read the result on one fd: the failed run's line, then the good one's"
+rm "$B/bank0/empty"
+# A run fd kept open for long never runs out of room (it did after 209,715
+# five-byte writes: what was written and acted on was never let go).
+perl -e 'open(my $f, ">", $ARGV[0]) or die "open: $!";
+	for (1 .. 250000) { syswrite($f, "wait\n") == 5 or die "write $_: $!\n" }
+	close($f) or die "close: $!\n"' "$K/vadd_1/run" 2>"$WORK/err"
+ok $? "250,000 waits written to one open run fd ($(cat "$WORK/err"))"
+
 rm -rf "$B"/*/*
 : >"$CARD/overlay"
 [ "$(cat "$CARD/state")" = empty ] && [ -z "$(ls "$K")" ]
