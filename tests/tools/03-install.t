@@ -17,7 +17,8 @@ prefix=$(opt prefix)
 for f in "$(opt bindir)/pynqfs" "$(opt bindir)/pynqfs-xclbin" "$(opt libexecdir)/pynqfs-runner" \
 	"$(opt libdir)/pynqfs/kernels/vadd.so" "$(opt datadir)/pynqfs/designs/vadd.xclbin" \
 	"$(opt sysconfdir)/pynqfs/pynqfs.conf" "$(opt mandir)/man1/pynqfs.1" \
-	"$(opt mandir)/man7/pynqfs-tree.7"; do
+	"$(opt mandir)/man7/pynqfs-tree.7" "$(opt datadir)/pynqfs/slurm/prolog" \
+	"$(opt datadir)/pynqfs/slurm/pynqfs-slurm.sh"; do
 	[ -s "$DEST$f" ]
 	ok $? "installed: $f"
 done
