@@ -78,22 +78,30 @@ static void cu_run_free(struct pq_run *r)
 	free(r);
 }
 
-/* Lock each distinct buffer of a run once, in arg order. */
+/*
+ * Lock each distinct buffer of a run once, in address order: runs naming
+ * the same buffers in other orders (a b, then b a) take them in one order.
+ */
 static void cu_lock_bufs(struct pq_run *r, bool lock)
 {
-	for (size_t i = 0; i < r->nargs; i++) {
-		bool seen = false;
+	uintptr_t prev = 0;
 
-		if (!r->bufs[i])
-			continue;
-		for (size_t j = 0; j < i; j++)
-			seen |= r->bufs[j] == r->bufs[i];
-		if (seen)
-			continue;
+	for (;;) {
+		struct pq_buffer *next = NULL;
+
+		for (size_t i = 0; i < r->nargs; i++) {
+			uintptr_t at = (uintptr_t)r->bufs[i];
+
+			if (at > prev && (!next || at < (uintptr_t)next))
+				next = r->bufs[i];
+		}
+		if (!next)
+			return;
 		if (lock)
-			pthread_rwlock_rdlock(&r->bufs[i]->lock);
+			pthread_rwlock_rdlock(&next->lock);
 		else
-			pthread_rwlock_unlock(&r->bufs[i]->lock);
+			pthread_rwlock_unlock(&next->lock);
+		prev = (uintptr_t)next;
 	}
 }
 
@@ -113,7 +121,7 @@ static int cu_execute(struct pq_cu_rt *cu, struct pq_run *r, uint64_t *us, char 
 		if (!r->bufs[i])
 			continue;
 		args[i].bo = r->bufs[i]->bo;
-		if (!args[i].bo) {
+		if (!args[i].bo || !r->bufs[i]->size) {
 			snprintf(why, whylen, "%s: its buffer is empty", cu->k->args[i].name);
 			ret = -EINVAL;
 		}

@@ -39,23 +39,26 @@ static pthread_mutex_t run_line_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static void run_reply_line(fuse_req_t req, struct fs_handle *h, size_t size, const char *line)
 {
-	size_t len = strlen(line);
-	char *data = malloc(len + 2), *old;
+	size_t len = strlen(line) + 1;
+	char *keep = malloc(len + 1), *reply = malloc(len + 1), *old;
 
-	if (!data) {
+	if (!keep || !reply) {
+		free(keep);
+		free(reply);
 		fuse_reply_err(req, ENOMEM);
 		return;
 	}
-	memcpy(data, line, len);
-	data[len++] = '\n';
-	data[len] = '\0';
-	fs_reply_copy(req, data, len < size ? len : size);
+	snprintf(keep, len + 1, "%s\n", line);
+	memcpy(reply, keep, len + 1);
+	/* Kept before the reply: once answered, the file may be closed and h freed. */
 	pthread_mutex_lock(&run_line_lock);
 	old = h->data;
-	h->data = data;
+	h->data = keep;
 	h->len = len;
 	pthread_mutex_unlock(&run_line_lock);
 	free(old);
+	fs_reply_copy(req, reply, len < size ? len : size);
+	free(reply);
 }
 
 static void run_reply_write(fuse_req_t req, bool flush, size_t size, int status)

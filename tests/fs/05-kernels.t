@@ -202,6 +202,12 @@ truncate -s 16 "$B/bank1/c"
 echo "banks/bank0/a banks/bank0/b banks/bank1/c 4" >"$K/vadd_1/args"
 echo call >"$K/vadd_1/run" && ints 6 8 10 12 | cmp -s - "$B/bank1/c"
 ok_dev $? "while gate_1 runs, another CU computes and buffers are served"
+# The same buffers named in the other order: a run takes its buffers' locks
+# in one order whatever the args say (ThreadSanitizer saw an inversion).
+echo "banks/bank0/b banks/bank0/a banks/bank1/c 4" >"$K/vadd_1/args" &&
+	echo call >"$K/vadd_1/run" && ints 6 8 10 12 | cmp -s - "$B/bank1/c"
+ok_dev $? "in2 + in1 with the buffers swapped: the same sums"
+echo "banks/bank0/a banks/bank0/b banks/bank1/c 4" >"$K/vadd_1/args"
 perl -MIO::Poll -MFcntl -e '
 	sysopen(my $f, $ARGV[0], O_RDONLY | O_NONBLOCK) or die;
 	my $p = IO::Poll->new; $p->mask($f => POLLIN);
