@@ -89,7 +89,7 @@ void pq_buffer_put(struct pq_buffer *b)
 	pthread_rwlock_wrlock(&b->lock);
 	if (b->bo) {
 		card->ops->bo_free(b->bo);
-		pq_bank_reserve(b->ld, b->bank, b->size, 0);
+		pq_bank_reserve(b->ld, b->bank, b->cap, 0);
 	}
 	pthread_rwlock_unlock(&b->lock);
 	pthread_rwlock_destroy(&b->lock);
@@ -177,13 +177,33 @@ static int buf_move(struct pq_buffer *b, uint64_t size)
 	return 0;
 }
 
-/* Called with b->lock held for writing. */
-static int buf_resize_locked(struct pq_buffer *b, uint64_t size, const char *what)
+/* Zeros over [from, to) of the device memory; b->lock held for writing. */
+static int buf_zero(struct pq_buffer *b, uint64_t from, uint64_t to)
+{
+	static const char zeros[64 * 1024];
+	int ret = 0;
+
+	while (!ret && from < to) {
+		size_t n = to - from < sizeof(zeros) ? (size_t)(to - from) : sizeof(zeros);
+
+		ret = b->ld->card->ops->bo_write(b->bo, from, zeros, n);
+		from += n;
+	}
+	return ret;
+}
+
+/*
+ * Size the buffer; the caller will write [data_from, size) itself, so only
+ * what lies before that must read as zeros. Called with b->lock held for
+ * writing.
+ */
+static int buf_resize_locked(struct pq_buffer *b, uint64_t size, uint64_t data_from,
+			     const char *what)
 {
 	struct pq_card *card = b->ld->card;
 	int ret;
 
-	if (size == b->size)
+	if (size == b->size && size == b->cap)
 		return 0;
 	if (size > buf_bank(b)->size) {
 		char cap[32];
@@ -193,27 +213,44 @@ static int buf_resize_locked(struct pq_buffer *b, uint64_t size, const char *wha
 			   (unsigned long long)size, buf_bank(b)->name, cap);
 		return -EFBIG;
 	}
+	/* Growing into memory kept by an O_TRUNC open: no allocation, no copy. */
+	if (b->bo && size > b->size && size <= b->cap) {
+		ret = buf_zero(b, b->size, data_from < size ? data_from : size);
+		if (ret) {
+			pq_log_add(&card->log, "%s: sync to device failed: %s", what,
+				   strerror(-ret));
+			return ret;
+		}
+		b->size = size;
+		return 0;
+	}
 	if (size == 0) {
 		card->ops->bo_free(b->bo);
-		pq_bank_reserve(b->ld, b->bank, b->size, 0);
+		pq_bank_reserve(b->ld, b->bank, b->cap, 0);
 		b->bo = NULL;
-		b->size = 0;
+		b->size = b->cap = 0;
 		return 0;
 	}
 	/* Capacity is core's to count, whatever the backend would allow. */
-	ret = pq_bank_reserve(b->ld, b->bank, b->size, size);
+	ret = pq_bank_reserve(b->ld, b->bank, b->cap, size);
 	if (ret)
 		return buf_no_room(b, size, what);
 	ret = buf_move(b, size);
+	/* Grown in place past kept memory: what the old contents left there goes. */
+	if (!ret && b->cap > b->size && size > b->size) {
+		uint64_t end = b->cap < data_from ? b->cap : data_from;
+
+		ret = buf_zero(b, b->size, end < size ? end : size);
+	}
 	if (ret) {
-		pq_bank_reserve(b->ld, b->bank, size, b->size);
+		pq_bank_reserve(b->ld, b->bank, size, b->cap);
 		if (ret == -ENOSPC)
 			return buf_no_room(b, size, what);
 		pq_log_add(&card->log, "%s: resizing to %llu bytes failed: %s", what,
 			   (unsigned long long)size, strerror(-ret));
 		return ret;
 	}
-	b->size = size;
+	b->size = b->cap = size;
 	return 0;
 }
 
@@ -222,7 +259,32 @@ int pq_buffer_resize(struct pq_buffer *b, uint64_t size, const char *what)
 	int ret;
 
 	pthread_rwlock_wrlock(&b->lock);
-	ret = buf_resize_locked(b, size, what);
+	ret = buf_resize_locked(b, size, size, what);
+	pthread_rwlock_unlock(&b->lock);
+	return ret;
+}
+
+void pq_buffer_truncate_keep(struct pq_buffer *b)
+{
+	pthread_rwlock_wrlock(&b->lock);
+	b->size = 0;
+	pthread_rwlock_unlock(&b->lock);
+}
+
+int pq_buffer_trim(struct pq_buffer *b, const char *what)
+{
+	int ret = 0;
+
+	pthread_rwlock_wrlock(&b->lock);
+	if (b->cap > b->size) {
+		uint64_t size = b->size;
+
+		/* Resized from a cap of size + 1: exact again, contents kept. */
+		b->size = b->cap;
+		ret = buf_resize_locked(b, size, size, what);
+		if (ret)
+			b->size = size; /* the room stays held and counted */
+	}
 	pthread_rwlock_unlock(&b->lock);
 	return ret;
 }
@@ -258,7 +320,7 @@ ssize_t pq_buffer_write(struct pq_buffer *b, uint64_t off, const void *src, size
 	while (off + len > b->size) {
 		pthread_rwlock_unlock(&b->lock);
 		pthread_rwlock_wrlock(&b->lock);
-		ret = off + len > b->size ? buf_resize_locked(b, off + len, what) : 0;
+		ret = off + len > b->size ? buf_resize_locked(b, off + len, off, what) : 0;
 		pthread_rwlock_unlock(&b->lock);
 		if (ret)
 			return ret;
@@ -301,7 +363,7 @@ int pq_buffer_address(struct pq_buffer *b, uint64_t *addr)
 	int ret = -ENODATA;
 
 	pthread_rwlock_rdlock(&b->lock);
-	if (b->bo) {
+	if (b->bo && b->size) {
 		*addr = b->ld->card->ops->bo_address(b->bo);
 		ret = 0;
 	}

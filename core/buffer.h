@@ -28,6 +28,14 @@ const char *pq_buffer_bank_name(const struct pq_buffer *b);
 
 /* -EFBIG beyond the bank's capacity, -ENOSPC when it doesn't fit. */
 int pq_buffer_resize(struct pq_buffer *b, uint64_t size, const char *what);
+/*
+ * Size 0, keeping the device memory (and its count in the bank) for the
+ * contents about to be written again: `cp` over a buffer, which opens it
+ * with O_TRUNC, then neither frees nor copies. pq_buffer_trim() gives back
+ * what the new contents don't use.
+ */
+void pq_buffer_truncate_keep(struct pq_buffer *b);
+int pq_buffer_trim(struct pq_buffer *b, const char *what);
 uint64_t pq_buffer_size(struct pq_buffer *b);
 
 /* Write len bytes at off, growing the buffer if needed. */

@@ -122,7 +122,9 @@ struct pq_buffer {
 	pthread_rwlock_t lock;	       /* size, bo */
 	unsigned refs;		       /* atomic */
 	uint64_t size;
-	void *bo; /* NULL while size is 0 */
+	uint64_t cap; /* what bo holds and the bank counts: size, or more from
+			 pq_buffer_truncate_keep() to pq_buffer_trim() */
+	void *bo;     /* NULL while cap is 0 */
 };
 
 struct pq_card {

@@ -57,10 +57,30 @@ static int bf_resize(struct fs_node *n, uint64_t size)
 
 static int bf_open(struct fs_node *n, struct fs_handle *h, struct fuse_file_info *fi)
 {
-	(void)h;
 	if (!n->buf)
 		return -ENOENT;
-	return (fi->flags & O_TRUNC) ? bf_resize(n, 0) : 0;
+	if (fi->flags & O_TRUNC) {
+		/* Rewritten next, as by cp: the device memory stays for it. */
+		pq_buffer_truncate_keep(n->buf);
+		bf_changed(n, 0);
+		h->trunc = true;
+	}
+	return 0;
+}
+
+/*
+ * The last close after an O_TRUNC open (not a flush: a forked child's
+ * close flushes too): what the new contents don't use goes back.
+ */
+static void bf_release(struct fs_node *n, struct fs_handle *h)
+{
+	char *path;
+
+	if (h->trunc && n->buf) {
+		path = bf_path(n);
+		pq_buffer_trim(n->buf, path ? path : n->name); /* a failure keeps the room */
+		free(path);
+	}
 }
 
 static void bf_read(fuse_req_t req, struct fs_node *n, struct fs_handle *h, size_t size, off_t off)
@@ -136,6 +156,7 @@ const struct fs_file_ops fs_buffer_ops = {
 	.open = bf_open,
 	.read = bf_read,
 	.write = bf_write,
+	.release = bf_release,
 	.truncate = bf_truncate,
 	.size = bf_size,
 };

@@ -131,7 +131,7 @@ struct fs_handle {
 	size_t len, cap;
 	char *in; /* args, run: what was written and not yet acted on */
 	size_t inlen, incap;
-	bool writing, trunc, dirty; /* overlay */
+	bool writing, trunc, dirty; /* overlay; trunc: buffers too */
 	bool pending;		    /* args: a last token still to apply at close */
 	bool nonblock;		    /* run */
 	bool writer;		    /* opened for writing */
@@ -145,8 +145,8 @@ struct fs_handle {
 /*
  * What a kind of file does. Each is called with the node pinned (open)
  * and no lock held; the `req` ones reply. NULL means: open succeeds, read
- * and write are EBADF, flush succeeds, truncate is EPERM, size is 0, poll
- * is always ready.
+ * and write are EBADF, flush succeeds, release does nothing, truncate is
+ * EPERM, size is 0, poll is always ready.
  */
 struct fs_file_ops {
 	int (*open)(struct fs_node *n, struct fs_handle *h, struct fuse_file_info *fi);
@@ -155,6 +155,8 @@ struct fs_file_ops {
 	void (*write)(fuse_req_t req, struct fs_node *n, struct fs_handle *h, const char *buf,
 		      size_t size, off_t off);
 	void (*flush)(fuse_req_t req, struct fs_node *n, struct fs_handle *h);
+	/* The last close of the open file (every process's copy of it). */
+	void (*release)(struct fs_node *n, struct fs_handle *h);
 	void (*poll)(fuse_req_t req, struct fs_node *n, struct fs_handle *h,
 		     struct fuse_pollhandle *ph);
 	/* h is NULL for truncate(2) by path. -errno. */
@@ -202,6 +204,24 @@ static inline bool fs_in_bank(const struct fs_node *n)
 {
 	return n->kind == FS_BANK || n->kind == FS_DIR || n->kind == FS_BUF;
 }
+
+/* cache.c: what the kernel may cache, and for how long (seconds). */
+#define FS_TIMEOUT 1.0
+extern struct fuse_session *fs_session;
+extern bool fs_caching; /* off single-threaded (-s) */
+double fs_attr_timeout(const struct fs_node *n);
+double fs_entry_timeout(void);
+/* Invalidations collected under the tree lock, sent after it is released. */
+struct fs_inval {
+	struct fs_inval_item {
+		fuse_ino_t ino;
+		char *name; /* an entry of directory ino; NULL: ino's attributes */
+	} * e;
+	size_t n, cap;
+};
+void fs_inval_entry(struct fs_inval *iv, const struct fs_node *parent, const char *name);
+void fs_inval_inode(struct fs_inval *iv, const struct fs_node *n);
+void fs_inval_send(struct fs_inval *iv); /* and empties iv */
 
 /* Who owns n and its mode: what pynqfs made follows its card. Lock held. */
 void fs_node_owner(const struct fs_node *n, uid_t *uid, gid_t *gid, mode_t *mode);

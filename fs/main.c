@@ -262,6 +262,8 @@ int main(int argc, char *argv[])
 		goto out_session;
 	if (fuse_session_mount(se, cmd.mountpoint))
 		goto out_signals;
+	fs_session = se;
+	fs_caching = !cmd.singlethread;
 	fuse_daemonize(cmd.foreground);
 
 	if (cmd.singlethread) {

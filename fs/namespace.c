@@ -162,6 +162,8 @@ void fs_create(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode,
 	e.ino = fs_node_id(n);
 	e.generation = n->ino;
 	fs_fill_attr(n, &e.attr);
+	e.attr_timeout = fs_attr_timeout(n);
+	e.entry_timeout = fs_entry_timeout();
 	n->nlookup++;
 	n->nopen++;
 	fi->direct_io = 1;

@@ -104,9 +104,8 @@ void fs_reply_entry(fuse_req_t req, struct fs_node *n)
 	e.ino = fs_node_id(n);
 	e.generation = n->ino;
 	fs_fill_attr(n, &e.attr);
-	/* No caching: the design behind names changes under the kernel's feet. */
-	e.attr_timeout = 0;
-	e.entry_timeout = 0;
+	e.attr_timeout = fs_attr_timeout(n);
+	e.entry_timeout = fs_entry_timeout();
 	n->nlookup++;
 	if (fuse_reply_entry(req, &e))
 		n->nlookup--;
@@ -167,13 +166,17 @@ static void fs_forget_multi(fuse_req_t req, size_t count, struct fuse_forget_dat
 
 static void fs_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
+	struct fs_node *n;
 	struct stat st;
+	double timeout;
 
 	(void)fi;
 	pthread_mutex_lock(&fs_state.lock);
-	fs_fill_attr(fs_node_of(ino), &st);
+	n = fs_node_of(ino);
+	fs_fill_attr(n, &st);
+	timeout = fs_attr_timeout(n);
 	pthread_mutex_unlock(&fs_state.lock);
-	fuse_reply_attr(req, &st, 0);
+	fuse_reply_attr(req, &st, timeout);
 }
 
 static void fs_unpin_locked(struct fs_node *n)
@@ -269,7 +272,7 @@ static void fs_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int to
 		fs_set_times(n, attr, to_set);
 	fs_fill_attr(n, &st);
 	pthread_mutex_unlock(&fs_state.lock);
-	fuse_reply_attr(req, &st, 0);
+	fuse_reply_attr(req, &st, fs_attr_timeout(n));
 }
 
 static void fs_readlink(fuse_req_t req, fuse_ino_t ino)
@@ -459,6 +462,11 @@ static void fs_flush(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 
 static void fs_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
+	struct fs_node *n = fs_node_of(ino);
+	const struct fs_file_ops *ops = fs_file_ops_of(n);
+
+	if (ops && ops->release && fs_handle_of(fi))
+		ops->release(n, fs_handle_of(fi));
 	fs_handle_free(fs_handle_of(fi), true);
 	fs_unpin_locked(fs_node_of(ino));
 	fuse_reply_err(req, 0);

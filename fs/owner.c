@@ -16,11 +16,26 @@
 #include <string.h>
 #include <unistd.h>
 
+/* The kernel's copies of the owner and mode of what follows the card go. */
+static void owner_inval(const struct fs_node *dir, struct fs_inval *iv)
+{
+	for (size_t i = 0; i < dir->nkids; i++) {
+		const struct fs_node *k = dir->kids[i];
+
+		if (k->own)
+			continue; /* buffers and users' directories: their own */
+		fs_inval_inode(iv, k);
+		if (fs_is_dir(k))
+			owner_inval(k, iv);
+	}
+}
+
 void fs_card_setattr(fuse_req_t req, struct fs_node *n, const struct stat *attr, int to_set)
 {
 	const int owner = FUSE_SET_ATTR_MODE | FUSE_SET_ATTR_UID | FUSE_SET_ATTR_GID;
 	const struct fuse_ctx *ctx = fuse_req_ctx(req);
 	struct fs_card *fc = &fs_state.cards[pq_card_index(n->card)];
+	struct fs_inval iv = {0};
 	uid_t ouid, nuid;
 	gid_t ogid, ngid;
 	mode_t omode, nmode;
@@ -60,12 +75,14 @@ void fs_card_setattr(fuse_req_t req, struct fs_node *n, const struct stat *attr,
 	nmode = fc->mode;
 	clock_gettime(CLOCK_REALTIME, &n->ctime);
 	fs_fill_attr(n, &st);
+	owner_inval(n, &iv);
 	pthread_mutex_unlock(&fs_state.lock);
+	fs_inval_send(&iv); /* before the answer: no stale owner after chown returns */
 	if (ouid != nuid || ogid != ngid || omode != nmode)
 		pq_card_log(n->card, "%s: handed over: owner %u:%u mode %04o, was %u:%u %04o",
 			    n->name, (unsigned)nuid, (unsigned)ngid, (unsigned)nmode,
 			    (unsigned)ouid, (unsigned)ogid, (unsigned)omode);
-	fuse_reply_attr(req, &st, 0);
+	fuse_reply_attr(req, &st, fs_attr_timeout(n));
 }
 
 void fs_handle_set_opener(fuse_req_t req, struct fs_handle *h)

@@ -108,8 +108,20 @@ static struct fs_node *tree_card_dir(const struct pq_card *card)
 	return fs_node_find(fs_state.root, name);
 }
 
+/* Empty a design directory, telling the kernel each name is gone. */
+static void tree_clear(struct fs_node *dir, struct fs_inval *iv)
+{
+	while (dir->nkids) {
+		struct fs_node *kid = dir->kids[dir->nkids - 1];
+
+		fs_inval_entry(iv, dir, kid->name);
+		fs_node_unlink(kid);
+	}
+	fs_inval_inode(iv, dir); /* nlink, times */
+}
+
 /* Replace a card's design parts with those of l; tree lock held. */
-static int tree_refresh(struct pq_card *card, const struct pq_layout *l)
+static int tree_refresh(struct pq_card *card, const struct pq_layout *l, struct fs_inval *iv)
 {
 	struct fs_node *cd = tree_card_dir(card), *banks, *streams, *kernels;
 	int ret = 0;
@@ -119,12 +131,9 @@ static int tree_refresh(struct pq_card *card, const struct pq_layout *l)
 	banks = fs_node_card_dir(cd, FS_BANKS);
 	streams = fs_node_card_dir(cd, FS_STREAMS);
 	kernels = fs_node_card_dir(cd, FS_KERNELS);
-	while (banks->nkids)
-		fs_node_unlink(banks->kids[banks->nkids - 1]);
-	while (streams->nkids)
-		fs_node_unlink(streams->kids[streams->nkids - 1]);
-	while (kernels->nkids)
-		fs_node_unlink(kernels->kids[kernels->nkids - 1]);
+	tree_clear(banks, iv);
+	tree_clear(streams, iv);
+	tree_clear(kernels, iv);
 	banks->gen = streams->gen = kernels->gen = l->generation;
 	for (size_t i = 0; i < l->ncus && !ret; i++)
 		ret = tree_cu(kernels, card, l->generation, &l->cus[i]);
@@ -140,14 +149,17 @@ static int tree_refresh(struct pq_card *card, const struct pq_layout *l)
 
 void fs_card_refresh(struct pq_card *card)
 {
+	struct fs_inval iv = {0};
 	struct pq_layout *l;
 	int ret;
 
 	pthread_mutex_lock(&fs_state.lock);
 	ret = pq_card_layout(card, &l);
 	if (!ret)
-		ret = tree_refresh(card, l);
+		ret = tree_refresh(card, l, &iv);
 	pthread_mutex_unlock(&fs_state.lock);
+	/* Before the load or free is answered: the old names must not be seen. */
+	fs_inval_send(&iv);
 	pq_layout_free(l);
 	if (ret)
 		pq_card_log(card, "out of memory while listing the new design");

@@ -190,6 +190,22 @@ $OP{truncate} = sub {
 	if ($size < $old) { substr($file{$p}, $size) = '' }
 	else { $file{$p} .= "\0" x ($size - $old) }
 };
+$OP{rewrite} = sub {    # cp over: open with O_TRUNC, write at off (zeros before it), close
+	my ($p, $off, $len, $s) = @_;
+	my $r = sysopen(my $fh, path($p), O_WRONLY | O_TRUNC);
+	expect("open O_TRUNC $p", outcome($r), exists $file{$p} ? 'ok' : 'ENOENT');
+	return unless $r;
+	$file{$p} = '';
+	my $want = resize_outcome($p, $off + $len);
+	my $d = data($len, $s);
+	sysseek($fh, $off, SEEK_SET) or fail("seek $p $off: $!");
+	my $w = syswrite($fh, $d);
+	my $got = defined $w ? ($w == $len ? 'ok' : "short $w") : outcome(0);
+	close($fh) or fail("close $p after O_TRUNC: $!");
+	$got = fragmented($p, $off + $len) if $got eq 'ENOSPC' && $want eq 'ok';
+	expect("rewrite $len at $off of $p", $got, $want);
+	$file{$p} = "\0" x $off . $d if defined $w;
+};
 $OP{stat} = sub {
 	my ($p) = @_;
 	my @st = stat(path($p));
@@ -387,6 +403,7 @@ sub random_op {
 	if ($r < 20) { return "write $p " . int(rand($len + 8192)) . ' ' . (1 + int(rand(rand() < $big ? $max : 5000))) . ' ' . int(rand(1e6)) }
 	if ($r < 34) { return "read $p " . int(rand($len + 100)) . ' ' . (1 + int(rand(70000))) }
 	if ($r < 41) { return "create banks/" . pick(banks_now()) . '/' . pick(@NAMES) }
+	if ($r < 44) { return "rewrite $p " . int(rand(rand() < 0.5 ? 0 : $len + 4096)) . ' ' . (1 + int(rand(rand() < $big ? $max : $len + 5000))) . ' ' . int(rand(1e6)) }
 	if ($r < 47) { return "truncate $p " . int(rand(rand() < $big ? $max : 20000)) }
 	if ($r < 52) { return "rename $p " . (rand() < 0.8 ? 'banks/' . bank_of($p) . '/' . pick(@NAMES) : any_path()) }
 	if ($r < 56) { return "unlink $p" }

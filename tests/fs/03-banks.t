@@ -174,6 +174,34 @@ ok $? "device nodes are refused"
 expect EPERM open "$CARD/kernels/x" O_CREAT,O_WRONLY 0644
 expect EPERM mkdir "$CARD/streams/y" 0755
 
+# cp over a buffer keeps its device memory: the O_TRUNC open frees nothing,
+# the rewrite needs no new allocation, and close gives back what the new
+# contents don't use. Before and after, the bytes are exact.
+used() { df -B1 --output=used "$1" | tail -1 | tr -d ' '; }
+head -c $((1024 * 1024)) /dev/urandom >"$WORK/old"
+cp "$WORK/old" "$B/HBM3/keep"
+u0=$(used "$B/HBM3")
+head -c 4096 /dev/urandom >"$WORK/new"
+out=$(perl -e 'use Fcntl; sysopen(my $f, $ARGV[0], O_WRONLY | O_TRUNC) or die "open: $!";
+	my $size = (stat($f))[7];
+	my $u = `df -B1 --output=used $ARGV[1] | tail -1`; $u =~ s/\s//g;
+	open(my $n, "<", $ARGV[2]) or die; local $/; my $d = <$n>;
+	syswrite($f, $d, 100, 0) == 100 && syswrite($f, $d, 3996, 100) == 3996 or die "write: $!";
+	close($f) or die "close: $!";
+	print "$size $u"' "$B/HBM3/keep" "$B/HBM3" "$WORK/new")
+[ "$out" = "0 $u0" ]
+ok $? "opening a 1 MiB buffer with O_TRUNC: size 0, its device memory kept ($out; $u0 before)"
+[ "$(used "$B/HBM3")" = $((u0 - 1024 * 1024 + 4096)) ] && cmp -s "$WORK/new" "$B/HBM3/keep"
+ok $? "after the rewrite and close: 4 KiB held, the new bytes exact"
+perl -e 'use Fcntl; sysopen(my $f, $ARGV[0], O_WRONLY | O_TRUNC) or die; sysseek($f, 8192, 0);
+	syswrite($f, "x") == 1 or die' "$B/HBM3/keep"
+[ -z "$(od -An -v -tx1 -N8192 "$B/HBM3/keep" | tr -d ' \n0')" ] &&
+	[ "$(stat -c %s "$B/HBM3/keep")" = 8193 ]
+ok $? "O_TRUNC, then a write at 8192: the 8 KiB before it read as zeros, not the old bytes"
+rm "$B/HBM3/keep"
+[ "$(used "$B/HBM3")" = $((u0 - 1024 * 1024)) ]
+ok $? "and removing it gives everything back"
+
 # Reprogramming needs empty banks; a bank of the old design is gone after.
 rm -rf "$B"/*/*
 cp "$DESIGNS/vadd.xclbin" "$CARD/overlay"

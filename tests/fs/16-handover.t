@@ -76,8 +76,11 @@ while [ ! -e "$WORK/opened" ] && kill -0 $u1 2>/dev/null && [ $i -lt 600 ]; do
 	sleep 0.05 # waiting for U1 to have its files open
 	i=$((i + 1))
 done
+stat "$CARD/name" "$CARD/kernels/vadd_1/signature" "$CARD/kernels" >/dev/null # in the kernel's cache now
 chown "$U2:$U2" "$CARD"
 ok $? "root hands card0 to $U2 while $U1 has args, log and overlay open"
+[ "$(stat -c %u "$CARD/name" "$CARD/kernels/vadd_1/signature" "$CARD/kernels" | sort -u)" = "$U2" ]
+ok $? "at once, the owner of what the kernel had cached is $U2 too"
 echo go >"$WORK/go"
 wait $u1
 sed 's/^/# /' "$WORK/u1.out"
