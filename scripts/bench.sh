@@ -32,15 +32,24 @@ cleanup() {
 }
 trap cleanup EXIT
 cat >"$W/conf" <<C
-cards = ( { backend = "sim"; name = "xilinx_u280_gen3x16_xdma_1_202211_1"; any_shell = true; } );
-sim = { kernel_path = [ "$B/examples/kernels" ]; };
+cards = ( { backend = "sim"; name = "xilinx_u280_gen3x16_xdma_1_202211_1"; any_shell = true; },
+          { backend = "sim"; name = "xilinx_u200_gen3x16_xdma_2_202110_1"; any_shell = true; } );
+sim = { kernel_path = [ "$B/examples/kernels", "$B/tests/kernels" ]; };
 C
 "$B/pynqfs" -o config="$W/conf" "$P"
 PD=$(pgrep -n -f "^$B/pynqfs .*$P\$")
 "$B/memfs" "$M"
 mount -t tmpfs -o size=4g tmpfs "$T"
-C0=$P/card0
+C0=$P/card0 C1=$P/card1
 cp "$B/examples/hbm_multi.xclbin" "$C0/overlay"
+# card1: two CUs of a kernel that only waits (sleeper: ms milliseconds), to
+# see how far CUs overlap when the machine's memory bandwidth is no limit.
+cp "$B/tests/faulty.xclbin" "$C1/overlay"
+for cu in 1 2; do
+	head -c 4 /dev/zero >"$C1/banks/bank0/s$cu"
+	echo "banks/bank0/s$cu 50" >"$C1/kernels/sleeper_$cu/args"
+	echo call >"$C1/kernels/sleeper_$cu/run"
+done
 # Where each target keeps its files: a bank directory on the card.
 dir_of() { case $1 in P) echo "$C0/banks/DDR0" ;; M) echo "$M" ;; T) echo "$T" ;; esac; }
 
@@ -132,9 +141,14 @@ while [ $round -le "$ROUNDS" ]; do
 		echo "banks/HBM$b0/i$cu banks/HBM$b0/i$cu banks/HBM$b1/o$cu $n" >"$C0/kernels/vmult_$cu/args"
 	done
 	call='c() { echo call >"$1/kernels/vmult_$2/run"; }'
+	# Once untimed: a CU's first run starts its runner and maps its buffers.
+	sh -c "$call; c \"\$1\" 1 && c \"\$1\" 2" sh "$C0"
 	timed cus-serial P $round sh -c "$call; c \"\$1\" 1 && c \"\$1\" 2" sh "$C0"
-	timed cus-parallel P $round sh -c "$call; c \"\$1\" 1 & c \"\$1\" 2 & wait" sh "$C0"
+	timed cus-parallel P $round sh -c "$call; c \"\$1\" 1 & a=\$!; c \"\$1\" 2 & b=\$!; wait \$a && wait \$b" sh "$C0"
 	rm -f "$C0"/banks/HBM*/i? "$C0"/banks/HBM*/o?
+	call='c() { echo call >"$1/kernels/sleeper_$2/run"; }'
+	timed sleepers-serial P $round sh -c "$call; c \"\$1\" 1 && c \"\$1\" 2" sh "$C1"
+	timed sleepers-parallel P $round sh -c "$call; c \"\$1\" 1 & a=\$!; c \"\$1\" 2 & b=\$!; wait \$a && wait \$b" sh "$C1"
 	# Two writers at once, each on its own file.
 	for t in P M T; do
 		d=$(dir_of $t)
@@ -175,7 +189,7 @@ sub median { my @s = sort { $a <=> $b } @_; $s[$#s / 2] }
 my %target = ('seq-write' => 1.11, 'seq-read' => 1.11, 'rand-write' => 1.11, 'rand-read' => 1.11,
 	'cp-over' => 1.11, 'ls-l' => 2, 'stat-each' => 2, 'create' => 1.5, 'unlink' => 1.5,
 	'shell-echo' => 2, 'launch-fd' => 2);
-printf "%-14s %10s %10s %10s  %-22s %-22s %s\n", 'work', 'pynqfs s', 'memfs s', 'tmpfs s',
+printf "%-17s %10s %10s %10s  %-22s %-22s %s\n", 'work', 'pynqfs s', 'memfs s', 'tmpfs s',
 	'pynqfs/memfs', 'pynqfs/tmpfs', 'target';
 for my $c (@order) {
 	my $p = $t{$c}{P} or next;
@@ -187,12 +201,13 @@ for my $c (@order) {
 		my @s = sort { $a <=> $b } @r;
 		push @rat, sprintf('%.2f (%.2f-%.2f)', median(@r), $s[0], $s[-1]);
 	}
-	printf "%-14s %10s %10s %10s  %-22s %-22s %s\n", $c, @cols, @rat,
+	printf "%-17s %10s %10s %10s  %-22s %-22s %s\n", $c, @cols, @rat,
 		$target{$c} ? "<= $target{$c}" : '';
 }
 # Ratios within one filesystem.
 for my $pair (['grow-parallel', 'grow-serial', 'two files growing at once / one after the other'],
-	['cus-serial', 'cus-parallel', 'two CUs: serial / parallel (speedup; target >= 1.8)']) {
+	['cus-serial', 'cus-parallel', 'two CUs: serial / parallel (speedup; target >= 1.8)'],
+	['sleepers-serial', 'sleepers-parallel', 'two CUs of a 50 ms kernel that only waits: serial / parallel']) {
 	my ($x, $y, $what) = @$pair;
 	for my $tg (qw(P M T)) {
 		next unless $t{$x}{$tg} && $t{$y}{$tg};
