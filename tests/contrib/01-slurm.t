@@ -19,6 +19,11 @@ S=$WORK/slurm
 mkdir -p "$S/state" "$S/spool" "$S/run" "$S/hooks" "$S/jobs"
 chmod 0755 "$S" "$S/run" "$S/hooks"
 chmod 1777 "$S/jobs"
+# Copies the jobs' users can read: the checkout may be private (0700).
+mkdir "$S/designs"
+cp "$DESIGNS/vadd.xclbin" "$PYNQFS_BUILD/tests/faulty.xclbin" "$S/designs/"
+chmod 0755 "$S/designs"
+chmod 0644 "$S"/designs/*
 SRC_HOOKS=$PYNQFS_SRC/contrib/slurm
 cp "$SRC_HOOKS"/* "$S/hooks/"
 chmod 0755 "$S"/hooks/*
@@ -165,12 +170,12 @@ U2=daemon
 UID1=$(id -u $U1)
 UID2=$(id -u $U2)
 
-A=$(submit $U1 --gres=fpga:1 "$S/jobs/compute.sh" a "$MNT" "$DESIGNS")
-B=$(submit $U2 --gres=fpga:1 "$S/jobs/compute.sh" b "$MNT" "$DESIGNS")
+A=$(submit $U1 --gres=fpga:1 "$S/jobs/compute.sh" a "$MNT" "$S/designs")
+B=$(submit $U2 --gres=fpga:1 "$S/jobs/compute.sh" b "$MNT" "$S/designs")
 until_ok running "$A" && until_ok running "$B" &&
 	until_ok test -e "$S/jobs/started.a" && until_ok test -e "$S/jobs/started.b"
 ok $? "jobs $A ($U1) and $B ($U2) run at once"
-C=$(submit $U1 --gres=fpga:1 "$S/jobs/compute.sh" c "$MNT" "$DESIGNS")
+C=$(submit $U1 --gres=fpga:1 "$S/jobs/compute.sh" c "$MNT" "$S/designs")
 until_ok sh -c "squeue -h -j $C -o %r | grep -q Resources"
 ok $? "a third job ($C) waits for a card: $(squeue -h -j "$C" -o '%T %r')"
 owners=$(stat -c '%u' "$MNT/card0" "$MNT/card1" | sort -n | tr '\n' ' ')
@@ -226,7 +231,7 @@ exec 3<"$card/banks/bank0/flag"
 sleep 3600
 J
 chmod 0755 "$S/jobs/stuck.sh"
-D=$(submit $U2 --gres=fpga:2 "$S/jobs/stuck.sh" "$PYNQFS_BUILD/tests")
+D=$(submit $U2 --gres=fpga:2 "$S/jobs/stuck.sh" "$S/designs")
 until_ok test -e "$S/jobs/stuck.$D"
 ok $? "a job ($D, both cards) starts a kernel that never finishes"
 scancel "$D"
@@ -243,7 +248,7 @@ cp "$1/vadd.xclbin" "$card/overlay" && mkdir "$card/banks/bank0/d" &&
 	head -c 100000 /dev/zero >"$card/banks/bank0/d/x" && kill -SEGV $$
 J
 chmod 0755 "$S/jobs/crash.sh"
-E=$(submit $U1 --gres=fpga:1 "$S/jobs/crash.sh" "$DESIGNS")
+E=$(submit $U1 --gres=fpga:1 "$S/jobs/crash.sh" "$S/designs")
 until_ok finished "$E"
 ok $? "a job that crashes ends: $(state "$E")"
 clean 0 0 0 755 && clean 1 0 "$users_gid" 750
