@@ -8,6 +8,8 @@
 
 #include "summary.h"
 
+#define BUF_AHEAD (64ull << 20) /* the most room a growing buffer is given ahead */
+
 int pq_buffer_new(struct pq_card *card, uint64_t generation, size_t bank, const char *what,
 		  struct pq_buffer **out)
 {
@@ -178,6 +180,36 @@ static int buf_move(struct pq_buffer *b, uint64_t size)
 }
 
 /* Zeros over [from, to) of the device memory; b->lock held for writing. */
+static int buf_zero(struct pq_buffer *b, uint64_t from, uint64_t to);
+
+/*
+ * Grow to size with memory for room: -ENOSPC with nothing changed when the
+ * bank has no such room; else 0, or a device error (the buffer is then of
+ * the new size, its tail not cleared).
+ */
+static int buf_resize_room(struct pq_buffer *b, uint64_t size, uint64_t room, uint64_t data_from)
+{
+	uint64_t old = b->size, held = b->cap;
+	int ret;
+
+	if (room > buf_bank(b)->size || pq_bank_reserve(b->ld, b->bank, held, room))
+		return -ENOSPC;
+	ret = buf_move(b, room);
+	if (ret) {
+		pq_bank_reserve(b->ld, b->bank, room, held);
+		return ret;
+	}
+	/* Grown in place past kept memory: what the old contents left there goes. */
+	if (held > old) {
+		uint64_t end = held < data_from ? held : data_from;
+
+		ret = buf_zero(b, old, end < size ? end : size);
+	}
+	b->size = size;
+	b->cap = room;
+	return ret;
+}
+
 static int buf_zero(struct pq_buffer *b, uint64_t from, uint64_t to)
 {
 	static const char zeros[64 * 1024];
@@ -194,10 +226,12 @@ static int buf_zero(struct pq_buffer *b, uint64_t from, uint64_t to)
 
 /*
  * Size the buffer; the caller will write [data_from, size) itself, so only
- * what lies before that must read as zeros. Called with b->lock held for
- * writing.
+ * what lies before that must read as zeros. Device memory for up to room
+ * bytes (>= size) is taken if the bank has it, so that a buffer growing
+ * write after write moves O(log n) times, not n. Called with b->lock held
+ * for writing.
  */
-static int buf_resize_locked(struct pq_buffer *b, uint64_t size, uint64_t data_from,
+static int buf_resize_locked(struct pq_buffer *b, uint64_t size, uint64_t room, uint64_t data_from,
 			     const char *what)
 {
 	struct pq_card *card = b->ld->card;
@@ -231,6 +265,14 @@ static int buf_resize_locked(struct pq_buffer *b, uint64_t size, uint64_t data_f
 		b->size = b->cap = 0;
 		return 0;
 	}
+	if (room > size) {
+		ret = buf_resize_room(b, size, room, data_from);
+		if (ret && ret != -ENOSPC)
+			pq_log_add(&card->log, "%s: growing to %llu bytes failed: %s", what,
+				   (unsigned long long)size, strerror(-ret));
+		if (ret != -ENOSPC)
+			return ret;
+	}
 	/* Capacity is core's to count, whatever the backend would allow. */
 	ret = pq_bank_reserve(b->ld, b->bank, b->cap, size);
 	if (ret)
@@ -259,7 +301,7 @@ int pq_buffer_resize(struct pq_buffer *b, uint64_t size, const char *what)
 	int ret;
 
 	pthread_rwlock_wrlock(&b->lock);
-	ret = buf_resize_locked(b, size, size, what);
+	ret = buf_resize_locked(b, size, size, size, what);
 	pthread_rwlock_unlock(&b->lock);
 	return ret;
 }
@@ -281,7 +323,7 @@ int pq_buffer_trim(struct pq_buffer *b, const char *what)
 
 		/* Resized from a cap of size + 1: exact again, contents kept. */
 		b->size = b->cap;
-		ret = buf_resize_locked(b, size, size, what);
+		ret = buf_resize_locked(b, size, size, size, what);
 		if (ret)
 			b->size = size; /* the room stays held and counted */
 	}
@@ -320,7 +362,13 @@ ssize_t pq_buffer_write(struct pq_buffer *b, uint64_t off, const void *src, size
 	while (off + len > b->size) {
 		pthread_rwlock_unlock(&b->lock);
 		pthread_rwlock_wrlock(&b->lock);
-		ret = off + len > b->size ? buf_resize_locked(b, off + len, off, what) : 0;
+		/* Room ahead, as much again up to 64 MiB: appends seldom move it. */
+		ret = off + len > b->size
+			      ? buf_resize_locked(
+					b, off + len,
+					off + len + (b->size < BUF_AHEAD ? b->size : BUF_AHEAD),
+					off, what)
+			      : 0;
 		pthread_rwlock_unlock(&b->lock);
 		if (ret)
 			return ret;

@@ -69,8 +69,9 @@ static int bf_open(struct fs_node *n, struct fs_handle *h, struct fuse_file_info
 }
 
 /*
- * The last close after an O_TRUNC open (not a flush: a forked child's
- * close flushes too): what the new contents don't use goes back.
+ * The last close after an O_TRUNC open or a write that grew the buffer
+ * (not a flush: a forked child's close flushes too): the memory held ahead
+ * that the contents don't use goes back.
  */
 static void bf_release(struct fs_node *n, struct fs_handle *h)
 {
@@ -106,13 +107,15 @@ static void bf_write(fuse_req_t req, struct fs_node *n, struct fs_handle *h, con
 	char *path = NULL;
 	ssize_t ret;
 
-	(void)h;
 	/*
 	 * Only growth can be refused (EFBIG, ENOSPC): name the buffer by its
 	 * path then, and spare the common write the tree walk.
 	 */
-	if ((uint64_t)off + size > pq_buffer_size(n->buf))
+	if ((uint64_t)off + size > pq_buffer_size(n->buf)) {
 		path = bf_path(n);
+		if (h)
+			h->trunc = true; /* growing takes room ahead: trimmed at the last close */
+	}
 	ret = pq_buffer_write(n->buf, (uint64_t)off, buf, size, path ? path : n->name);
 	free(path);
 	if (ret < 0) {

@@ -131,7 +131,7 @@ struct fs_handle {
 	size_t len, cap;
 	char *in; /* args, run: what was written and not yet acted on */
 	size_t inlen, incap;
-	bool writing, trunc, dirty; /* overlay; trunc: buffers too */
+	bool writing, trunc, dirty; /* overlay; trunc, buffers: trim at the last close */
 	bool pending;		    /* args: a last token still to apply at close */
 	bool nonblock;		    /* run */
 	bool writer;		    /* opened for writing */
@@ -228,6 +228,9 @@ void fs_node_owner(const struct fs_node *n, uid_t *uid, gid_t *gid, mode_t *mode
 
 /* owner.c: a card handed over by root (chown, chgrp, chmod of cardN). */
 void fs_card_setattr(fuse_req_t req, struct fs_node *n, const struct stat *attr, int to_set);
+/* A handle for a file created open (ops.c), listed; NULL without memory. */
+struct fs_handle *fs_handle_listed(fuse_req_t req, bool writer);
+void fs_handle_unlist(struct fs_handle *h);
 /* Record who opens h. */
 void fs_handle_set_opener(fuse_req_t req, struct fs_handle *h);
 /* 0 if h's opener may still read (R_OK) or write (W_OK) n; else -EACCES, logged. */

@@ -149,13 +149,21 @@ void fs_create(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode,
 {
 	struct fuse_entry_param e = {0};
 	struct fs_node *p, *n;
+	struct fs_handle *h;
 	int ret;
 
+	/* A handle like open's: the last close trims what writes reserved. */
+	h = fs_handle_listed(req, (fi->flags & O_ACCMODE) != O_RDONLY);
+	if (!h) {
+		fuse_reply_err(req, ENOMEM);
+		return;
+	}
 	pthread_mutex_lock(&fs_state.lock);
 	p = fs_node_of(parent);
 	ret = fs_make_buffer(req, p, name, mode, &n);
 	if (ret) {
 		pthread_mutex_unlock(&fs_state.lock);
+		fs_handle_unlist(h);
 		fs_reply_status(req, ret);
 		return;
 	}
@@ -167,10 +175,11 @@ void fs_create(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode,
 	n->nlookup++;
 	n->nopen++;
 	fi->direct_io = 1;
-	fi->fh = 0;
+	fi->fh = (uintptr_t)h;
 	if (fuse_reply_create(req, &e, fi)) {
 		n->nlookup--;
 		fs_node_unpin(n);
+		fs_handle_unlist(h);
 	}
 	pthread_mutex_unlock(&fs_state.lock);
 }

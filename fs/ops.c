@@ -394,6 +394,23 @@ static void fs_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	}
 }
 
+struct fs_handle *fs_handle_listed(fuse_req_t req, bool writer)
+{
+	struct fs_handle *h = calloc(1, sizeof(*h));
+
+	if (!h)
+		return NULL;
+	h->writer = writer;
+	fs_handle_set_opener(req, h);
+	fs_open_add(&h->open, fs_handle_free_open);
+	return h;
+}
+
+void fs_handle_unlist(struct fs_handle *h)
+{
+	fs_handle_free(h, true);
+}
+
 static struct fs_handle *fs_handle_of(struct fuse_file_info *fi)
 {
 	return (struct fs_handle *)(uintptr_t)fi->fh;

@@ -202,6 +202,34 @@ rm "$B/HBM3/keep"
 [ "$(used "$B/HBM3")" = $((u0 - 1024 * 1024)) ]
 ok $? "and removing it gives everything back"
 
+# Two buffers growing side by side, 1 MiB append after append: each is given
+# room ahead, so it moves a few times, not at every append; the room goes
+# back at the last close, and every byte is where it was written.
+u0=$(used "$B/HBM3")
+out=$(perl -e 'use Fcntl;
+	sysopen(my $a, "$ARGV[0]/ga", O_WRONLY | O_CREAT) or die; sysopen(my $b, "$ARGV[0]/gb", O_WRONLY | O_CREAT) or die;
+	my ($moves, $prev) = (0, "");
+	for my $i (0 .. 31) {
+		syswrite($a, chr(65 + $i % 26) x 1048576) == 1048576 or die "a: $!";
+		syswrite($b, chr(97 + $i % 26) x 1048576) == 1048576 or die "b: $!";
+		my $at = `getfattr --absolute-names --only-values -n user.pynq.address $ARGV[0]/ga`;
+		$moves++ if $prev ne "" && $at ne $prev;
+		$prev = $at;
+	}
+	my $u = `df -B1 --output=used $ARGV[0] | tail -1`; $u =~ s/\s//g;
+	close($a) or die; close($b) or die;
+	print "$moves $u"' "$B/HBM3")
+moves=${out% *} held=${out#* }
+[ "$moves" -le 8 ] && [ "$held" -gt $((u0 + 64 * 1024 * 1024)) ]
+ok $? "two buffers growing at once: ga moved $moves times in 32 appends; $((held - u0)) bytes held for 64 MiB while open"
+[ "$(used "$B/HBM3")" = $((u0 + 64 * 1024 * 1024)) ]
+ok $? "after the last close, exactly 64 MiB held"
+perl -e 'for my $f ("ga", "gb") { open(my $h, "<", "$ARGV[0]/$f") or die; for my $i (0 .. 31) {
+	read($h, my $d, 1048576) == 1048576 or exit 1; my $c = chr(($f eq "ga" ? 65 : 97) + $i % 26);
+	exit 1 if $d ne $c x 1048576 } }' "$B/HBM3"
+ok $? "and both read back exactly"
+rm "$B/HBM3/ga" "$B/HBM3/gb"
+
 # Reprogramming needs empty banks; a bank of the old design is gone after.
 rm -rf "$B"/*/*
 cp "$DESIGNS/vadd.xclbin" "$CARD/overlay"
