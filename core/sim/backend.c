@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "args.h"
+#include "output.h"
 #include "proto.h"
 
 #ifndef PYNQFS_RUNNER_PATHS
@@ -62,6 +63,14 @@ struct sim_dev {
 	unsigned index;
 	char **kernel_path;
 	size_t nkernel_path;
+	struct pq_log *log;
+	/*
+	 * What kernels print, into the card's log: a thread started with the
+	 * first runner (sim_open runs before the daemon forks, which would
+	 * leave it behind), NULL until then or without one. out_lock guards it.
+	 */
+	pthread_mutex_t out_lock;
+	struct sim_output *out;
 };
 
 struct sim_design;
@@ -75,7 +84,9 @@ struct sim_runner {
 	size_t cu;
 	pid_t pid;
 	int sock;
-	uint64_t seq; /* of the run in progress, random; its reply must carry it */
+	int out;		 /* read end of its stdout and stderr, or -1 */
+	struct sim_output *outp; /* the thread that reads it */
+	uint64_t seq;		 /* of the run in progress, random; its reply must carry it */
 };
 
 struct sim_design {
@@ -122,6 +133,8 @@ static int sim_open(const struct pq_backend_conf *conf, void **dev, char *shell,
 	sv->index = conf->index;
 	sv->kernel_path = conf->kernel_path;
 	sv->nkernel_path = conf->nkernel_path;
+	sv->log = conf->log;
+	pthread_mutex_init(&sv->out_lock, NULL);
 	snprintf(shell, shelllen, "%s", conf->name);
 	*dev = sv;
 	return 0;
@@ -129,7 +142,11 @@ static int sim_open(const struct pq_backend_conf *conf, void **dev, char *shell,
 
 static void sim_close(void *dev)
 {
-	free(dev);
+	struct sim_dev *sv = dev;
+
+	sim_output_stop(sv->out);
+	pthread_mutex_destroy(&sv->out_lock);
+	free(sv);
 }
 
 static void sim_bank_fini(struct sim_bank *bk)
@@ -151,6 +168,7 @@ static void sim_runner_stop(struct sim_runner *r)
 	waitpid(r->pid, NULL, 0);
 	r->pid = 0;
 	r->sock = -1;
+	r->out = -1; /* the output thread closes it at its end */
 }
 
 static void sim_unload(void *dd)
@@ -193,6 +211,7 @@ static int sim_load(void *dev, const struct pq_design *d, const void *img, size_
 		sd->runners[i].sd = sd;
 		sd->runners[i].cu = i;
 		sd->runners[i].sock = -1;
+		sd->runners[i].out = -1;
 	}
 	for (size_t i = 0; i < d->nbanks; i++) {
 		struct sim_bank *bk = &sd->banks[i];
@@ -478,7 +497,7 @@ static int sim_spawn(struct sim_design *sd, size_t cu, char *why, size_t whylen)
 	struct sim_dev *dev = sd->dev;
 	const struct pq_kernel *k = &sd->d->kernels[sd->d->cus[cu].kernel];
 	struct sim_runner *r = &sd->runners[cu];
-	int fds[SIM_MAX_BANKS], sv[2], ret;
+	int fds[SIM_MAX_BANKS], sv[2], po[2] = {-1, -1}, ret;
 	char ctl[CMSG_SPACE(sizeof(fds))];
 	struct sim_setup *su = calloc(1, sizeof(*su));
 	struct iovec iov = {su, sizeof(*su)};
@@ -539,14 +558,34 @@ static int sim_spawn(struct sim_design *sd, size_t cu, char *why, size_t whylen)
 		snprintf(why, whylen, "socketpair: %s", strerror(errno));
 		goto out;
 	}
+	/* The kernel's stdout and stderr, for the card's log (else they go nowhere). */
+	pthread_mutex_lock(&dev->out_lock);
+	if (!dev->out && dev->log)
+		sim_output_start(dev->log, &dev->out);
+	r->outp = dev->out;
+	pthread_mutex_unlock(&dev->out_lock);
+	if (r->outp && pipe2(po, O_CLOEXEC) == 0)
+		fcntl(po[0], F_SETFL, O_NONBLOCK);
 	pthread_once(&sim_spawn_once, sim_spawn_attr_init);
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_adddup2(&fa, sv[1], SIM_RUNNER_FD);
+	if (po[1] >= 0) {
+		posix_spawn_file_actions_adddup2(&fa, po[1], STDOUT_FILENO);
+		posix_spawn_file_actions_adddup2(&fa, po[1], STDERR_FILENO);
+	}
 	argv[0] = runner;
 	argv[1] = NULL;
 	ret = -posix_spawn(&r->pid, runner, &fa, &sim_spawn_attr, argv, environ);
 	posix_spawn_file_actions_destroy(&fa);
 	close(sv[1]);
+	if (po[1] >= 0)
+		close(po[1]);
+	if (po[0] >= 0) {
+		if (ret)
+			close(po[0]);
+		else if (sim_output_add(r->outp, po[0], sd->d->cus[cu].name) == 0)
+			r->out = po[0];
+	}
 	if (ret) {
 		close(sv[0]);
 		r->pid = 0;
@@ -639,6 +678,9 @@ static int sim_run_wait(void *handle, unsigned timeout_ms, uint64_t *us, char *w
 			     whylen);
 	if (ret)
 		return ret;
+	/* What the kernel printed is in the log before its run is said to end. */
+	if (r->out >= 0)
+		sim_output_sync(r->outp, r->out);
 	if (rep.type != SIM_OK) {
 		snprintf(why, whylen, "%s", rep.msg);
 		return -EIO;

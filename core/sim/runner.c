@@ -39,6 +39,7 @@ static void rn_reply(uint32_t type, uint64_t us, const char *fmt, ...)
 	struct sim_reply r = {.type = type, .seq = rn_seq, .us = us};
 	va_list ap;
 
+	fflush(stdout); /* what the kernel printed reaches the log before the reply */
 	va_start(ap, fmt);
 	vsnprintf(r.msg, sizeof(r.msg), fmt, ap);
 	va_end(ap);
@@ -132,6 +133,8 @@ int main(void)
 
 	/* Die with the daemon; never outlive the mount. */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	/* A kernel's printf lines go out as they are printed (stdout is a pipe). */
+	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (getppid() == 1)
 		return 1;
 	if (rn_recv_setup())

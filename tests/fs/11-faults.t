@@ -79,5 +79,24 @@ d=$(ctl)
 ok $? "a reader that may write clears it, as on hardware ($w, then $d)"
 
 rm -f "$B"/*/*
+# What a kernel prints reaches the log, prefixed with its CU, before its run
+# is said to end; printing in a loop neither floods the log nor stalls.
+truncate -s 4 "$B/bank0/said"
+echo "banks/bank0/said 3" >"$K/chatter_1/args" && echo call >"$K/chatter_1/run"
+ok $? "a kernel that prints: its call returns"
+card_log_has "chatter_1: line 0 of 3"
+card_log_has "chatter_1: line 2 of 3"
+card_log_has "chatter_1: chatter: printed 3 lines"
+echo "banks/bank0/said 1000000" >"$K/chatter_1/args" && echo call >"$K/chatter_1/run"
+ok $? "a kernel printing 1,000,000 lines: its call returns"
+[ "$(od -An -td4 -N4 "$B/bank0/said" | tr -d ' ')" = 1000000 ]
+ok $? "and it ran to the end"
+card_log_has "chatter_1: [0-9]* lines of output dropped (more than 50 a second)"
+size=$(stat -c %s "$CARD/log")
+[ "$size" -lt $((200 * 545)) ]
+ok $? "the log stays bounded: $size bytes"
+cat "$CARD/state" >/dev/null
+ok $? "the mount still answers"
+
 unmount_pynqfs
 done_testing
