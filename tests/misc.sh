@@ -179,6 +179,19 @@ no_sanitizer_reports() {
 	fi
 }
 
+# runner_pid: the daemon's first kernel runner, waiting up to 10 s for it
+# to exist (a CU's worker starts it after `start` has returned).
+runner_pid() {
+	i=0
+	while [ $i -lt 200 ]; do
+		r=$(pgrep -P "$DAEMON" -f pynqfs-runner | head -1)
+		[ -n "$r" ] && echo "$r" && return 0
+		i=$((i + 1))
+		sleep 0.05
+	done
+	return 1
+}
+
 # card_log_has PATTERN: the card's log names the reason.
 card_log_has() {
 	grep -q -- "$1" "$CARD/log"

@@ -30,13 +30,7 @@ ok $? "the refusal is still logged, cut"
 truncate -s 4096 "$B/bank0/flag"
 echo banks/bank0/flag >"$K/gate_1/args"
 echo start >"$K/gate_1/run"
-# The CU's worker starts the runner after start returns: wait for it to exist.
-i=0
-while ! runner=$(pgrep -P "$DAEMON" -f pynqfs-runner | head -1) || [ -z "$runner" ]; do
-	i=$((i + 1))
-	[ $i -ge 200 ] && break
-	sleep 0.05
-done
+runner=$(runner_pid)
 [ -n "$runner" ] && grep -q '^SigBlk:[[:space:]]*0000000000000000$' "/proc/$runner/status"
 ok $? "a runner blocks no signal ($(grep SigBlk "/proc/$runner/status" 2>&1))"
 kill -TERM "$runner"

@@ -19,7 +19,7 @@ cp "$DESIGNS/../tests/faulty.xclbin" "$CARD/overlay"
 truncate -s 4096 "$B/bank0/flag"
 echo banks/bank0/flag >"$K/gate_1/args"
 echo start >"$K/gate_1/run"
-runner=$(pgrep -P "$DAEMON" -f pynqfs-runner | head -1)
+runner=$(runner_pid)
 kill -STOP "$runner"
 grep -q '^error ran past run_timeout_ms (2000 ms)' "$K/gate_1/run" && [ "$(cat "$K/gate_1/state")" = timeout ]
 ok $? "a stopped runner: the run ends in timeout"
@@ -77,7 +77,7 @@ cp "$DESIGNS/../tests/faulty.xclbin" "$CARD/overlay"
 truncate -s 4096 "$B/bank0/flag"
 echo banks/bank0/flag >"$K/gate_1/args"
 echo start >"$K/gate_1/run"
-runner=$(pgrep -P "$DAEMON" -f pynqfs-runner | head -1)
+runner=$(runner_pid)
 dd if=/dev/zero of="$B/bank1/big" bs=1M count=100000 2>"$WORK/dd.err" &
 dd=$!
 while [ "$(stat -c %s "$B/bank1/big" 2>/dev/null || echo 0)" -lt 10485760 ]; do
