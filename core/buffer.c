@@ -183,6 +183,23 @@ static int buf_move(struct pq_buffer *b, uint64_t size)
 static int buf_zero(struct pq_buffer *b, uint64_t from, uint64_t to);
 
 /*
+ * Room ahead for a buffer growing by writes, so that appends seldom move
+ * it: as much again as it holds, at most 64 MiB and at most a sixteenth
+ * of what the bank has free, so that room held by an open file makes
+ * another buffer's growth fail only when that needs nearly all the bank
+ * has left.
+ */
+static uint64_t buf_ahead(struct pq_buffer *b)
+{
+	uint64_t ahead = b->size < BUF_AHEAD ? b->size : BUF_AHEAD, free;
+
+	pthread_mutex_lock(&b->ld->bank_lock);
+	free = buf_bank(b)->size - b->ld->bank_used[b->bank];
+	pthread_mutex_unlock(&b->ld->bank_lock);
+	return ahead < free / 16 ? ahead : free / 16;
+}
+
+/*
  * Grow to size with memory for room: -ENOSPC with nothing changed when the
  * bank has no such room; else 0, or a device error (the buffer is then of
  * the new size, its tail not cleared).
@@ -362,12 +379,8 @@ ssize_t pq_buffer_write(struct pq_buffer *b, uint64_t off, const void *src, size
 	while (off + len > b->size) {
 		pthread_rwlock_unlock(&b->lock);
 		pthread_rwlock_wrlock(&b->lock);
-		/* Room ahead, as much again up to 64 MiB: appends seldom move it. */
 		ret = off + len > b->size
-			      ? buf_resize_locked(
-					b, off + len,
-					off + len + (b->size < BUF_AHEAD ? b->size : BUF_AHEAD),
-					off, what)
+			      ? buf_resize_locked(b, off + len, off + len + buf_ahead(b), off, what)
 			      : 0;
 		pthread_rwlock_unlock(&b->lock);
 		if (ret)

@@ -229,6 +229,15 @@ perl -e 'for my $f ("ga", "gb") { open(my $h, "<", "$ARGV[0]/$f") or die; for my
 	exit 1 if $d ne $c x 1048576 } }' "$B/HBM3"
 ok $? "and both read back exactly"
 rm "$B/HBM3/ga" "$B/HBM3/gb"
+# Room held ahead by an open, growing buffer never takes what another one
+# needs while the bank still has it: PLRAM0 (128 KiB) fits 64 + 60 KiB.
+out=$(perl -e 'use Fcntl; sysopen(my $a, "$ARGV[0]/ra", O_WRONLY | O_CREAT) or die;
+	for (1 .. 16) { syswrite($a, "a" x 4096) == 4096 or die "ra: $!" }
+	open(my $b, ">", "$ARGV[0]/rb") or die; syswrite($b, "b" x 61440) == 61440 or die "rb: $!\n";
+	close($b) or die "rb: $!\n"; close($a) or die; print "ok"' "$B/PLRAM0" 2>&1)
+[ "$out" = ok ]
+ok $? "64 KiB grown in an open file, then 60 KiB beside it in a 128 KiB bank ($out)"
+rm -f "$B/PLRAM0/ra" "$B/PLRAM0/rb"
 
 # Reprogramming needs empty banks; a bank of the old design is gone after.
 rm -rf "$B"/*/*
