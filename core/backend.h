@@ -58,6 +58,9 @@ struct pq_backend_conf {
 struct pq_runarg {
 	void *bo; /* NULL for scalars and streams */
 	uint64_t bits;
+	uint64_t size;	  /* buffers: the bytes the kernel may use */
+	const char *name; /* the arg's, for messages */
+	const char *path; /* buffers: as bound in args; NULL for a start from registers */
 };
 
 struct pq_backend_ops {

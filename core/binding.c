@@ -164,8 +164,8 @@ int pq_cu_args_dump(struct pq_card *card, uint64_t gen, size_t i, FILE *f)
 }
 
 /* The args of a run from the bindings: each buffer looked up and checked. */
-int pq_cu_args_from_binding(struct pq_cu_rt *cu, uint64_t *bits, struct pq_buffer **bufs, char *why,
-			    size_t whylen)
+int pq_cu_args_from_binding(struct pq_cu_rt *cu, uint64_t *bits, struct pq_buffer **bufs,
+			    char **paths, char *why, size_t whylen)
 {
 	int ret = 0;
 
@@ -187,6 +187,8 @@ int pq_cu_args_from_binding(struct pq_cu_rt *cu, uint64_t *bits, struct pq_buffe
 			ret = cu_resolve(cu, a, bd.path, &bufs[a], NULL, sub, sizeof(sub));
 			if (ret)
 				snprintf(why, whylen, "start: %s: %s", name, sub);
+			paths[a] = bd.path;
+			bd.path = NULL;
 		} else {
 			bits[a] = bd.bits;
 		}

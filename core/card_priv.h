@@ -164,11 +164,14 @@ void pq_cu_put(struct pq_cu_rt *cu);
 void pq_cu_log(struct pq_cu_rt *cu, const char *file, const char *msg);
 int pq_cu_run(struct pq_cu_rt *cu, bool from_regs, pq_cu_done_fn done, void *arg);
 
-/* binding.c: may buffer b be arg a (shown names it); a run's args from the binding. */
+/*
+ * binding.c: may buffer b be arg a (shown names it); a run's args from the
+ * binding, with each buffer's path as bound into paths (the caller frees).
+ */
 int pq_cu_check_buffer(struct pq_cu_rt *cu, size_t a, struct pq_buffer *b, const char *shown,
 		       char *why, size_t whylen);
-int pq_cu_args_from_binding(struct pq_cu_rt *cu, uint64_t *bits, struct pq_buffer **bufs, char *why,
-			    size_t whylen);
+int pq_cu_args_from_binding(struct pq_cu_rt *cu, uint64_t *bits, struct pq_buffer **bufs,
+			    char **paths, char *why, size_t whylen);
 
 /* registers.c: a run's args from the arg registers; an arg stored as a start does. */
 int pq_cu_args_from_regs(struct pq_cu_rt *cu, uint64_t *bits, struct pq_buffer **bufs, char *why,

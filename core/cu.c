@@ -20,6 +20,7 @@ struct pq_run {
 	uint64_t seq;
 	uint64_t *bits;
 	struct pq_buffer **bufs; /* per arg, NULL for scalars */
+	char **paths;		 /* per arg: the buffer as bound in args, or NULL */
 	size_t nargs;
 };
 
@@ -73,9 +74,26 @@ static void cu_run_free(struct pq_run *r)
 {
 	for (size_t i = 0; r->bufs && i < r->nargs; i++)
 		pq_buffer_put(r->bufs[i]);
+	for (size_t i = 0; r->paths && i < r->nargs; i++)
+		free(r->paths[i]);
+	free(r->paths);
 	free(r->bufs);
 	free(r->bits);
 	free(r);
+}
+
+/* A run's args that never made it into a run. */
+static void cu_args_free(size_t nargs, uint64_t *bits, struct pq_buffer **bufs, char **paths)
+{
+	for (size_t a = 0; a < nargs; a++) {
+		if (bufs)
+			pq_buffer_put(bufs[a]);
+		if (paths)
+			free(paths[a]);
+	}
+	free(paths);
+	free(bufs);
+	free(bits);
 }
 
 /*
@@ -118,9 +136,12 @@ static int cu_execute(struct pq_cu_rt *cu, struct pq_run *r, uint64_t *us, char 
 	cu_lock_bufs(r, true);
 	for (size_t i = 0; !ret && i < r->nargs; i++) {
 		args[i].bits = r->bits[i];
+		args[i].name = cu->k->args[i].name;
 		if (!r->bufs[i])
 			continue;
 		args[i].bo = r->bufs[i]->bo;
+		args[i].size = r->bufs[i]->size;
+		args[i].path = r->paths ? r->paths[i] : NULL;
 		if (!args[i].bo || !r->bufs[i]->size) {
 			snprintf(why, whylen, "%s: its buffer is empty", cu->k->args[i].name);
 			ret = -EINVAL;
@@ -386,7 +407,7 @@ int pq_cu_stats(struct pq_card *card, uint64_t gen, size_t i, struct pq_cu_stats
  * the card's lock, so that a load or free either sees it pending or
  * happens before it and refuses it.
  */
-static int cu_queue(struct pq_cu_rt *cu, uint64_t *bits, struct pq_buffer **bufs,
+static int cu_queue(struct pq_cu_rt *cu, uint64_t *bits, struct pq_buffer **bufs, char **paths,
 		    pq_cu_done_fn done, void *arg, char *why, size_t whylen)
 {
 	struct pq_card *card = cu->ld->card;
@@ -401,6 +422,7 @@ static int cu_queue(struct pq_cu_rt *cu, uint64_t *bits, struct pq_buffer **bufs
 	}
 	r->bits = bits;
 	r->bufs = bufs;
+	r->paths = paths;
 	r->nargs = nargs;
 	pthread_mutex_lock(&card->lock);
 	if (card->cur != cu->ld || card->state == PQ_CARD_PROGRAMMING) {
@@ -443,13 +465,11 @@ fail:
 	if (r) {
 		r->bits = bits;
 		r->bufs = bufs;
+		r->paths = paths;
 		r->nargs = nargs;
 		cu_run_free(r);
 	} else {
-		for (size_t a = 0; a < nargs; a++)
-			pq_buffer_put(bufs[a]);
-		free(bufs);
-		free(bits);
+		cu_args_free(nargs, bits, bufs, paths);
 	}
 	return ret;
 }
@@ -460,8 +480,9 @@ int pq_cu_run(struct pq_cu_rt *cu, bool from_regs, pq_cu_done_fn done, void *arg
 	size_t nargs = cu->k->nargs;
 	uint64_t *bits = calloc(nargs + 1, sizeof(*bits));
 	struct pq_buffer **bufs = calloc(nargs + 1, sizeof(*bufs));
+	char **paths = from_regs ? NULL : calloc(nargs + 1, sizeof(*paths));
 	char why[400] = "";
-	int ret = bits && bufs ? 0 : -ENOMEM;
+	int ret = bits && bufs && (from_regs || paths) ? 0 : -ENOMEM;
 
 	for (size_t a = 0; a < nargs && !ret; a++) {
 		if (cu->type_err[a]) {
@@ -473,15 +494,11 @@ int pq_cu_run(struct pq_cu_rt *cu, bool from_regs, pq_cu_done_fn done, void *arg
 	if (!ret && from_regs)
 		ret = pq_cu_args_from_regs(cu, bits, bufs, why, sizeof(why));
 	else if (!ret)
-		ret = pq_cu_args_from_binding(cu, bits, bufs, why, sizeof(why));
-	if (ret) {
-		for (size_t a = 0; bufs && a < nargs; a++)
-			pq_buffer_put(bufs[a]);
-		free(bufs);
-		free(bits);
-	} else {
-		ret = cu_queue(cu, bits, bufs, done, arg, why, sizeof(why));
-	}
+		ret = pq_cu_args_from_binding(cu, bits, bufs, paths, why, sizeof(why));
+	if (ret)
+		cu_args_free(nargs, bits, bufs, paths);
+	else
+		ret = cu_queue(cu, bits, bufs, paths, done, arg, why, sizeof(why));
 	if (ret && why[0])
 		pq_cu_log(cu, from_regs ? "registers" : "run", why);
 	return ret;

@@ -13,9 +13,9 @@ top=$(pwd)
 QUICK=0
 [ "${1:-}" = --quick ] && QUICK=1
 ROUNDS=${PYNQFS_BENCH_ROUNDS:-3}
-SEQ_MB=1024 RAND_N=20000 NFILES=10000 NSHELL=500 NLAUNCH=5000 GROW_MB=128 CU_MB=64
+SEQ_MB=1024 RAND_N=20000 NFILES=10000 NSHELL=500 NLAUNCH=5000 GROW_MB=128 CU_MB=64 NGUARD=200 GUARD_MB=4
 if [ $QUICK = 1 ]; then
-	ROUNDS=1 SEQ_MB=16 RAND_N=500 NFILES=200 NSHELL=20 NLAUNCH=100 GROW_MB=8 CU_MB=1
+	ROUNDS=1 SEQ_MB=16 RAND_N=500 NFILES=200 NSHELL=20 NLAUNCH=100 GROW_MB=8 CU_MB=1 NGUARD=6 GUARD_MB=1
 fi
 
 ./scripts/deps.sh >/dev/null
@@ -146,6 +146,21 @@ while [ $round -le "$ROUNDS" ]; do
 	timed cus-serial P $round sh -c "$call; c \"\$1\" 1 && c \"\$1\" 2" sh "$C0"
 	timed cus-parallel P $round sh -c "$call; c \"\$1\" 1 & a=\$!; c \"\$1\" 2 & b=\$!; wait \$a && wait \$b" sh "$C0"
 	rm -f "$C0"/banks/HBM*/i? "$C0"/banks/HBM*/o?
+	# The memory guard's cost: runs naming other buffers each time (taking
+	# turns between 2, within what a runner keeps mapped; between 6, more)
+	# against runs naming the same ones.
+	n=$((GUARD_MB * 1024 * 1024 / 4))
+	for s in 1 2 3 4 5 6; do
+		head -c $((n * 4)) /dev/zero >"$C0/banks/HBM0/gi$s"
+		truncate -s $((n * 4)) "$C0/banks/HBM1/go$s"
+	done
+	runs='r() { i=0; while [ $i -lt $2 ]; do s=$((i % $3 + 1));
+		echo "banks/HBM0/gi$s banks/HBM0/gi$s banks/HBM1/go$s $4" >"$1/kernels/vmult_1/args" &&
+		echo call >"$1/kernels/vmult_1/run" || exit 1; i=$((i + 1)); done; }'
+	for k in 1 2 6; do
+		timed guard-turns-$k P $round sh -c "$runs; r \"\$1\" \$2 $k \$3" sh "$C0" $NGUARD $n
+	done
+	rm -f "$C0"/banks/HBM*/g??
 	call='c() { echo call >"$1/kernels/sleeper_$2/run"; }'
 	timed sleepers-serial P $round sh -c "$call; c \"\$1\" 1 && c \"\$1\" 2" sh "$C1"
 	timed sleepers-parallel P $round sh -c "$call; c \"\$1\" 1 & a=\$!; c \"\$1\" 2 & b=\$!; wait \$a && wait \$b" sh "$C1"
@@ -207,7 +222,9 @@ for my $c (@order) {
 # Ratios within one filesystem.
 for my $pair (['grow-parallel', 'grow-serial', 'two files growing at once / one after the other'],
 	['cus-serial', 'cus-parallel', 'two CUs: serial / parallel (speedup; target >= 1.8)'],
-	['sleepers-serial', 'sleepers-parallel', 'two CUs of a 50 ms kernel that only waits: serial / parallel']) {
+	['sleepers-serial', 'sleepers-parallel', 'two CUs of a 50 ms kernel that only waits: serial / parallel'],
+	['guard-turns-2', 'guard-turns-1', 'vmult runs taking turns between 2 sets of buffers / the same buffers'],
+	['guard-turns-6', 'guard-turns-1', 'vmult runs taking turns between 6 sets of buffers / the same buffers']) {
 	my ($x, $y, $what) = @$pair;
 	for my $tg (qw(P M T)) {
 		next unless $t{$x}{$tg} && $t{$y}{$tg};
@@ -226,5 +243,6 @@ printf "daemon RSS with 16 cards mounted: %d kB\n", median(@{ $mm{'rss-16-cards'
 PERL
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)," \
 	"$(uname -sr), libfuse $(pkg-config --modversion fuse3); $ROUNDS rounds; sizes: seq ${SEQ_MB} MiB," \
-	"random $RAND_N x 4 KiB in 256 MiB, $NFILES files, $NSHELL shell echoes, $NLAUNCH launches"
+	"random $RAND_N x 4 KiB in 256 MiB, $NFILES files, $NSHELL shell echoes, $NLAUNCH launches," \
+	"$NGUARD guard runs on ${GUARD_MB} MiB buffers"
 echo "bench: OK"

@@ -84,9 +84,11 @@ struct sim_runner {
 	size_t cu;
 	pid_t pid;
 	int sock;
-	int out;		 /* read end of its stdout and stderr, or -1 */
-	struct sim_output *outp; /* the thread that reads it */
-	uint64_t seq;		 /* of the run in progress, random; its reply must carry it */
+	int out;		      /* read end of its stdout and stderr, or -1 */
+	struct sim_output *outp;      /* the thread that reads it */
+	uint64_t seq;		      /* of the run in progress, random; its reply must carry it */
+	const struct pq_runarg *args; /* of the run in progress, core's until run_free */
+	size_t nargs;
 };
 
 struct sim_design {
@@ -416,9 +418,9 @@ static int64_t sim_ms_left(const struct timespec *deadline)
 }
 
 /*
- * The reply to run seq (0: to SETUP). A reply carrying another number is
- * not this run's - a kernel can write on the runner's socket too - and is
- * dropped.
+ * The reply to run seq (0: to SETUP). A reply carrying another number, or
+ * of another size, is not this run's - a kernel can write on the runner's
+ * socket too - and is dropped.
  */
 static int sim_wait_reply(struct sim_runner *r, uint64_t seq, int timeout_ms, struct sim_reply *rep,
 			  char *why, size_t whylen)
@@ -445,10 +447,10 @@ static int sim_wait_reply(struct sim_runner *r, uint64_t seq, int timeout_ms, st
 			snprintf(why, whylen, "still running after %d ms", timeout_ms);
 			return -ETIMEDOUT;
 		}
-		got = n > 0 ? recv(r->sock, rep, sizeof(*rep), 0) : -1;
-		if (got != (ssize_t)sizeof(*rep))
+		got = n > 0 ? recv(r->sock, rep, sizeof(*rep), MSG_TRUNC) : -1;
+		if (got <= 0)
 			break;
-		if (rep->seq == seq)
+		if (got == (ssize_t)sizeof(*rep) && rep->seq == seq)
 			return 0;
 	}
 	/* The runner is gone: say how it died. */
@@ -651,8 +653,11 @@ static int sim_run_start(void *dd, size_t cu, const struct pq_runarg *args, size
 		if (bo) {
 			run.arg[i].bank = (int32_t)(bo->bank - sd->banks);
 			run.arg[i].off = bo->off;
+			run.arg[i].size = args[i].size;
 		}
 	}
+	r->args = args;
+	r->nargs = nargs;
 	if (send(r->sock, &run, sizeof(run), MSG_NOSIGNAL) != (ssize_t)sizeof(run)) {
 		/* A runner that died idle: its next run gets a fresh one. */
 		sim_runner_stop(r);
@@ -668,6 +673,48 @@ static int sim_run_start(void *dd, size_t cu, const struct pq_runarg *args, size
 	return 0;
 }
 
+/*
+ * Words for a guard fault: where the kernel went, at the device address it
+ * would have been, relative to the buffer it ran past.
+ */
+static void sim_fault_why(const struct sim_runner *r, const struct sim_reply *rep, char *why,
+			  size_t whylen)
+{
+	static const char *const verb[] = {
+		[SIM_READ] = "read", [SIM_WRITE] = "wrote", [SIM_TOUCH] = "touched"};
+	const char *v = rep->access <= SIM_TOUCH ? verb[rep->access] : "touched";
+	const struct pq_runarg *a;
+	const char *side = NULL;
+	char where[80], at[300];
+	uint64_t dev, n = 0;
+
+	if (rep->arg < 0 || (size_t)rep->arg >= r->nargs || !r->args[rep->arg].bo) {
+		snprintf(why, whylen,
+			 "the kernel crashed: %s (signal %d): %s 0x%llx, a host address in no "
+			 "buffer of its args",
+			 strsignal(rep->sig), rep->sig, v, (unsigned long long)rep->addr);
+		return;
+	}
+	a = &r->args[rep->arg];
+	dev = sim_bo_address(a->bo) + (uint64_t)rep->off;
+	if (rep->off < 0)
+		n = 0 - (uint64_t)rep->off, side = "before the start";
+	else if ((uint64_t)rep->off >= a->size)
+		n = (uint64_t)rep->off - a->size, side = "past the end";
+	if (side)
+		snprintf(where, sizeof(where), "%llu byte%s %s", (unsigned long long)n,
+			 n == 1 ? "" : "s", side);
+	else
+		snprintf(where, sizeof(where), "at byte %lld", (long long)rep->off);
+	if (a->path)
+		snprintf(at, sizeof(at), "%s, %llu bytes", a->path, (unsigned long long)a->size);
+	else
+		snprintf(at, sizeof(at), "%llu bytes at 0x%llx", (unsigned long long)a->size,
+			 (unsigned long long)sim_bo_address(a->bo));
+	snprintf(why, whylen, "%s 0x%llx, %s of %s (%s)", v, (unsigned long long)dev, where,
+		 a->name, at);
+}
+
 static int sim_run_wait(void *handle, unsigned timeout_ms, uint64_t *us, char *why, size_t whylen)
 {
 	struct sim_runner *r = handle;
@@ -681,6 +728,11 @@ static int sim_run_wait(void *handle, unsigned timeout_ms, uint64_t *us, char *w
 	/* What the kernel printed is in the log before its run is said to end. */
 	if (r->out >= 0)
 		sim_output_sync(r->outp, r->out);
+	if (rep.type == SIM_FAULT) {
+		sim_fault_why(r, &rep, why, whylen);
+		sim_runner_stop(r); /* what else the kernel did to its process is unknown */
+		return -EIO;
+	}
 	if (rep.type != SIM_OK) {
 		snprintf(why, whylen, "%s", rep.msg);
 		return -EIO;

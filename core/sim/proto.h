@@ -3,7 +3,9 @@
  * The sim card's kernel runner protocol: the daemon and one pynqfs-runner
  * per compute unit talk over a SOCK_SEQPACKET socket (the runner's fd 3).
  * SETUP (with the banks' memfds as SCM_RIGHTS) -> REPLY; then RUN -> REPLY,
- * one at a time. A runner that dies mid-run has crashed its run.
+ * one at a time. A runner that dies mid-run has crashed its run; one that
+ * answers SIM_FAULT touched memory outside its args' buffers and is to be
+ * stopped.
  */
 #ifndef PYNQFS_SIM_PROTO_H
 #define PYNQFS_SIM_PROTO_H
@@ -14,7 +16,9 @@
 #define SIM_MAX_BANKS 128 /* fds in one SCM_RIGHTS message stay below 253 */
 #define SIM_RUNNER_FD 3
 
-enum sim_msg { SIM_SETUP = 1, SIM_RUN, SIM_OK, SIM_FAIL };
+enum sim_msg { SIM_SETUP = 1, SIM_RUN, SIM_OK, SIM_FAIL, SIM_FAULT };
+
+enum sim_access { SIM_READ, SIM_WRITE, SIM_TOUCH /* read or write: not known */ };
 
 /* Argument kinds: enum pq_ckind's values. */
 struct sim_setup {
@@ -34,7 +38,8 @@ struct sim_run {
 	uint64_t seq; /* random, echoed in the reply: a reply for another run is not this one's */
 	struct {
 		int32_t bank;  /* pointers: which bank, */
-		uint64_t off;  /* and where in it */
+		uint64_t off;  /* where in it, */
+		uint64_t size; /* and how many bytes the kernel may use */
 		uint64_t bits; /* scalars */
 	} arg[SIM_MAX_ARGS];
 };
@@ -44,6 +49,12 @@ struct sim_reply {
 	uint64_t seq;  /* the run's, 0 for SETUP */
 	uint64_t us;   /* the kernel call's duration */
 	char msg[256];
+	/* SIM_FAULT: what was touched, relative to arg's buffer (arg -1: none) */
+	int32_t arg;
+	uint32_t access; /* enum sim_access */
+	int32_t sig;
+	int64_t off;   /* from the start of arg's buffer */
+	uint64_t addr; /* the runner's address, when arg is -1 */
 };
 
 #endif

@@ -15,6 +15,7 @@ for c in seq-write seq-read cp-over rand-write rand-read create ls-l stat-each u
 	ok $? "a time and a ratio for $c"
 done
 grep -q '^two CUs: serial / parallel' "$WORK/bench.out" &&
+	grep -q '^vmult runs taking turns between 6 sets of buffers / the same buffers, pynqfs: [0-9.]' "$WORK/bench.out" &&
 	grep -q '^daemon memory per empty buffer: [0-9]* bytes' "$WORK/bench.out"
-ok $? "the speedup of two CUs and the memory per buffer"
+ok $? "the speedup of two CUs, the guard's cost and the memory per buffer"
 done_testing
