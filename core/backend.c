@@ -69,3 +69,8 @@ void pq_bk_run_abort(const struct pq_backend_ops *ops, void *run)
 	if (ops->run_abort)
 		ops->run_abort(run);
 }
+
+bool pq_bk_cu_running(const struct pq_backend_ops *ops, void *dd, size_t cu)
+{
+	return ops->cu_running ? ops->cu_running(dd, cu) : true;
+}

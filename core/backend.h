@@ -30,6 +30,7 @@
  *   run_wait    xrtRunWaitFor(timeout)
  *   run_abort   xrtRunStop (optional)
  *   run_free    xrtRunClose
+ *   cu_running  (none: optional, an ap_ctrl_none CU runs once loaded)
  *
  * Optional ops may be NULL; core calls them through the wrappers at the
  * end of this file, which give the documented default.
@@ -37,6 +38,7 @@
 #ifndef PYNQFS_BACKEND_H
 #define PYNQFS_BACKEND_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -98,12 +100,19 @@ struct pq_backend_ops {
 			 void **run, char *why, size_t whylen);
 	/*
 	 * Wait at most timeout_ms: 0 when it ended well (*us its duration),
-	 * -ETIMEDOUT while it still runs, another -errno when it failed.
+	 * -ETIMEDOUT while it still runs (why: what it waits on, or ""),
+	 * another -errno when it failed.
 	 */
 	int (*run_wait)(void *run, unsigned timeout_ms, uint64_t *us, char *why, size_t whylen);
 	/* Optional: stop a run past its time, so that the CU takes the next. */
 	void (*run_abort)(void *run);
 	void (*run_free)(void *run);
+	/*
+	 * Optional: whether free-running (ap_ctrl_none) CU cu runs. Such CUs
+	 * take no runs: they run from load until unload, started by the
+	 * device (or, on the sim, by load).
+	 */
+	bool (*cu_running)(void *dd, size_t cu);
 
 	/* Optional: how many devices can be opened (for `device = "all"`). */
 	int (*count)(const char *emulation, char *why, size_t whylen);
@@ -121,6 +130,8 @@ int pq_bk_reg_read(const struct pq_backend_ops *ops, void *dd, size_t cu, uint32
 int pq_bk_reg_write(const struct pq_backend_ops *ops, void *dd, size_t cu, uint32_t off,
 		    uint32_t val);
 void pq_bk_run_abort(const struct pq_backend_ops *ops, void *run);
+/* Optional: true (the device runs what it loaded) when the backend can't tell. */
+bool pq_bk_cu_running(const struct pq_backend_ops *ops, void *dd, size_t cu);
 /* The devices backend name can open: a count, or -errno with why. */
 int pq_backend_count(const char *name, const char *emulation, char *why, size_t whylen);
 

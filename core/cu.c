@@ -152,9 +152,13 @@ static int cu_execute(struct pq_cu_rt *cu, struct pq_run *r, uint64_t *us, char 
 	if (!ret) {
 		ret = ops->run_wait(run, card->run_timeout_ms, us, why, whylen);
 		if (ret == -ETIMEDOUT) {
+			char waits[160]; /* cut there: the run line must hold it */
+
+			/* What the device says it waits on, read before the abort ends it. */
+			snprintf(waits, sizeof(waits), "%s", why);
 			pq_bk_run_abort(ops, run);
-			snprintf(why, whylen, "ran past run_timeout_ms (%u ms) and was stopped",
-				 card->run_timeout_ms);
+			snprintf(why, whylen, "ran past run_timeout_ms (%u ms) and was stopped%s%s",
+				 card->run_timeout_ms, waits[0] ? ": " : "", waits);
 		}
 		ops->run_free(run);
 	}
@@ -374,6 +378,12 @@ int pq_cu_state(struct pq_card *card, uint64_t gen, size_t i, const char **word)
 
 	if (!cu)
 		return -ENOENT;
+	if (cu->cu->control == PQ_CTRL_NONE) {
+		/* Free-running: no runs, it runs or it has stopped. */
+		*word = pq_bk_cu_running(card->ops, cu->ld->dd, i) ? "running" : "error";
+		pq_cu_put(cu);
+		return 0;
+	}
 	pthread_mutex_lock(&cu->lock);
 	*word = cu_state_name(cu->state);
 	pthread_mutex_unlock(&cu->lock);
@@ -484,6 +494,13 @@ int pq_cu_run(struct pq_cu_rt *cu, bool from_regs, pq_cu_done_fn done, void *arg
 	char why[400] = "";
 	int ret = bits && bufs && (from_regs || paths) ? 0 : -ENOMEM;
 
+	if (cu->cu->control == PQ_CTRL_NONE) {
+		snprintf(why, sizeof(why),
+			 "start: %s is free-running (ap_ctrl_none): it runs from the moment its "
+			 "design loads until it is freed, and takes no start",
+			 cu->cu->name);
+		ret = -EINVAL;
+	}
 	for (size_t a = 0; a < nargs && !ret; a++) {
 		if (cu->type_err[a]) {
 			snprintf(why, sizeof(why), "start: %s: %s", cu->k->args[a].name,

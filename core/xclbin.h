@@ -49,6 +49,9 @@ enum axlf_kind {
 #define AXLF_CLOCK_SIZE	    136 /* freq_mhz u16, type u8, pad[5], name[128] */
 #define AXLF_CLOCK_NAME_LEN 128
 
+/* IP_LAYOUT's IP_CONTROL values (struct pq_cu's control). */
+enum pq_ip_control { PQ_CTRL_HS = 0, PQ_CTRL_CHAIN = 1, PQ_CTRL_NONE = 2 };
+
 #define AXLF_IP_KERNEL	      1
 #define AXLF_IP_CONTROL_MASK  0xff00
 #define AXLF_IP_CONTROL_SHIFT 8

@@ -17,6 +17,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <spawn.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +31,7 @@
 #include "args.h"
 #include "output.h"
 #include "proto.h"
+#include "stream.h"
 
 #ifndef PYNQFS_RUNNER_PATHS
 #define PYNQFS_RUNNER_PATHS "/usr/local/libexec/pynqfs-runner"
@@ -89,6 +91,7 @@ struct sim_runner {
 	uint64_t seq;		      /* of the run in progress, random; its reply must carry it */
 	const struct pq_runarg *args; /* of the run in progress, core's until run_free */
 	size_t nargs;
+	uint64_t marks[SIM_MAX_ARGS]; /* where its streams stood at its start */
 };
 
 struct sim_design {
@@ -97,7 +100,13 @@ struct sim_design {
 	struct sim_bank *banks; /* indexed like design->banks; fd -1 if not a bank */
 	size_t nbanks;
 	struct sim_runner *runners; /* one per CU, each used by its CU's worker only */
+	struct sim_stream *streams; /* indexed like design->streams, or NULL */
+	pthread_mutex_t free_lock;  /* the runners of free-running CUs, which no worker uses */
 };
+
+static void sim_free_run(struct sim_design *sd, size_t cu);
+static void sim_fault_why(const struct sim_runner *r, const struct sim_reply *rep, char *why,
+			  size_t whylen);
 
 static uint64_t sim_round(uint64_t v)
 {
@@ -182,6 +191,8 @@ static void sim_unload(void *dd)
 	for (size_t i = 0; sd->runners && i < sd->d->ncus; i++)
 		sim_runner_stop(&sd->runners[i]);
 	free(sd->runners);
+	sim_streams_destroy(sd->d, sd->streams);
+	pthread_mutex_destroy(&sd->free_lock);
 	for (size_t i = 0; i < sd->nbanks; i++)
 		sim_bank_fini(&sd->banks[i]);
 	free(sd->banks);
@@ -201,11 +212,13 @@ static int sim_load(void *dev, const struct pq_design *d, const void *img, size_
 		return -ENOMEM;
 	sd->dev = sv;
 	sd->d = d;
+	pthread_mutex_init(&sd->free_lock, NULL);
 	sd->banks = calloc(d->nbanks ? d->nbanks : 1, sizeof(*sd->banks));
 	sd->runners = calloc(d->ncus ? d->ncus : 1, sizeof(*sd->runners));
 	if (!sd->banks || !sd->runners) {
 		free(sd->banks);
 		free(sd->runners);
+		pthread_mutex_destroy(&sd->free_lock);
 		free(sd);
 		return -ENOMEM;
 	}
@@ -244,6 +257,16 @@ static int sim_load(void *dev, const struct pq_design *d, const void *img, size_
 		snprintf(why, whylen, "device memory for the banks: %s", strerror(-ret));
 		sim_unload(sd);
 		return ret;
+	}
+	ret = sim_streams_create(d, sv->index, &sd->streams, why, whylen);
+	if (ret) {
+		sim_unload(sd);
+		return ret;
+	}
+	/* ap_ctrl_none kernels run from now on, as on a card once programmed. */
+	for (size_t i = 0; i < d->ncus; i++) {
+		if (d->cus[i].control == PQ_CTRL_NONE)
+			sim_free_run(sd, i);
 	}
 	*dd = sd;
 	return 0;
@@ -417,6 +440,19 @@ static int64_t sim_ms_left(const struct timespec *deadline)
 	       (deadline->tv_nsec - now.tv_nsec) / 1000000;
 }
 
+/* How a runner ended, from its wait status. */
+static void sim_death_why(int status, char *why, size_t whylen)
+{
+	if (WIFSIGNALED(status) && WTERMSIG(status) != SIGKILL)
+		snprintf(why, whylen, "the kernel crashed: %s (signal %d)",
+			 strsignal(WTERMSIG(status)), WTERMSIG(status));
+	else if (WIFEXITED(status))
+		snprintf(why, whylen, "the kernel exited the process with status %d",
+			 WEXITSTATUS(status));
+	else
+		snprintf(why, whylen, "the kernel's runner died");
+}
+
 /*
  * The reply to run seq (0: to SETUP). A reply carrying another number, or
  * of another size, is not this run's - a kernel can write on the runner's
@@ -459,14 +495,7 @@ static int sim_wait_reply(struct sim_runner *r, uint64_t seq, int timeout_ms, st
 	waitpid(r->pid, &status, 0);
 	r->pid = 0;
 	r->sock = -1;
-	if (WIFSIGNALED(status) && WTERMSIG(status) != SIGKILL)
-		snprintf(why, whylen, "the kernel crashed: %s (signal %d)",
-			 strsignal(WTERMSIG(status)), WTERMSIG(status));
-	else if (WIFEXITED(status))
-		snprintf(why, whylen, "the kernel exited the process with status %d",
-			 WEXITSTATUS(status));
-	else
-		snprintf(why, whylen, "the kernel's runner died");
+	sim_death_why(status, why, whylen);
 	return -EIO;
 }
 
@@ -499,7 +528,7 @@ static int sim_spawn(struct sim_design *sd, size_t cu, char *why, size_t whylen)
 	struct sim_dev *dev = sd->dev;
 	const struct pq_kernel *k = &sd->d->kernels[sd->d->cus[cu].kernel];
 	struct sim_runner *r = &sd->runners[cu];
-	int fds[SIM_MAX_BANKS], sv[2], po[2] = {-1, -1}, ret;
+	int fds[SIM_MAX_FDS], sv[2], po[2] = {-1, -1}, ret;
 	char ctl[CMSG_SPACE(sizeof(fds))];
 	struct sim_setup *su = calloc(1, sizeof(*su));
 	struct iovec iov = {su, sizeof(*su)};
@@ -539,13 +568,9 @@ static int sim_spawn(struct sim_design *sd, size_t cu, char *why, size_t whylen)
 
 		if (pq_ctype_of(&k->args[i], &t, why, whylen))
 			goto out;
-		if (t.kind == PQ_C_STREAM) {
-			snprintf(why, whylen, "%s streams through %s; the sim does not run streams",
-				 k->name, k->args[i].name);
-			goto out;
-		}
 		su->kind[i] = (uint8_t)t.kind;
 		su->size[i] = (uint8_t)t.size;
+		su->arg_fd[i] = -1;
 	}
 	for (i = 0; i < sd->nbanks && su->nfds < SIM_MAX_BANKS; i++) {
 		if (sd->banks[i].fd < 0 || i >= SIM_MAX_BANKS)
@@ -554,6 +579,23 @@ static int sim_spawn(struct sim_design *sd, size_t cu, char *why, size_t whylen)
 		su->fd_bank[su->nfds] = (int32_t)i;
 		su->bank_size[su->nfds] = sd->banks[i].size;
 		su->nfds++;
+	}
+	su->nbankfds = su->nfds;
+	for (i = 0; i < k->nargs; i++) {
+		int fd;
+
+		if (su->kind[i] != PQ_C_STREAM)
+			continue;
+		fd = sim_stream_fd(sd->d, sd->streams, cu, i);
+		if (fd < 0) {
+			snprintf(why, whylen,
+				 "%s streams through %s, which the xclbin connects to no other "
+				 "kernel",
+				 k->name, k->args[i].name);
+			goto out;
+		}
+		su->arg_fd[i] = (int32_t)su->nfds;
+		fds[su->nfds++] = fd;
 	}
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv)) {
 		ret = -errno;
@@ -627,6 +669,89 @@ out:
 	return ret;
 }
 
+static void sim_log(struct sim_dev *dev, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void sim_log(struct sim_dev *dev, const char *fmt, ...)
+{
+	char line[512];
+	va_list ap;
+
+	if (!dev->log)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	pq_log_add(dev->log, "%s", line);
+}
+
+/*
+ * Start free-running CU cu: its runner calls the kernel again and again
+ * until the design is freed. It can take only streams: nothing else of it
+ * can be set without a control interface.
+ */
+static void sim_free_run(struct sim_design *sd, size_t cu)
+{
+	const struct pq_kernel *k = &sd->d->kernels[sd->d->cus[cu].kernel];
+	const char *name = sd->d->cus[cu].name;
+	struct sim_runner *r = &sd->runners[cu];
+	struct sim_run run = {.type = SIM_RUN, .nargs = (uint32_t)k->nargs, .repeat = 1};
+	char why[300];
+
+	for (size_t a = 0; a < k->nargs; a++) {
+		if (k->args[a].aq != PQ_AQ_STREAM) {
+			sim_log(sd->dev,
+				"kernels/%s: free-running (ap_ctrl_none), not started: its arg %s "
+				"is "
+				"not a stream, and nothing can set it",
+				name, k->args[a].name);
+			return;
+		}
+	}
+	if (k->nargs > SIM_MAX_ARGS || sim_spawn(sd, cu, why, sizeof(why))) {
+		sim_log(sd->dev, "kernels/%s: free-running (ap_ctrl_none), not started: %s", name,
+			k->nargs > SIM_MAX_ARGS ? "too many args" : why);
+		return;
+	}
+	for (size_t a = 0; a < k->nargs; a++)
+		run.arg[a].bank = -1;
+	if (send(r->sock, &run, sizeof(run), MSG_NOSIGNAL) != (ssize_t)sizeof(run)) {
+		sim_log(sd->dev, "kernels/%s: free-running (ap_ctrl_none), not started: %s", name,
+			strerror(errno));
+		sim_runner_stop(r);
+	}
+}
+
+/* Does free-running CU cu still run? If it has stopped, say once how. */
+static bool sim_cu_running(void *dd, size_t cu)
+{
+	struct sim_design *sd = dd;
+	struct sim_runner *r = &sd->runners[cu];
+	struct sim_reply rep;
+	char why[300];
+	bool running;
+	int status;
+
+	pthread_mutex_lock(&sd->free_lock);
+	if (r->pid && waitpid(r->pid, &status, WNOHANG) == r->pid) {
+		/* A guard fault says more than the exit status does. */
+		if (recv(r->sock, &rep, sizeof(rep), MSG_DONTWAIT) == (ssize_t)sizeof(rep) &&
+		    rep.type == SIM_FAULT)
+			sim_fault_why(r, &rep, why, sizeof(why));
+		else
+			sim_death_why(status, why, sizeof(why));
+		sim_log(sd->dev, "kernels/%s: free-running kernel stopped: %s", sd->d->cus[cu].name,
+			why);
+		kill(-r->pid, SIGKILL); /* whatever its kernel forked */
+		r->pid = 0;
+		close(r->sock);
+		r->sock = -1;
+	}
+	running = r->pid != 0;
+	pthread_mutex_unlock(&sd->free_lock);
+	return running;
+}
+
 static int sim_run_start(void *dd, size_t cu, const struct pq_runarg *args, size_t nargs,
 			 void **handle, char *why, size_t whylen)
 {
@@ -658,6 +783,7 @@ static int sim_run_start(void *dd, size_t cu, const struct pq_runarg *args, size
 	}
 	r->args = args;
 	r->nargs = nargs;
+	sim_stream_mark(sd->d, sd->streams, cu, r->marks);
 	if (send(r->sock, &run, sizeof(run), MSG_NOSIGNAL) != (ssize_t)sizeof(run)) {
 		/* A runner that died idle: its next run gets a fresh one. */
 		sim_runner_stop(r);
@@ -723,6 +849,8 @@ static int sim_run_wait(void *handle, unsigned timeout_ms, uint64_t *us, char *w
 
 	ret = sim_wait_reply(r, r->seq, timeout_ms > INT_MAX ? INT_MAX : (int)timeout_ms, &rep, why,
 			     whylen);
+	if (ret == -ETIMEDOUT) /* a stream it waits on, if that is why */
+		sim_stream_why(r->sd->d, r->sd->streams, r->cu, r->marks, why, whylen);
 	if (ret)
 		return ret;
 	/* What the kernel printed is in the log before its run is said to end. */
@@ -768,4 +896,5 @@ const struct pq_backend_ops pq_sim_ops = {
 	.run_wait = sim_run_wait,
 	.run_abort = sim_run_abort,
 	.run_free = sim_run_free,
+	.cu_running = sim_cu_running,
 };

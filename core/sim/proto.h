@@ -14,6 +14,7 @@
 
 #define SIM_MAX_ARGS  64
 #define SIM_MAX_BANKS 128 /* fds in one SCM_RIGHTS message stay below 253 */
+#define SIM_MAX_FDS   (SIM_MAX_BANKS + SIM_MAX_ARGS) /* banks, then streams */
 #define SIM_RUNNER_FD 3
 
 enum sim_msg { SIM_SETUP = 1, SIM_RUN, SIM_OK, SIM_FAIL, SIM_FAULT };
@@ -22,19 +23,21 @@ enum sim_access { SIM_READ, SIM_WRITE, SIM_TOUCH /* read or write: not known */ 
 
 /* Argument kinds: enum pq_ckind's values. */
 struct sim_setup {
-	uint32_t type; /* SIM_SETUP */
-	uint32_t nargs, nfds;
-	char path[4096]; /* the kernel's .so */
+	uint32_t type;			/* SIM_SETUP */
+	uint32_t nargs, nfds, nbankfds; /* fds sent: nbankfds banks, then streams */
+	char path[4096];		/* the kernel's .so */
 	char symbol[256];
 	uint8_t kind[SIM_MAX_ARGS];
 	uint8_t size[SIM_MAX_ARGS];
-	int32_t fd_bank[SIM_MAX_BANKS]; /* bank index of each fd sent */
+	int32_t fd_bank[SIM_MAX_BANKS]; /* bank index of each bank fd sent */
+	int32_t arg_fd[SIM_MAX_ARGS];	/* stream args: which fd sent is its FIFO; else -1 */
 	uint64_t bank_size[SIM_MAX_BANKS];
 };
 
 struct sim_run {
 	uint32_t type; /* SIM_RUN */
 	uint32_t nargs;
+	uint32_t repeat; /* free-running (ap_ctrl_none): call it again and again, never reply */
 	uint64_t seq; /* random, echoed in the reply: a reply for another run is not this one's */
 	struct {
 		int32_t bank;  /* pointers: which bank, */

@@ -27,12 +27,14 @@
 #include <sys/prctl.h>
 #include <stdbool.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <ucontext.h>
 #include <unistd.h>
 
 #include "args.h"
 #include "proto.h"
+#include "pynq_stream.h"
 
 #define RN_GUARD (1ull << 20) /* inaccessible bytes before each buffer */
 
@@ -67,8 +69,9 @@ struct rn_slot {
 static struct sim_setup rn_setup;
 static int rn_fd[SIM_MAX_BANKS];
 static uint64_t rn_size[SIM_MAX_BANKS];
-static int rn_bank_at[SIM_MAX_BANKS]; /* bank index -> fd slot */
-static uint64_t rn_max_bank;	      /* the largest bank's bytes, in pages */
+static int rn_bank_at[SIM_MAX_BANKS];	     /* bank index -> fd slot */
+static pynq_stream *rn_stream[SIM_MAX_ARGS]; /* stream args' FIFOs */
+static uint64_t rn_max_bank;		     /* the largest bank's bytes, in pages */
 static uint64_t rn_page;
 static struct rn_slot rn_slots[SIM_MAX_ARGS];
 static volatile sig_atomic_t rn_in_call;
@@ -95,6 +98,7 @@ static ffi_type *rn_ffi_type(uint8_t kind, uint8_t size)
 {
 	switch (kind) {
 	case PQ_C_PTR:
+	case PQ_C_STREAM:
 		return &ffi_type_pointer;
 	case PQ_C_FLOAT:
 		return &ffi_type_float;
@@ -116,7 +120,7 @@ static ffi_type *rn_ffi_type(uint8_t kind, uint8_t size)
 
 static int rn_recv_setup(void)
 {
-	char ctl[CMSG_SPACE(sizeof(int) * SIM_MAX_BANKS)];
+	char ctl[CMSG_SPACE(sizeof(int) * SIM_MAX_FDS)];
 	struct iovec iov = {&rn_setup, sizeof(rn_setup)};
 	struct msghdr mh = {.msg_iov = &iov,
 			    .msg_iovlen = 1,
@@ -134,10 +138,33 @@ static int rn_recv_setup(void)
 			nfds = (int)((c->cmsg_len - CMSG_LEN(0)) / sizeof(int));
 		}
 	}
-	if ((uint32_t)nfds != rn_setup.nfds || rn_setup.nargs > SIM_MAX_ARGS)
+	if ((uint32_t)nfds != rn_setup.nfds || rn_setup.nargs > SIM_MAX_ARGS ||
+	    rn_setup.nbankfds > (uint32_t)nfds || rn_setup.nbankfds > SIM_MAX_BANKS)
 		return -1;
 	for (int i = 0; i < SIM_MAX_BANKS; i++)
 		rn_bank_at[i] = -1;
+	for (uint32_t a = 0; a < rn_setup.nargs; a++) {
+		int32_t f = rn_setup.arg_fd[a];
+		struct stat st;
+		void *p;
+
+		if (rn_setup.kind[a] != PQ_C_STREAM)
+			continue;
+		if (f < (int32_t)rn_setup.nbankfds || f >= nfds || fstat(fds[f], &st) ||
+		    (size_t)st.st_size < sizeof(pynq_stream))
+			return -1;
+		p = mmap(NULL, (size_t)st.st_size, PROT_READ | PROT_WRITE, MAP_SHARED, fds[f], 0);
+		if (p == MAP_FAILED)
+			return -1;
+		rn_stream[a] = p;
+		if (rn_stream[a]->magic != PYNQ_STREAM_MAGIC ||
+		    pynq_stream_bytes(rn_stream[a]->width, rn_stream[a]->depth) >
+			    (size_t)st.st_size)
+			return -1;
+	}
+	for (int i = (int)rn_setup.nbankfds; i < nfds; i++)
+		close(fds[i]);
+	nfds = (int)rn_setup.nbankfds;
 	for (int i = 0; i < nfds; i++) {
 		int32_t bank = rn_setup.fd_bank[i];
 
@@ -409,6 +436,11 @@ int main(void)
 							  run.arg[i].size);
 				vals[i].p = rn_slots[i].ptr;
 				break;
+			case PQ_C_STREAM:
+				vals[i].p = rn_stream[i];
+				if (!rn_stream[i])
+					bad = "a stream with no FIFO";
+				break;
 			case PQ_C_FLOAT:
 			case PQ_C_DOUBLE:
 			case PQ_C_SINT:
@@ -424,6 +456,9 @@ int main(void)
 		}
 		clock_gettime(CLOCK_MONOTONIC, &t0);
 		rn_in_call = 1;
+		/* A free-running kernel runs until its design is freed, which kills us. */
+		while (run.repeat)
+			ffi_call(&cif, fn, NULL, argp);
 		ffi_call(&cif, fn, NULL, argp);
 		rn_in_call = 0;
 		clock_gettime(CLOCK_MONOTONIC, &t1);

@@ -105,6 +105,22 @@ expect EIO pread "$X/kernels/vadd_1/registers" 16 4
 grep -q "XRT refused to read offset 0x10" "$X/log"
 ok $? "registers: XRT refuses them under noop; EIO and a log line that says why"
 
+# A design with a free-running (ap_ctrl_none) CU: XRT opens the others;
+# the free-running one runs by itself and takes no start.
+rm -f "$X"/banks/*/*
+cp "$DESIGNS/pipeline.xclbin" "$X/overlay" && [ "$(cat "$X/state")" = ready ] &&
+	[ "$(cat "$X/kernels/increment_1/state")" = running ]
+ok $? "pipeline.xclbin loads on the xrt card; increment_1 is running"
+! (/bin/echo start >"$X/kernels/increment_1/run") 2>/dev/null &&
+	grep -q "kernels/increment_1/run: start: increment_1 is free-running" "$X/log"
+ok $? "a start of the free-running CU: EINVAL, logged"
+perl -e 'print pack("l<*", 1 .. 16)' >"$X/banks/bank0/in"
+echo "banks/bank0/in 16" >"$X/kernels/mm2s_1/args" && echo call >"$X/kernels/mm2s_1/run"
+ok $? "mm2s_1, a CU with a stream port, runs through XRT"
+rm -f "$X/banks/bank0/in"
+cp "$DESIGNS/vadd.xclbin" "$X/overlay" && perl -e 'print pack("l<*", 1 .. 1024)' >"$X/banks/bank0/a"
+ok $? "vadd again, a buffer in it"
+
 # Unmount with buffers and a design still there: everything is closed.
 fusermount3 -u "$MNT"
 ok $? "unmount with BOs, kernels and a design still open"

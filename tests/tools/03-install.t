@@ -33,6 +33,16 @@ done
 MANWIDTH=80 man -l "$DEST$(opt mandir)/man1/pynqfs.1" 2>/dev/null | grep -q -- '-o config=file'
 ok $? "pynqfs(1) documents -o config"
 
+# Stream kernel models build against the installed header alone, from C and C++.
+inc=$DEST$(opt includedir)
+[ -s "$inc/pynq_stream.h" ] &&
+	cc -shared -fPIC -O2 -Wall -Wextra -Werror -I"$inc" -o "$WORK/mm2s.so" \
+		"$PYNQFS_SRC/examples/kernels/mm2s.c" &&
+	nm -D --defined-only "$WORK/mm2s.so" | grep -q ' T mm2s$'
+ok $? "a stream kernel model compiles against the installed pynq_stream.h, nothing to link"
+printf '#include <pynq_stream.h>\nextern "C" void k(pynq_stream *s) { pynq_stream_write_u32(s, pynq_stream_read_u32(s, 0) + 1, true); }\n' |
+	c++ -shared -fPIC -O2 -Wall -Werror -I"$inc" -x c++ -o "$WORK/k.so" - 2>"$WORK/cxx.err"
+ok $? "and from C++ ($(head -3 "$WORK/cxx.err"))"
 # mount(8) runs /sbin/mount.fuse.pynqfs for type fuse.pynqfs. Point one at
 # the installed binary for this test, unless pynqfs is installed for real.
 HELPER=/sbin/mount.fuse.pynqfs

@@ -1,0 +1,205 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The sim card's kernel-to-kernel streams. Each FIFO is a memfd holding a
+ * pynq_stream (include/pynq_stream.h); the kernels at its two ends move it,
+ * in their runners. The daemon only makes it, hands it out, and reads its
+ * counters to explain a run that ran out of time.
+ */
+#define _GNU_SOURCE
+#include "stream.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "pynq_stream.h"
+#include "summary.h"
+
+struct sim_stream {
+	int fd; /* -1: an end is not connected, no FIFO */
+	pynq_stream *s;
+	size_t bytes;
+};
+
+/* Bytes of TDATA the port's C type carries: ap_axiu<32, ...> and the like, or hls::stream<T>. */
+static uint32_t ss_width(const char *type)
+{
+	static const char *const axis[] = {"ap_axiu<", "ap_axis<", "qdma_axis<"};
+	static const struct {
+		const char *name;
+		uint32_t size;
+	} c[] = {{"long long", 8}, {"double", 8},  {"int64_t", 8}, {"long", 8},
+		 {"float", 4},	   {"int32_t", 4}, {"short", 2},   {"int16_t", 2},
+		 {"char", 1},	   {"int8_t", 1},  {"int", 4}};
+	const char *p;
+
+	for (size_t i = 0; type && i < sizeof(axis) / sizeof(axis[0]); i++) {
+		if ((p = strstr(type, axis[i]))) {
+			unsigned long bits = strtoul(p + strlen(axis[i]), NULL, 10);
+
+			if (bits >= 1 && bits <= 8 * PYNQ_STREAM_MAX_WIDTH)
+				return (uint32_t)((bits + 7) / 8);
+		}
+	}
+	p = type ? strstr(type, "stream<") : NULL;
+	for (size_t i = 0; p && i < sizeof(c) / sizeof(c[0]); i++) {
+		if (strstr(p, c[i].name))
+			return c[i].size;
+	}
+	return 4;
+}
+
+void sim_streams_destroy(const struct pq_design *d, struct sim_stream *st)
+{
+	for (size_t i = 0; st && i < d->nstreams; i++) {
+		if (st[i].s)
+			munmap(st[i].s, st[i].bytes);
+		if (st[i].fd >= 0)
+			close(st[i].fd);
+	}
+	free(st);
+}
+
+int sim_streams_create(const struct pq_design *d, unsigned card, struct sim_stream **out, char *why,
+		       size_t whylen)
+{
+	struct sim_stream *st;
+
+	*out = NULL;
+	if (!d->nstreams)
+		return 0;
+	st = calloc(d->nstreams, sizeof(*st));
+	if (!st)
+		return -ENOMEM;
+	for (size_t i = 0; i < d->nstreams; i++)
+		st[i].fd = -1;
+	for (size_t i = 0; i < d->nstreams; i++) {
+		const struct pq_stream *ds = &d->streams[i];
+		const struct pq_cu *src;
+		uint32_t width;
+		char name[96];
+		int ret;
+
+		if (ds->src_cu < 0 || ds->sink_cu < 0)
+			continue;
+		src = &d->cus[ds->src_cu];
+		width = ss_width(d->kernels[src->kernel].args[ds->src_arg].type);
+		st[i].bytes = pynq_stream_bytes(width, SIM_STREAM_DEPTH);
+		snprintf(name, sizeof(name), "pynqfs-card%u-%s", card, d->banks[ds->mem].name);
+		st[i].fd = memfd_create(name, MFD_CLOEXEC);
+		if (st[i].fd < 0 || ftruncate(st[i].fd, (off_t)st[i].bytes))
+			goto fail;
+		st[i].s = mmap(NULL, st[i].bytes, PROT_READ | PROT_WRITE, MAP_SHARED, st[i].fd, 0);
+		if (st[i].s == MAP_FAILED) {
+			st[i].s = NULL;
+			goto fail;
+		}
+		st[i].s->magic = PYNQ_STREAM_MAGIC;
+		st[i].s->width = width;
+		st[i].s->depth = SIM_STREAM_DEPTH;
+		st[i].s->stride = (width + 8) & ~7u;
+		continue;
+	fail:
+		ret = -errno;
+		snprintf(why, whylen, "memory for stream %s: %s", d->banks[ds->mem].name,
+			 strerror(errno));
+		sim_streams_destroy(d, st);
+		return ret;
+	}
+	*out = st;
+	return 0;
+}
+
+/* The stream at arg a of CU cu, or -1; *reads says which end it is. */
+static int ss_find(const struct pq_design *d, const struct sim_stream *st, size_t cu, size_t a,
+		   bool *reads)
+{
+	for (size_t i = 0; st && i < d->nstreams; i++) {
+		const struct pq_stream *ds = &d->streams[i];
+
+		if (st[i].fd < 0)
+			continue;
+		if ((size_t)ds->src_cu == cu && (size_t)ds->src_arg == a) {
+			*reads = false;
+			return (int)i;
+		}
+		if ((size_t)ds->sink_cu == cu && (size_t)ds->sink_arg == a) {
+			*reads = true;
+			return (int)i;
+		}
+	}
+	return -1;
+}
+
+int sim_stream_fd(const struct pq_design *d, const struct sim_stream *st, size_t cu, size_t a)
+{
+	bool reads;
+	int i = ss_find(d, st, cu, a, &reads);
+
+	return i < 0 ? -1 : st[i].fd;
+}
+
+static void ss_counts(const pynq_stream *s, uint32_t *head, uint32_t *tail)
+{
+	*head = __atomic_load_n(&s->head, __ATOMIC_ACQUIRE);
+	*tail = __atomic_load_n(&s->tail, __ATOMIC_ACQUIRE);
+}
+
+void sim_stream_mark(const struct pq_design *d, const struct sim_stream *st, size_t cu,
+		     uint64_t *marks)
+{
+	const struct pq_kernel *k = &d->kernels[d->cus[cu].kernel];
+
+	for (size_t a = 0; a < k->nargs; a++) {
+		bool reads;
+		int i = ss_find(d, st, cu, a, &reads);
+		uint32_t h, t;
+
+		marks[a] = 0;
+		if (i < 0)
+			continue;
+		ss_counts(st[i].s, &h, &t);
+		marks[a] = (uint64_t)h << 32 | t;
+	}
+}
+
+void sim_stream_why(const struct pq_design *d, const struct sim_stream *st, size_t cu,
+		    const uint64_t *marks, char *why, size_t whylen)
+{
+	const struct pq_kernel *k = &d->kernels[d->cus[cu].kernel];
+
+	why[0] = '\0';
+	for (size_t a = 0; a < k->nargs; a++) {
+		const struct pq_stream *ds;
+		char src[96], sink[96];
+		bool reads, stuck;
+		int i = ss_find(d, st, cu, a, &reads);
+		uint32_t h, t;
+
+		if (i < 0)
+			continue;
+		ds = &d->streams[i];
+		ss_counts(st[i].s, &h, &t);
+		/* The end this CU holds can't go on: empty to read, full to write. */
+		stuck = reads ? h == t : t - h >= st[i].s->depth;
+		if (!stuck)
+			continue;
+		pq_stream_end(d, ds->src_cu, ds->src_arg, src, sizeof(src));
+		pq_stream_end(d, ds->sink_cu, ds->sink_arg, sink, sizeof(sink));
+		if (marks[a] == ((uint64_t)h << 32 | t))
+			snprintf(why, whylen, "stream %s (%s -> %s) never moved: %s waited to %s",
+				 d->banks[ds->mem].name, src, sink, k->args[a].name,
+				 reads ? "read, and nothing was written"
+				       : "write, the FIFO full and nothing read");
+		else
+			snprintf(why, whylen,
+				 "stream %s (%s -> %s) stopped after %u elements: %s waited to %s",
+				 d->banks[ds->mem].name, src, sink, reads ? h : t, k->args[a].name,
+				 reads ? "read more, and nothing more was written"
+				       : "write more, the FIFO full and nothing more read");
+		return;
+	}
+}
