@@ -608,6 +608,67 @@ static void fs_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 	free(buf);
 }
 
+/*
+ * READDIRPLUS: each entry with its attributes, so that `ls -l` costs no
+ * LOOKUP per file. An entry carries a lookup reference, as a LOOKUP's
+ * reply does; "." and "..", and names gone or replaced since opendir,
+ * carry none (ino 0: the kernel makes no dentry of them).
+ */
+static void fs_readdirplus(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
+			   struct fuse_file_info *fi)
+{
+	struct fs_dir *h = (struct fs_dir *)(uintptr_t)fi->fh;
+	char *buf = malloc(size);
+	/* An entry takes more than 128 bytes of the reply (struct fuse_direntplus). */
+	size_t most = size / 128 + 1;
+	struct fs_node **held = calloc(most, sizeof(*held));
+	size_t used = 0, nheld = 0;
+	struct fs_node *dir;
+
+	if (!buf || !held) {
+		free(buf);
+		free(held);
+		fuse_reply_err(req, ENOMEM);
+		return;
+	}
+	pthread_mutex_lock(&fs_state.lock);
+	dir = fs_node_of(ino);
+	for (size_t i = (size_t)off; i < h->nents && nheld < most; i++) {
+		struct fs_node *n = i < 2 ? NULL : fs_node_find(dir, h->ents[i].name);
+		struct fuse_entry_param e = {.attr = h->ents[i].st};
+		size_t need;
+
+		if (n && n->ino == h->ents[i].st.st_ino) {
+			e.ino = fs_node_id(n);
+			e.generation = n->ino;
+			fs_fill_attr(n, &e.attr);
+			e.attr_timeout = fs_attr_timeout(n);
+			e.entry_timeout = fs_entry_timeout();
+		}
+		need = fuse_add_direntry_plus(req, buf + used, size - used, h->ents[i].name, &e,
+					      (off_t)i + 1);
+		if (need > size - used)
+			break;
+		used += need;
+		if (e.ino) {
+			n->nlookup++;
+			held[nheld++] = n;
+		}
+	}
+	pthread_mutex_unlock(&fs_state.lock);
+	if (fuse_reply_buf(req, buf, used)) {
+		/* The kernel never saw these entries: it will not forget them. */
+		pthread_mutex_lock(&fs_state.lock);
+		for (size_t i = 0; i < nheld; i++) {
+			held[i]->nlookup--;
+			fs_node_maybe_free(held[i]);
+		}
+		pthread_mutex_unlock(&fs_state.lock);
+	}
+	free(held);
+	free(buf);
+}
+
 static void fs_releasedir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
 	struct fs_dir *h = (struct fs_dir *)(uintptr_t)fi->fh;
@@ -662,6 +723,7 @@ const struct fuse_lowlevel_ops fs_ops = {
 	.fsync = fs_fsync,
 	.opendir = fs_opendir,
 	.readdir = fs_readdir,
+	.readdirplus = fs_readdirplus,
 	.releasedir = fs_releasedir,
 	.statfs = fs_statfs,
 	.getxattr = fs_getxattr,
