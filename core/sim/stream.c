@@ -172,34 +172,41 @@ void sim_stream_why(const struct pq_design *d, const struct sim_stream *st, size
 	const struct pq_kernel *k = &d->kernels[d->cus[cu].kernel];
 
 	why[0] = '\0';
-	for (size_t a = 0; a < k->nargs; a++) {
-		const struct pq_stream *ds;
-		char src[96], sink[96];
-		bool reads, stuck;
-		int i = ss_find(d, st, cu, a, &reads);
-		uint32_t h, t;
+	/* A stream that never moved says most; then one that stopped moving. */
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t a = 0; a < k->nargs; a++) {
+			const struct pq_stream *ds;
+			char src[96], sink[96];
+			bool reads, stuck, moved;
+			int i = ss_find(d, st, cu, a, &reads);
+			uint32_t h, t;
 
-		if (i < 0)
-			continue;
-		ds = &d->streams[i];
-		ss_counts(st[i].s, &h, &t);
-		/* The end this CU holds can't go on: empty to read, full to write. */
-		stuck = reads ? h == t : t - h >= st[i].s->depth;
-		if (!stuck)
-			continue;
-		pq_stream_end(d, ds->src_cu, ds->src_arg, src, sizeof(src));
-		pq_stream_end(d, ds->sink_cu, ds->sink_arg, sink, sizeof(sink));
-		if (marks[a] == ((uint64_t)h << 32 | t))
-			snprintf(why, whylen, "stream %s (%s -> %s) never moved: %s waited to %s",
-				 d->banks[ds->mem].name, src, sink, k->args[a].name,
-				 reads ? "read, and nothing was written"
-				       : "write, the FIFO full and nothing read");
-		else
-			snprintf(why, whylen,
-				 "stream %s (%s -> %s) stopped after %u elements: %s waited to %s",
-				 d->banks[ds->mem].name, src, sink, reads ? h : t, k->args[a].name,
-				 reads ? "read more, and nothing more was written"
-				       : "write more, the FIFO full and nothing more read");
-		return;
+			if (i < 0)
+				continue;
+			ds = &d->streams[i];
+			ss_counts(st[i].s, &h, &t);
+			/* The end this CU holds can't go on: empty to read, full to write. */
+			stuck = reads ? h == t : t - h >= st[i].s->depth;
+			moved = marks[a] != ((uint64_t)h << 32 | t);
+			if (!stuck || (pass == 0 && moved))
+				continue;
+			pq_stream_end(d, ds->src_cu, ds->src_arg, src, sizeof(src));
+			pq_stream_end(d, ds->sink_cu, ds->sink_arg, sink, sizeof(sink));
+			if (!moved)
+				snprintf(why, whylen,
+					 "stream %s (%s -> %s) never moved: %s waited to %s",
+					 d->banks[ds->mem].name, src, sink, k->args[a].name,
+					 reads ? "read, and nothing was written"
+					       : "write, the FIFO full and nothing read");
+			else
+				snprintf(why, whylen,
+					 "stream %s (%s -> %s) stopped after %u elements: %s "
+					 "waited to %s",
+					 d->banks[ds->mem].name, src, sink, reads ? h : t,
+					 k->args[a].name,
+					 reads ? "read more, and nothing more was written"
+					       : "write more, the FIFO full and nothing more read");
+			return;
+		}
 	}
 }
