@@ -89,6 +89,17 @@ perl -e 'open(my $o, "<", $ARGV[0]) or die; local $/; my @o = unpack("l<*", <$o>
 	for (0 .. 2999) { exit 1 if $o[$_] != $_ }' "$B/bank0/out" && [ "$(progress)" = 3000 ]
 ok $? "3000 elements in order, the producer at its end"
 
+# A free-running kernel that crashes: logged, its state error.
+[ "$(cat "$K/boom_1/state")" = running ]
+ok $? "the free-running boom_1 runs"
+echo "banks/bank0/progress 20" >"$K/countsrc_2/args" && echo call >"$K/countsrc_2/run"
+ok $? "20 elements into boom_1's stream, the 14th a 13"
+i=0
+while [ "$(cat "$K/boom_1/state")" = running ] && [ $i -lt 2000 ]; do i=$((i + 1)); done
+[ "$(cat "$K/boom_1/state")" = error ]
+ok $? "boom_1's state: $(cat "$K/boom_1/state")"
+card_log_has "kernels/boom_1: free-running kernel stopped: the kernel crashed: Segmentation fault (signal 11): wrote 0x0, a host address in no buffer of its args"
+
 # 4. Pipelines that can't move end in timeout, naming the stream.
 rm -f "$B"/bank0/*
 cp "$DESIGNS/pipeline.xclbin" "$CARD/overlay"
