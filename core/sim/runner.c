@@ -288,7 +288,9 @@ static void rn_on_fault(int sig, siginfo_t *si, void *ctx)
 	uint32_t access = SIM_TOUCH;
 
 	if (!rn_in_call || si->si_code <= 0) {
-		signal(sig, SIG_DFL);
+		struct sigaction dfl = {.sa_handler = SIG_DFL};
+
+		sigaction(sig, &dfl, NULL); /* async-signal-safe, unlike signal() */
 		raise(sig);
 		return;
 	}
