@@ -841,6 +841,25 @@ static void sim_fault_why(const struct sim_runner *r, const struct sim_reply *re
 		 a->name, at);
 }
 
+/*
+ * After a run that failed, with its runner stopped: a kernel may have
+ * written past its buffers' ends inside their last pages (the guard checks
+ * and puts back those bytes only for a run that returns). They must read
+ * zero again, as every byte past a buffer's size does.
+ */
+static void sim_tails_clear(const struct sim_runner *r)
+{
+	for (size_t i = 0; i < r->nargs; i++) {
+		struct sim_bo *bo = r->args[i].bo;
+		uint64_t from = r->args[i].size, to;
+
+		if (!bo || from >= bo->cap)
+			continue;
+		to = sim_round(from) < bo->cap ? sim_round(from) : bo->cap;
+		memset(bo->bank->mem + bo->off + from, 0, to - from);
+	}
+}
+
 static int sim_run_wait(void *handle, unsigned timeout_ms, uint64_t *us, char *why, size_t whylen)
 {
 	struct sim_runner *r = handle;
@@ -849,8 +868,10 @@ static int sim_run_wait(void *handle, unsigned timeout_ms, uint64_t *us, char *w
 
 	ret = sim_wait_reply(r, r->seq, timeout_ms > INT_MAX ? INT_MAX : (int)timeout_ms, &rep, why,
 			     whylen);
-	if (ret == -ETIMEDOUT) /* a stream it waits on, if that is why */
+	if (ret == -ETIMEDOUT) /* a stream it waits on, if that is why; still running */
 		sim_stream_why(r->sd->d, r->sd->streams, r->cu, r->marks, why, whylen);
+	else if (ret) /* its runner died */
+		sim_tails_clear(r);
 	if (ret)
 		return ret;
 	/* What the kernel printed is in the log before its run is said to end. */
@@ -859,6 +880,7 @@ static int sim_run_wait(void *handle, unsigned timeout_ms, uint64_t *us, char *w
 	if (rep.type == SIM_FAULT) {
 		sim_fault_why(r, &rep, why, whylen);
 		sim_runner_stop(r); /* what else the kernel did to its process is unknown */
+		sim_tails_clear(r);
 		return -EIO;
 	}
 	if (rep.type != SIM_OK) {
@@ -873,6 +895,7 @@ static int sim_run_wait(void *handle, unsigned timeout_ms, uint64_t *us, char *w
 static void sim_run_abort(void *handle)
 {
 	sim_runner_stop(handle);
+	sim_tails_clear(handle);
 }
 
 static void sim_run_free(void *handle)

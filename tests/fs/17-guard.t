@@ -101,6 +101,19 @@ truncate -s 4096 "$B/bank1/odd"
 [ "$(od -v -An -tx1 -j 4000 "$B/bank1/odd" | tr -d ' \n' | tr -d 0)" = "" ]
 ok $? "what it wrote there is gone: the buffer grown to 4096 reads zeros after byte 4000"
 
+# A kernel that writes past the end into its last page and then faults
+# (vadd told 2000 elements of a 4000-byte out_r: it writes out_r[1000..1023]
+# in the page, then faults at 1024): nothing it wrote there may show when
+# the buffer grows.
+truncate -s 4000 "$B/bank1/short"
+echo "banks/bank0/i1 banks/bank0/i2 banks/bank1/short 2000" >"$K/vadd_1/args"
+echo call >"$K/vadd_1/run" 2>/dev/null
+grep -q "^error wrote 0x[0-9a-f]*, 96 bytes past the end of out_r (banks/bank1/short, 4000 bytes)$" "$K/vadd_1/run"
+ok $? "vadd past a 4000-byte out_r faults at the page's end: $(cat "$K/vadd_1/run")"
+truncate -s 4096 "$B/bank1/short"
+[ "$(od -v -An -tx1 -j 4000 "$B/bank1/short" | tr -d ' \n' | tr -d 0)" = "" ]
+ok $? "what it wrote after byte 4000 is gone: grown to 4096, the buffer reads zeros there"
+
 # 4. A start from the registers: no path to name, the address instead.
 echo "banks/bank1/buf 8192 1" >"$K/poke_1/args"
 echo start >"$K/poke_1/run"
