@@ -319,11 +319,10 @@ sub run_kernel {    # set all args, then call (or start and wait)
 	}
 	expect("args $cu $x $y $z $n", $got, $valid ? 'ok' : 'EINVAL');
 	return unless $valid;
-	for (@port) {    # the model runs no kernel past a buffer's end (the sim doesn't guard yet)
-		return if 4 * $n > length($file{$_});
-	}
 	# An empty buffer has no device memory: the run fails, saying so.
 	my $empty = grep { !length($file{$_}) } @port;
+	# Past a buffer's end, the sim's guard stops the kernel: see past_end.
+	return past_end($how, $cu, $k, $x, $y, $z, $n) if !$empty && grep { 4 * $n > length($file{$_}) } @port;
 	if ($how eq 'call') {
 		expect("call $cu", ctl("kernels/$cu/run", "call\n"), $empty ? 'EIO' : 'ok');
 	} else {
@@ -340,6 +339,62 @@ sub run_kernel {    # set all args, then call (or start and wait)
 	my @r = map { $k->[3] eq 'add' ? $p[$_] + $q[$_] : $p[$_] * $q[$_] } 0 .. $n - 1;
 	substr($file{$z}, 0, 4 * $n) = pack('l<*', map { unpack('l<', pack('L<', $_ & 0xffffffff)) } @r);
 };
+# A run told more elements than a buffer holds. The guard fails it when
+# the kernel touches a page past a buffer (or changes bytes after the end
+# in the last page); within the last page a read goes unnoticed (and sees
+# zeros), so the run may also end well. Either way the output buffer holds
+# the kernel's results up to where it stopped and its old contents after,
+# the failure names the arg and the distance, and every other buffer is
+# untouched (the model checks them at their next read).
+sub past_end {
+	my ($how, $cu, $k, $x, $y, $z, $n) = @_;
+	my $got;
+	if ($how eq 'call') {
+		$got = ctl("kernels/$cu/run", "call\n");
+		expect("call $cu past the end", $got, qw(ok EIO));
+	} else {
+		expect("start $cu", ctl("kernels/$cu/run", "start\n"), 'ok');
+		$got = 'ok';
+	}
+	open(my $fh, '<', path("kernels/$cu/run")) or fail("open run: $!");
+	my $res = <$fh> // '';
+	chomp $res;
+	my $bad = $res =~ /^error (read|wrote) 0x[0-9a-f]+, \d+ bytes? (past the end|before the start) of (in1|in2|out_r|in_a|in_b|out) \(banks\//;
+	fail("past the end, $cu: run reads '$res'")
+		unless $res =~ /^done \d+$/ && $got eq 'ok' || $bad && ($how ne 'call' || $got eq 'EIO');
+	$failed{$cu} = $bad;
+	$seen{ $bad ? 'stopped by the guard' : 'past the end, unnoticed' }++;
+	use integer;
+	my $zero = sub { my $b = $file{ $_[0] }; $b . ("\0" x (pages(length($b)) - length($b))) };
+	my @p = unpack("l<$n", $zero->($x) . ("\0" x (4 * $n)));
+	my @q = unpack("l<$n", $zero->($y) . ("\0" x (4 * $n)));
+	my @new = map { unpack('l<', pack('L<', ($k->[3] eq 'add' ? $p[$_] + $q[$_] : $p[$_] * $q[$_]) & 0xffffffff)) } 0 .. $n - 1;
+	my $len = length($file{$z});
+	open(my $o, '<', path($z)) or fail("open $z: $!");
+	my $now = '';
+	sysread($o, $now, $len + 1) // fail("read $z: $!");
+	fail("past the end: $z is " . length($now) . " bytes, not $len") if length($now) != $len;
+	my @old = unpack('l<*', $file{$z});
+	my @got = unpack('l<*', $now);
+	my $stopped = 0;    # results up to where the kernel stopped, then the old contents
+	for my $i (0 .. $#got) {
+		my $is_new = $i < $n && $got[$i] == $new[$i];
+		my $is_old = $got[$i] == $old[$i];
+		fail("past the end: $z element $i is $got[$i]: neither old $old[$i] nor new " . ($i < $n ? $new[$i] : '-'))
+			unless $is_new || $is_old;
+		fail("past the end: $z element $i is new after an old one") if ($stopped || $i >= $n) && !$is_old;
+		$stopped = 1 if $i < $n && !$is_new;
+	}
+	# A size not a multiple of 4: the last element is cut, and may be written too.
+	my ($m, $cut) = (scalar @got, substr($now, 4 * @got));
+	if ($cut ne substr($file{$z}, 4 * $m)) {
+		fail("past the end: ${z}'s last " . length($cut) . " bytes are neither old nor new")
+			if $stopped || $m >= $n || $cut ne substr(pack('l<', $new[$m]), 0, length($cut));
+	}
+	fail("past the end, $cu: '$res' but not every result is in $z") if !$bad && $stopped && $n * 4 <= $len;
+	$file{$z} = $now;
+	$verified += $len;
+}
 $OP{call} = sub { run_kernel('call', @_) };
 $OP{start} = sub { run_kernel('start', @_) };
 $OP{program} = sub {
@@ -429,9 +484,11 @@ sub random_op {
 		my $k = $DESIGN{$design}{cus}{$cu};
 		my @buf = map { my $b = $k->[$_]; my @in = grep { bank_of($_) eq $b } sort keys %file;
 			@in && rand() < 0.9 ? pick(@in) : "banks/$b/" . pick(@NAMES) } 0 .. 2;
-		my $min = 1 << 30;
-		for (@buf) { my $l = length($file{$_} // ''); $min = $l if $l < $min }
-		return join(' ', pick('call', 'call', 'start'), $cu, @buf, int(rand(int($min / 4) + 1)));
+		my ($min, $max) = (1 << 30, 0);
+		for (@buf) { my $l = length($file{$_} // ''); $min = $l if $l < $min; $max = $l if $l > $max }
+		# Now and then past a buffer's end: the guard must stop it, harming nothing.
+		my $lim = rand() < 0.4 ? int($max / 4) + 1024 : int($min / 4);
+		return join(' ', pick('call', 'call', 'start'), $cu, @buf, int(rand($lim + 1)));
 	}
 	if ($r < 91) { return "program " . pick(sort keys %DESIGN) }
 	if ($r < 93) { return "free" }
