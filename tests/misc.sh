@@ -151,6 +151,22 @@ XC
 	DAEMON=$(pgrep -n -f "^$PYNQFS_BUILD/pynqfs .*$MNT\$")
 }
 
+# mount_pynqfs_fg LOG [pynqfs options...]: pynqfs in the foreground (to
+# see its exit status, or its -d output), its stderr in LOG, DAEMON its
+# pid; returns once the mount is up (or the daemon gone).
+mount_pynqfs_fg() {
+	log=$1
+	shift
+	"$PYNQFS_BUILD/pynqfs" "$@" "$MNT" 2>"$log" &
+	DAEMON=$!
+	i=0
+	while ! mountpoint -q "$MNT" && kill -0 $DAEMON 2>/dev/null && [ $i -lt 400 ]; do
+		sleep 0.05 # waiting for the mount to appear, not for a race
+		i=$((i + 1))
+	done
+	mountpoint -q "$MNT"
+}
+
 # unmount_pynqfs: the daemon must still be serving, exit cleanly on
 # unmount, and leave no sanitizer report.
 unmount_pynqfs() {

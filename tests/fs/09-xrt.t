@@ -31,15 +31,9 @@ C
 ok $? "device = \"all\" on noop: nothing to take, said with FILE:LINE ($(cat "$WORK/err"))"
 
 # In the foreground, to see its exit status; no ASan quarantine, so RSS means something.
-ASAN_OPTIONS="${ASAN_OPTIONS:-}:quarantine_size_mb=0:thread_local_quarantine_size_kb=0:log_path=$WORK/asan" \
-	"$PYNQFS_BUILD/pynqfs" -f -o config="$CONF" "$MNT" 2>"$WORK/stderr" &
-DAEMON=$!
-i=0
-while ! mountpoint -q "$MNT" && kill -0 $DAEMON 2>/dev/null && [ $i -lt 400 ]; do
-	sleep 0.05 # waiting for the mount to appear, not for a race
-	i=$((i + 1))
-done
-mountpoint -q "$MNT"
+ASAN_OPTIONS="${ASAN_OPTIONS:-}:quarantine_size_mb=0:thread_local_quarantine_size_kb=0:log_path=$WORK/asan"
+export ASAN_OPTIONS
+mount_pynqfs_fg "$WORK/stderr" -f -o config="$CONF"
 ok $? "mount a sim card and an xrt card (noop) together"
 [ "$(cat "$MNT/cards")" = "card0 xilinx_u200_gen3x16_xdma_2_202110_1 sim
 card1 xilinx_u200_gen3x16_xdma_2_202110_1 xrt" ]

@@ -5,14 +5,7 @@
 # own.
 . "$(dirname "$0")/../misc.sh"
 
-"$PYNQFS_BUILD/pynqfs" -d "$MNT" 2>"$WORK/requests" &
-DAEMON=$!
-i=0
-while ! mountpoint -q "$MNT" && kill -0 $DAEMON 2>/dev/null && [ $i -lt 400 ]; do
-	sleep 0.05 # waiting for the mount to appear, not for a race
-	i=$((i + 1))
-done
-mountpoint -q "$MNT"
+mount_pynqfs_fg "$WORK/requests" -d
 ok $? "mount pynqfs -d (requests logged)"
 cp "$DESIGNS/vadd.xclbin" "$CARD/overlay"
 B=$CARD/banks/bank0
