@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include "args.h"
+#include "memfd.h"
 #include "output.h"
 #include "proto.h"
 #include "stream.h"
@@ -240,9 +241,10 @@ static int sim_load(void *dev, const struct pq_design *d, const void *img, size_
 		bk->size = d->banks[i].size;
 		bk->base = d->banks[i].base;
 		snprintf(name, sizeof(name), "pynqfs-card%u-%s", sv->index, d->banks[i].name);
-		bk->fd = memfd_create(name, MFD_CLOEXEC);
-		if (bk->fd < 0 || ftruncate(bk->fd, (off_t)bk->size)) {
-			ret = -errno;
+		bk->fd = sim_memfd(name, bk->size);
+		if (bk->fd < 0) {
+			ret = bk->fd;
+			bk->fd = -1;
 			break;
 		}
 		bk->mem = mmap(NULL, bk->size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_NORESERVE,

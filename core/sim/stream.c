@@ -15,6 +15,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "memfd.h"
 #include "pynq_stream.h"
 #include "summary.h"
 
@@ -89,9 +90,12 @@ int sim_streams_create(const struct pq_design *d, unsigned card, struct sim_stre
 		width = ss_width(d->kernels[src->kernel].args[ds->src_arg].type);
 		st[i].bytes = pynq_stream_bytes(width, SIM_STREAM_DEPTH);
 		snprintf(name, sizeof(name), "pynqfs-card%u-%s", card, d->banks[ds->mem].name);
-		st[i].fd = memfd_create(name, MFD_CLOEXEC);
-		if (st[i].fd < 0 || ftruncate(st[i].fd, (off_t)st[i].bytes))
+		st[i].fd = sim_memfd(name, st[i].bytes);
+		if (st[i].fd < 0) {
+			errno = -st[i].fd;
+			st[i].fd = -1;
 			goto fail;
+		}
 		st[i].s = mmap(NULL, st[i].bytes, PROT_READ | PROT_WRITE, MAP_SHARED, st[i].fd, 0);
 		if (st[i].s == MAP_FAILED) {
 			st[i].s = NULL;

@@ -66,6 +66,15 @@ echo call >"$K/liar_1/run" && r2=$(cat "$K/liar_1/run")
 case "$r1$r2" in *424242*) false ;; done*done*) true ;; *) false ;; esac
 ok $? "fake replies written by the kernel are not taken for its runs ($r1, $r2)"
 
+# ... nor shrink the device memory it is given under the daemon.
+head -c 8192 /dev/urandom >"$WORK/x"
+cp "$WORK/x" "$B/bank0/x"
+echo banks/bank0/x >"$K/shrink_1/args" && echo call >"$K/shrink_1/run"
+ok $? "a kernel truncating every descriptor it has ends its run"
+cmp -s "$WORK/x" "$B/bank0/x" && cat "$CARD/state" >/dev/null
+ok $? "the bank's memory is sealed at its size: the buffer reads back intact, the daemon answers"
+rm -f "$B/bank0/x"
+
 # 4. Reading registers changes nothing for others; AP_DONE clears for writers.
 ctl() { od -An -tx4 -N4 "$K/liar_1/registers" | tr -d ' '; }
 a=$(ctl)
