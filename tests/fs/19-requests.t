@@ -15,6 +15,7 @@ ok $? "200 buffers of 1 to 200 bytes"
 # The kernel's dentries and inodes dropped: the listing must bring them back.
 if ! sync || ! echo 2 >/proc/sys/vm/drop_caches 2>/dev/null; then
 	skip "cannot drop the kernel's dentry cache here (/proc/sys/vm read-only)" "ls -l requests"
+	ls -l "$B" >"$WORK/ls"
 else
 	n0=$(wc -l <"$WORK/requests")
 	ls -l "$B" >"$WORK/ls"
