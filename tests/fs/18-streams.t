@@ -89,6 +89,15 @@ perl -e 'open(my $o, "<", $ARGV[0]) or die; local $/; my @o = unpack("l<*", <$o>
 	for (0 .. 2999) { exit 1 if $o[$_] != $_ }' "$B/bank0/out" && [ "$(progress)" = 3000 ]
 ok $? "3000 elements in order, the producer at its end"
 
+# What can't run says why: a stream port the xclbin connects to nothing,
+# a free-running kernel with an arg that is not a stream.
+echo "banks/bank0/progress 1" >"$K/countsrc_3/args"
+refused EIO call "$K/countsrc_3/run"
+card_log_has "kernels/countsrc_3: run failed: countsrc streams through out, which the xclbin connects to no other kernel"
+[ "$(cat "$K/settable_1/state")" = error ]
+ok $? "settable_1 (ap_ctrl_none, an int arg) did not start: state $(cat "$K/settable_1/state")"
+card_log_has "kernels/settable_1: free-running (ap_ctrl_none), not started: its arg n is not a stream, and nothing can set it"
+
 # A free-running kernel that crashes: logged, its state error.
 [ "$(cat "$K/boom_1/state")" = running ]
 ok $? "the free-running boom_1 runs"
