@@ -17,6 +17,10 @@ B=$CARD/banks
 
 addr() { getfattr --absolute-names --only-values -n user.pynq.address "$1"; }
 hex() { printf '0x%x' "$1"; }
+# zeros_after FILE N: FILE, grown to 4096 bytes, reads zeros after byte N.
+zeros_after() {
+	truncate -s 4096 "$1" && [ "$(od -v -An -tx1 -j "$2" "$1" | tr -d ' \n' | tr -d 0)" = "" ]
+}
 
 # 1. vadd told a size four times its output buffer: it writes past out_r
 # into the buffer placed right after it.
@@ -97,8 +101,7 @@ echo "banks/bank1/odd 4095 1" >"$K/poke_1/args"
 echo call >"$K/poke_1/run" 2>/dev/null
 grep -q "^error wrote 0x[0-9a-f]*, 95 bytes past the end of buf (banks/bank1/odd, 4000 bytes)$" "$K/poke_1/run"
 ok $? "95 bytes past the end: $(cat "$K/poke_1/run")"
-truncate -s 4096 "$B/bank1/odd"
-[ "$(od -v -An -tx1 -j 4000 "$B/bank1/odd" | tr -d ' \n' | tr -d 0)" = "" ]
+zeros_after "$B/bank1/odd" 4000
 ok $? "what it wrote there is gone: the buffer grown to 4096 reads zeros after byte 4000"
 
 # A kernel that writes past the end into its last page and then faults
@@ -110,8 +113,7 @@ echo "banks/bank0/i1 banks/bank0/i2 banks/bank1/short 2000" >"$K/vadd_1/args"
 echo call >"$K/vadd_1/run" 2>/dev/null
 grep -q "^error wrote 0x[0-9a-f]*, 96 bytes past the end of out_r (banks/bank1/short, 4000 bytes)$" "$K/vadd_1/run"
 ok $? "vadd past a 4000-byte out_r faults at the page's end: $(cat "$K/vadd_1/run")"
-truncate -s 4096 "$B/bank1/short"
-[ "$(od -v -An -tx1 -j 4000 "$B/bank1/short" | tr -d ' \n' | tr -d 0)" = "" ]
+zeros_after "$B/bank1/short" 4000
 ok $? "what it wrote after byte 4000 is gone: grown to 4096, the buffer reads zeros there"
 
 # 4. A start from the registers: no path to name, the address instead.
