@@ -86,19 +86,32 @@ static void bf_release(struct fs_node *n, struct fs_handle *h)
 
 static void bf_read(fuse_req_t req, struct fs_node *n, struct fs_handle *h, size_t size, off_t off)
 {
+	struct pq_buffer *b;
 	const void *ptr;
 	size_t len;
 	int ret;
 
 	(void)h;
-	ret = pq_buffer_read_begin(n->buf, (uint64_t)off, size, &ptr, &len);
+	/*
+	 * Once the reply is out the reader may close, and its release and a
+	 * FORGET free n: the buffer is held by a reference of our own.
+	 */
+	b = n->buf;
+	if (!b) {
+		fuse_reply_err(req, ENOENT);
+		return;
+	}
+	pq_buffer_get(b);
+	ret = pq_buffer_read_begin(b, (uint64_t)off, size, &ptr, &len);
 	if (ret) {
+		pq_buffer_put(b);
 		fs_reply_status(req, ret);
 		return;
 	}
 	/* Straight from device memory to the reader: one copy. */
 	fuse_reply_buf(req, ptr, len);
-	pq_buffer_read_end(n->buf);
+	pq_buffer_read_end(b);
+	pq_buffer_put(b);
 }
 
 static void bf_write(fuse_req_t req, struct fs_node *n, struct fs_handle *h, const char *buf,
