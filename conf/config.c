@@ -41,6 +41,7 @@ static void cf_defaults(struct pq_config *c)
 	memset(c, 0, sizeof(*c));
 	c->run_timeout_ms = 10000;
 	c->log_lines = 200;
+	c->max_queued = 1024;
 }
 
 /* PYNQFS_KERNEL_DIRS is ':'-separated: the build tree's, then the install's. */
@@ -290,9 +291,39 @@ static int cf_sim(struct cf_ctx *x, const config_setting_t *g, struct pq_config 
 	return 0;
 }
 
+/*
+ * Two cards on one XRT device would load two designs onto it and free each
+ * other's buffers: one card per device, and "all" takes every one.
+ */
+static int cf_same_device(struct cf_ctx *x, const config_setting_t *cards,
+			  const struct pq_config *c)
+{
+	for (size_t i = 0; i < c->ncards; i++) {
+		const struct pq_card_conf *a = &c->cards[i];
+
+		for (size_t j = 0; j < i && !strcmp(a->backend, "xrt"); j++) {
+			const struct pq_card_conf *b = &c->cards[j];
+
+			if (strcmp(b->backend, "xrt"))
+				continue;
+			if (a->device == PQ_DEVICE_ALL || b->device == PQ_DEVICE_ALL)
+				return cf_fail(x, config_setting_get_elem(cards, (unsigned)i),
+					       "device = \"all\" takes every XRT device: no other "
+					       "xrt card may be configured beside it");
+			if (a->device == b->device)
+				return cf_fail(x, config_setting_get_elem(cards, (unsigned)i),
+					       "XRT device %d is the card at line %d already: one "
+					       "card per device",
+					       a->device, b->line);
+		}
+	}
+	return 0;
+}
+
 int pq_config_load(struct pq_config *c, const char *file, char *err, size_t errlen)
 {
-	static const char *const keys[] = {"cards", "active", "sim", "xrt", "log_lines", NULL};
+	static const char *const keys[] = {"cards",	"active",     "sim", "xrt",
+					   "log_lines", "max_queued", NULL};
 	struct cf_ctx x = {.file = file, .err = err, .errlen = errlen};
 	const config_setting_t *root, *cards, *s;
 	config_t cf;
@@ -328,8 +359,11 @@ int pq_config_load(struct pq_config *c, const char *file, char *err, size_t errl
 		if ((ret = cf_card(&x, config_setting_get_elem(cards, (unsigned)i), &c->cards[i])))
 			goto out;
 	}
+	if ((ret = cf_same_device(&x, cards, c)))
+		goto out;
 	if ((ret = cf_uint(&x, root, "active", 0, (long long)c->ncards - 1, &c->active)) ||
-	    (ret = cf_uint(&x, root, "log_lines", 1, 100000, &c->log_lines)))
+	    (ret = cf_uint(&x, root, "log_lines", 1, 100000, &c->log_lines)) ||
+	    (ret = cf_uint(&x, root, "max_queued", 1, 1000000, &c->max_queued)))
 		goto out;
 	if ((s = config_setting_get_member(root, "sim")) && (ret = cf_sim(&x, s, c)))
 		goto out;

@@ -28,6 +28,7 @@ struct pq_config {
 	unsigned run_timeout_ms;
 	char *xrt_emulation; /* NULL, or "noop" */
 	unsigned log_lines;
+	unsigned max_queued; /* runs waiting per CU; a start beyond: EAGAIN */
 };
 
 /* The built-in default: one sim card that takes any shell. */
