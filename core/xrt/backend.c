@@ -17,11 +17,13 @@
 #include <dirent.h>
 #include <dlfcn.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <libgen.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -84,7 +86,8 @@ static int xr_errno(int dflt)
 
 static pthread_mutex_t xr_env_lock = PTHREAD_MUTEX_INITIALIZER;
 static unsigned xr_users;
-static char xr_root[64]; /* a XILINX_XRT of our own, if we made one */
+static char xr_root[64];    /* a XILINX_XRT of our own, if we made one */
+static int xr_lock_fd = -1; /* its lock, held while we live */
 
 /* The directory libxrt_coreutil was loaded from: XRT's other libraries are there. */
 static int xr_libdir(char *dir, size_t len)
@@ -102,15 +105,14 @@ static int xr_libdir(char *dir, size_t len)
 	return 0;
 }
 
-static void xr_root_remove(void)
+/* Remove a directory of ours: lib/ of symlinks, and the lock file. */
+static void xr_dir_remove(const char *root)
 {
 	char path[512];
 	struct dirent *e;
 	DIR *d;
 
-	if (!xr_root[0])
-		return;
-	snprintf(path, sizeof(path), "%s/lib", xr_root);
+	snprintf(path, sizeof(path), "%s/lib", root);
 	d = opendir(path);
 	while (d && (e = readdir(d))) {
 		char link[800];
@@ -123,8 +125,53 @@ static void xr_root_remove(void)
 	if (d)
 		closedir(d);
 	rmdir(path);
-	rmdir(xr_root);
+	snprintf(path, sizeof(path), "%s/lock", root);
+	unlink(path);
+	rmdir(root);
+}
+
+static void xr_root_remove(void)
+{
+	if (!xr_root[0])
+		return;
+	xr_dir_remove(xr_root);
 	xr_root[0] = '\0';
+	if (xr_lock_fd >= 0)
+		close(xr_lock_fd);
+	xr_lock_fd = -1;
+}
+
+/*
+ * A daemon that died (killed, crashed) left its directory behind. Each
+ * live one holds a lock on its directory's lock file (the daemon's fork
+ * keeps it): remove those of this user whose lock nobody holds. One with
+ * no lock file yet may be a daemon starting now: it is left alone.
+ */
+static void xr_root_sweep(void)
+{
+	struct dirent *e;
+	DIR *d = opendir("/tmp");
+
+	while (d && (e = readdir(d))) {
+		char root[300], path[400];
+		struct stat st;
+		int fd;
+
+		if (strncmp(e->d_name, "pynqfs-xrt.", 11))
+			continue;
+		snprintf(root, sizeof(root), "/tmp/%s", e->d_name);
+		if (lstat(root, &st) || !S_ISDIR(st.st_mode) || st.st_uid != geteuid())
+			continue;
+		snprintf(path, sizeof(path), "%s/lock", root);
+		fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+		if (fd < 0)
+			continue;
+		if (!flock(fd, LOCK_EX | LOCK_NB))
+			xr_dir_remove(root);
+		close(fd);
+	}
+	if (d)
+		closedir(d);
 }
 
 /*
@@ -138,6 +185,7 @@ static int xr_root_make(const char *libdir, char *why, size_t whylen)
 	struct dirent *e;
 	DIR *d;
 
+	xr_root_sweep();
 	snprintf(xr_root, sizeof(xr_root), "/tmp/pynqfs-xrt.XXXXXX");
 	if (!mkdtemp(xr_root)) {
 		xr_root[0] = '\0';
@@ -145,6 +193,11 @@ static int xr_root_make(const char *libdir, char *why, size_t whylen)
 			 strerror(errno));
 		return -errno;
 	}
+	/* Held while we live, for the sweep of a later daemon should this one die. */
+	snprintf(path, sizeof(path), "%s/lock", xr_root);
+	xr_lock_fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (xr_lock_fd >= 0)
+		flock(xr_lock_fd, LOCK_EX);
 	snprintf(path, sizeof(path), "%s/lib", xr_root);
 	d = mkdir(path, 0755) ? NULL : opendir(libdir);
 	if (!d) {
