@@ -419,6 +419,16 @@ void pq_buffer_read_end(struct pq_buffer *b)
 	pthread_rwlock_unlock(&b->lock);
 }
 
+void pq_buffer_set_tag(struct pq_buffer *b, void *tag)
+{
+	b->tag = tag;
+}
+
+void *pq_buffer_tag(const struct pq_buffer *b)
+{
+	return b->tag;
+}
+
 int pq_buffer_address(struct pq_buffer *b, uint64_t *addr)
 {
 	int ret = -ENODATA;

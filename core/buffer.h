@@ -51,6 +51,13 @@ int pq_buffer_read_begin(struct pq_buffer *b, uint64_t off, size_t len, const vo
 			 size_t *n);
 void pq_buffer_read_end(struct pq_buffer *b);
 
+/*
+ * The filesystem's pointer for b (its file), for the access check of a
+ * start: set, cleared and read only under the filesystem's own lock.
+ */
+void pq_buffer_set_tag(struct pq_buffer *b, void *tag);
+void *pq_buffer_tag(const struct pq_buffer *b);
+
 /* Device address; -ENODATA while the buffer is empty. */
 int pq_buffer_address(struct pq_buffer *b, uint64_t *addr);
 

@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 
 #include "summary.h"
 
@@ -84,6 +85,8 @@ int pq_card_new(const struct pq_card_params *p, struct pq_card **out, char *why,
 	card->run_timeout_ms = p->run_timeout_ms;
 	card->resolve = p->resolve;
 	card->resolve_ctx = p->resolve_ctx;
+	card->access = p->access;
+	card->max_queued = p->max_queued ? p->max_queued : 1024;
 	ret = pq_log_init(&card->log, p->log_lines);
 	if (ret)
 		goto err_card;
@@ -96,6 +99,7 @@ int pq_card_new(const struct pq_card_params *p, struct pq_card **out, char *why,
 		ret = -ENOMEM;
 		goto err_dev;
 	}
+	pthread_mutex_init(&card->load_lock, NULL);
 	pthread_mutex_init(&card->lock, NULL);
 	pthread_cond_init(&card->drained, NULL);
 	card_set_state(card, PQ_CARD_EMPTY);
@@ -147,13 +151,16 @@ void pq_card_destroy(struct pq_card *card)
 
 	if (!card)
 		return;
+	pthread_mutex_lock(&card->load_lock);
 	pthread_mutex_lock(&card->lock);
 	old = card_detach(card);
 	pthread_mutex_unlock(&card->lock);
 	card_release(card, old);
+	pthread_mutex_unlock(&card->load_lock);
 	card->ops->close(card->dev);
 	pthread_cond_destroy(&card->drained);
 	pthread_mutex_destroy(&card->lock);
+	pthread_mutex_destroy(&card->load_lock);
 	pq_log_destroy(&card->log);
 	free(card->summary);
 	free(card->name);
@@ -186,6 +193,16 @@ void pq_card_log(struct pq_card *card, const char *fmt, ...)
 	va_end(ap);
 	pq_log_add(&card->log, "%s", msg ? msg : "out of memory");
 	free(msg);
+}
+
+static void card_log_to_syslog(void *arg, const char *line)
+{
+	syslog(LOG_INFO, "card%u: %s", ((struct pq_card *)arg)->index, line);
+}
+
+void pq_card_log_restart(struct pq_card *card)
+{
+	pq_log_clear(&card->log, card_log_to_syslog, card);
 }
 
 void pq_card_log_dump(struct pq_card *card, FILE *f)
@@ -407,10 +424,12 @@ int pq_card_program(struct pq_card *card, const uint8_t *img, size_t len)
 	ret = card_validate(card, img, len, &d);
 	if (ret)
 		return ret;
+	pthread_mutex_lock(&card->load_lock);
 	pthread_mutex_lock(&card->lock);
 	ret = card_check_idle(card, "loading a new xclbin");
 	if (ret) {
 		pthread_mutex_unlock(&card->lock);
+		pthread_mutex_unlock(&card->load_lock);
 		pq_design_free(d);
 		return ret;
 	}
@@ -429,6 +448,7 @@ int pq_card_program(struct pq_card *card, const uint8_t *img, size_t len)
 		/* Out of memory here leaves the device as it was; a refusal may not. */
 		card_set_state(card, ret == -ENOMEM ? prev : PQ_CARD_ERROR);
 		pthread_mutex_unlock(&card->lock);
+		pthread_mutex_unlock(&card->load_lock);
 		pq_log_add(&card->log, "overlay: the %s device refused the xclbin: %s",
 			   card->ops->name, why[0] ? why : strerror(-ret));
 		pq_design_free(d);
@@ -444,6 +464,7 @@ int pq_card_program(struct pq_card *card, const uint8_t *img, size_t len)
 	pthread_mutex_unlock(&card->lock);
 	pq_log_add(&card->log, "overlay: loaded %s (%zu bytes, uuid %s)", project, len, uuid);
 	card_release(card, old);
+	pthread_mutex_unlock(&card->load_lock);
 	return 0;
 }
 
@@ -452,6 +473,7 @@ int pq_card_free(struct pq_card *card)
 	struct pq_loaded *old = NULL;
 	int ret;
 
+	pthread_mutex_lock(&card->load_lock);
 	pthread_mutex_lock(&card->lock);
 	ret = card_check_idle(card, "freeing the design");
 	if (!ret && card->cur) {
@@ -462,6 +484,7 @@ int pq_card_free(struct pq_card *card)
 		card_set_state(card, PQ_CARD_EMPTY);
 	pthread_mutex_unlock(&card->lock);
 	card_release(card, old);
+	pthread_mutex_unlock(&card->load_lock);
 	return ret;
 }
 

@@ -34,6 +34,15 @@ struct pq_buffer;
 typedef int (*pq_resolve_fn)(void *ctx, struct pq_card *card, const char *path,
 			     struct pq_buffer **buf, char **canon, char *why, size_t whylen);
 
+/*
+ * May the user behind `who` (the filesystem's, opaque to core) use buf in
+ * a run it starts, as open(O_RDWR) of the buffer would decide? 0, or
+ * -EACCES with why. Core calls it for every buffer of every start, with
+ * none of its locks held.
+ */
+typedef int (*pq_access_fn)(void *ctx, const void *who, struct pq_buffer *buf, char *why,
+			    size_t whylen);
+
 struct pq_card_params {
 	unsigned index;
 	const char *backend;		  /* "sim", ...: found with pq_backend_find() */
@@ -45,9 +54,11 @@ struct pq_card_params {
 	char **kernel_path;		  /* sim: borrowed, must outlive the card */
 	size_t nkernel_path;
 	unsigned run_timeout_ms; /* a run past this ends as timeout */
+	unsigned max_queued;	 /* runs waiting per CU (0: 1024); beyond: -EAGAIN */
 	size_t log_lines;
 	pq_resolve_fn resolve;
-	void *resolve_ctx;
+	void *resolve_ctx; /* for access too */
+	pq_access_fn access;
 };
 
 /* How many devices a backend can open (for `device = "all"`), or -errno with why. */
@@ -66,6 +77,11 @@ const char *pq_card_backend(const struct pq_card *card);
 /* The card's log (SPEC §1): add a line, or write every line out. */
 void pq_card_log(struct pq_card *card, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void pq_card_log_dump(struct pq_card *card, FILE *f);
+/*
+ * A fresh log, for a card handed to another user: the lines there were go
+ * to the daemon's syslog, not to the next user.
+ */
+void pq_card_log_restart(struct pq_card *card);
 size_t pq_card_log_size(struct pq_card *card);
 
 /* "empty", "programming", "ready" or "error". */

@@ -6,7 +6,10 @@
  * LOCKING. Take locks in this order, never the reverse:
  *
  *   1. fs/'s tree lock     fs may call core holding it; core takes it only
- *                          through the resolver, called with no core lock.
+ *                          through the resolver and the access check,
+ *                          called with no core lock.
+ *   1a. card->load_lock    a load or free of the card's design, end to end
+ *                          (never with the tree lock: fs.h).
  *   2. card->lock          state, cur, generation, nbuffers, buffers list,
  *                          summary; cur->refs.
  *   3. cu->lock            one CU's queue, bindings, counters, registers
@@ -89,7 +92,10 @@ struct pq_cu_rt {
 	struct pq_run *head, *tail;
 	struct cu_waiter *waiters;
 	bool running, stop;
-	uint64_t started, finished; /* run sequence numbers */
+	uint64_t started, finished; /* runs started, runs ended (counts) */
+	uint64_t cur_seq;	    /* the running run's sequence number */
+	uint64_t cancel_low;	    /* the first run being cancelled, 0 if none */
+	size_t nqueued;		    /* runs in the queue, not begun */
 	enum pq_run_state state;
 	char last[300]; /* "done 12" or "error <reason>" */
 	int last_status;
@@ -125,6 +131,7 @@ struct pq_buffer {
 	uint64_t cap; /* what bo holds and the bank counts: size, or more from
 			 pq_buffer_truncate_keep() to pq_buffer_trim() */
 	void *bo;     /* NULL while cap is 0 */
+	void *tag;    /* the filesystem's, under its own lock */
 };
 
 struct pq_card {
@@ -134,9 +141,18 @@ struct pq_card {
 	void *dev;
 	bool any_shell;
 	unsigned run_timeout_ms;
+	unsigned max_queued;
 	pq_resolve_fn resolve;
 	void *resolve_ctx;
+	pq_access_fn access;
 	struct pq_log log;
+
+	/*
+	 * The device's design: held across every backend load and unload, so
+	 * that a load never meets the unload of the design it replaces (or a
+	 * free's) half done. Taken before card->lock, never while holding it.
+	 */
+	pthread_mutex_t load_lock;
 
 	pthread_mutex_t lock; /* all below */
 	pthread_cond_t drained;
@@ -162,7 +178,7 @@ bool pq_cus_busy(struct pq_loaded *ld);
 struct pq_cu_rt *pq_cu_get(struct pq_card *card, uint64_t gen, size_t i);
 void pq_cu_put(struct pq_cu_rt *cu);
 void pq_cu_log(struct pq_cu_rt *cu, const char *file, const char *msg);
-int pq_cu_run(struct pq_cu_rt *cu, bool from_regs, pq_cu_done_fn done, void *arg);
+int pq_cu_run(struct pq_cu_rt *cu, bool from_regs, const void *who, pq_cu_done_fn done, void *arg);
 
 /*
  * binding.c: may buffer b be arg a (shown names it); a run's args from the

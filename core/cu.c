@@ -167,16 +167,30 @@ static int cu_execute(struct pq_cu_rt *cu, struct pq_run *r, uint64_t *us, char 
 	return ret;
 }
 
-/* Take the waiters that run seq's end answers; cu->lock held. */
-static struct cu_waiter *cu_waiters_due(struct pq_cu_rt *cu, uint64_t seq)
+/*
+ * The lowest sequence number of a run that has not ended (started + 1 if
+ * none): the running run, else the queue's head, or a run being
+ * cancelled. Runs end in order, except that a cancel ends the queued ones
+ * while one still runs. cu->lock held.
+ */
+static uint64_t cu_low(const struct pq_cu_rt *cu)
 {
-	struct cu_waiter *due = NULL, **pp = &cu->waiters;
+	uint64_t low = cu->running ? cu->cur_seq : cu->head ? cu->head->seq : cu->started + 1;
+
+	return cu->cancel_low && cu->cancel_low < low ? cu->cancel_low : low;
+}
+
+/* Take the waiters that run seq's end answers, onto due; cu->lock held. */
+static struct cu_waiter *cu_waiters_due(struct pq_cu_rt *cu, uint64_t seq, struct cu_waiter *due)
+{
+	struct cu_waiter **pp = &cu->waiters;
 	bool idle = cu->started == cu->finished;
+	uint64_t low = cu_low(cu);
 
 	while (*pp) {
 		struct cu_waiter *w = *pp;
 		bool hit = w->kind == CU_WAIT_RUN   ? w->target == seq
-			   : w->kind == CU_WAIT_ALL ? w->target <= cu->finished
+			   : w->kind == CU_WAIT_ALL ? w->target < low
 						    : idle;
 
 		if (!hit) {
@@ -231,7 +245,7 @@ static void cu_finish(struct pq_cu_rt *cu, struct pq_run *r, int ret, uint64_t u
 		cu->state = PQ_RUN_QUEUED;
 	cu->done_unread = true;
 	memcpy(line, cu->last, sizeof(line));
-	due = cu_waiters_due(cu, seq);
+	due = cu_waiters_due(cu, seq, NULL);
 	pthread_mutex_unlock(&cu->lock);
 	cu_answer(due, status, line);
 }
@@ -256,8 +270,10 @@ static void *cu_worker(void *arg)
 		cu->head = r->next;
 		if (!cu->head)
 			cu->tail = NULL;
+		cu->nqueued--;
 		stop = cu->stop;
 		cu->running = true;
+		cu->cur_seq = r->seq;
 		cu->state = PQ_RUN_RUNNING;
 		pthread_mutex_unlock(&cu->lock);
 
@@ -442,6 +458,16 @@ static int cu_queue(struct pq_cu_rt *cu, uint64_t *bits, struct pq_buffer **bufs
 		goto fail;
 	}
 	pthread_mutex_lock(&cu->lock);
+	if (cu->nqueued >= card->max_queued) {
+		pthread_mutex_unlock(&cu->lock);
+		pthread_mutex_unlock(&card->lock);
+		snprintf(why, whylen,
+			 "start refused: %zu runs wait already (max_queued): wait for them, or "
+			 "write cancel",
+			 cu->nqueued);
+		ret = -EAGAIN;
+		goto fail;
+	}
 	/* The registers show the last start's args, as a CU's would. */
 	for (size_t a = 0; a < nargs; a++) {
 		uint64_t v = bits[a];
@@ -451,6 +477,7 @@ static int cu_queue(struct pq_cu_rt *cu, uint64_t *bits, struct pq_buffer **bufs
 		pq_cu_reg_store(cu, a, v);
 	}
 	r->seq = ++cu->started;
+	cu->nqueued++;
 	if (cu->tail)
 		cu->tail->next = r;
 	else
@@ -484,8 +511,27 @@ fail:
 	return ret;
 }
 
+/* May who use every buffer of the run? Asked of the filesystem, no lock held. */
+static int cu_access(struct pq_cu_rt *cu, const void *who, struct pq_buffer **bufs, char *why,
+		     size_t whylen)
+{
+	struct pq_card *card = cu->ld->card;
+	int ret = 0;
+
+	for (size_t a = 0; who && card->access && a < cu->k->nargs && !ret; a++) {
+		char sub[300] = "";
+
+		if (!bufs[a])
+			continue;
+		ret = card->access(card->resolve_ctx, who, bufs[a], sub, sizeof(sub));
+		if (ret)
+			snprintf(why, whylen, "start refused: %s: %s", cu->k->args[a].name, sub);
+	}
+	return ret;
+}
+
 /* Check every arg, then queue: the one way a run starts. */
-int pq_cu_run(struct pq_cu_rt *cu, bool from_regs, pq_cu_done_fn done, void *arg)
+int pq_cu_run(struct pq_cu_rt *cu, bool from_regs, const void *who, pq_cu_done_fn done, void *arg)
 {
 	size_t nargs = cu->k->nargs;
 	uint64_t *bits = calloc(nargs + 1, sizeof(*bits));
@@ -512,6 +558,8 @@ int pq_cu_run(struct pq_cu_rt *cu, bool from_regs, pq_cu_done_fn done, void *arg
 		ret = pq_cu_args_from_regs(cu, bits, bufs, why, sizeof(why));
 	else if (!ret)
 		ret = pq_cu_args_from_binding(cu, bits, bufs, paths, why, sizeof(why));
+	if (!ret)
+		ret = cu_access(cu, who, bufs, why, sizeof(why));
 	if (ret)
 		cu_args_free(nargs, bits, bufs, paths);
 	else
@@ -521,16 +569,67 @@ int pq_cu_run(struct pq_cu_rt *cu, bool from_regs, pq_cu_done_fn done, void *arg
 	return ret;
 }
 
-int pq_cu_start(struct pq_card *card, uint64_t gen, size_t i, pq_cu_done_fn done, void *arg)
+int pq_cu_start(struct pq_card *card, uint64_t gen, size_t i, const void *who, pq_cu_done_fn done,
+		void *arg)
 {
 	struct pq_cu_rt *cu = pq_cu_get(card, gen, i);
 	int ret;
 
 	if (!cu)
 		return -ENOENT;
-	ret = pq_cu_run(cu, false, done, arg);
+	ret = pq_cu_run(cu, false, who, done, arg);
 	pq_cu_put(cu);
 	return ret;
+}
+
+int pq_cu_cancel(struct pq_card *card, uint64_t gen, size_t i)
+{
+	struct pq_cu_rt *cu = pq_cu_get(card, gen, i);
+	struct cu_waiter *due = NULL;
+	struct pq_run *r, *list;
+	size_t n = 0;
+	char msg[80];
+
+	if (!cu)
+		return -ENOENT;
+	pthread_mutex_lock(&cu->lock);
+	list = cu->head;
+	cu->head = cu->tail = NULL;
+	cu->nqueued = 0;
+	if (list)
+		cu->cancel_low = list->seq;
+	pthread_mutex_unlock(&cu->lock);
+	/* Their buffers go before they count as ended, as at any run's end. */
+	for (r = list; r; r = r->next) {
+		for (size_t a = 0; r->bufs && a < r->nargs; a++) {
+			pq_buffer_put(r->bufs[a]);
+			r->bufs[a] = NULL;
+		}
+		n++;
+	}
+	pthread_mutex_lock(&cu->lock);
+	cu->cancel_low = 0;
+	cu->finished += n;
+	cu->nerrors += n;
+	if (n && !cu->running) {
+		cu->state = PQ_RUN_ERROR;
+		snprintf(cu->last, sizeof(cu->last), "error cancelled");
+		cu->last_status = -EIO;
+		cu->done_unread = true;
+	}
+	for (r = list; r; r = r->next)
+		due = cu_waiters_due(cu, r->seq, due);
+	pthread_mutex_unlock(&cu->lock);
+	while (list) {
+		r = list->next;
+		cu_run_free(list);
+		list = r;
+	}
+	cu_answer(due, -EIO, "error cancelled");
+	snprintf(msg, sizeof(msg), "cancel: %zu queued run%s cancelled", n, n == 1 ? "" : "s");
+	pq_cu_log(cu, "run", msg);
+	pq_cu_put(cu);
+	return (int)(n > INT32_MAX ? INT32_MAX : n);
 }
 
 /* List a waiter, or say it isn't needed; cu->lock held. */

@@ -45,7 +45,17 @@ int pq_cu_stats(struct pq_card *card, uint64_t gen, size_t cu, struct pq_cu_stat
  * done, it is called when this run ends; the caller must then not touch
  * what arg points to itself, since the call may come at any moment.
  */
-int pq_cu_start(struct pq_card *card, uint64_t gen, size_t cu, pq_cu_done_fn done, void *arg);
+int pq_cu_start(struct pq_card *card, uint64_t gen, size_t cu, const void *who, pq_cu_done_fn done,
+		void *arg);
+/*
+ * `who` (the filesystem's, or NULL for no check) is asked of the card's
+ * access function for every buffer: -EACCES, logged, if it may not use
+ * one. Beyond max_queued runs waiting: -EAGAIN, logged.
+ *
+ * pq_cu_cancel: the runs that have not begun end now as "error cancelled"
+ * (their waiters answered); the running one goes on. How many, or -errno.
+ */
+int pq_cu_cancel(struct pq_card *card, uint64_t gen, size_t cu);
 
 /*
  * Wait for every run started so far. With nothing pending: 0, line holds
@@ -68,6 +78,6 @@ int pq_cu_reg_size(struct pq_card *card, uint64_t gen, size_t cu, uint64_t *size
 int pq_cu_reg_read(struct pq_card *card, uint64_t gen, size_t cu, uint64_t off, void *buf,
 		   size_t len, bool clear_done);
 int pq_cu_reg_write(struct pq_card *card, uint64_t gen, size_t cu, uint64_t off, const void *buf,
-		    size_t len);
+		    size_t len, const void *who);
 
 #endif

@@ -71,6 +71,31 @@ void pq_log_add(struct pq_log *log, const char *fmt, ...)
 	pthread_mutex_unlock(&log->lock);
 }
 
+void pq_log_clear(struct pq_log *log, void (*each)(void *arg, const char *line), void *arg)
+{
+	char **old = calloc(log->cap, sizeof(*old));
+	size_t n = 0;
+
+	pthread_mutex_lock(&log->lock);
+	for (size_t i = 0; i < log->count; i++) {
+		char **line = &log->lines[(log->head + i) % log->cap];
+
+		if (old)
+			old[n++] = *line;
+		else
+			free(*line);
+		*line = NULL;
+	}
+	log->head = log->count = log->bytes = 0;
+	pthread_mutex_unlock(&log->lock);
+	for (size_t i = 0; i < n; i++) {
+		if (each)
+			each(arg, old[i]);
+		free(old[i]);
+	}
+	free(old);
+}
+
 size_t pq_log_size(struct pq_log *log)
 {
 	size_t n;

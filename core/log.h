@@ -25,6 +25,8 @@ void pq_log_destroy(struct pq_log *log);
  * of N lines stays under N * 540 bytes whatever users write.
  */
 void pq_log_add(struct pq_log *log, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Start afresh; each line there was goes to each(arg, line), oldest first. */
+void pq_log_clear(struct pq_log *log, void (*each)(void *arg, const char *line), void *arg);
 /* What pq_log_dump() writes: its size in bytes. */
 size_t pq_log_size(struct pq_log *log);
 /* Write every line, oldest first. */

@@ -147,7 +147,7 @@ out:
 }
 
 int pq_cu_reg_write(struct pq_card *card, uint64_t gen, size_t i, uint64_t off, const void *buf,
-		    size_t len)
+		    size_t len, const void *who)
 {
 	struct pq_cu_rt *cu = pq_cu_get(card, gen, i);
 	const struct pq_backend_ops *ops = card->ops;
@@ -188,7 +188,7 @@ int pq_cu_reg_write(struct pq_card *card, uint64_t gen, size_t i, uint64_t off, 
 		pq_cu_log(cu, "registers", "the device refused the write");
 		ret = -EIO;
 	} else if (start) {
-		ret = pq_cu_run(cu, true, NULL, NULL);
+		ret = pq_cu_run(cu, true, who, NULL, NULL);
 	}
 out:
 	pq_cu_put(cu);

@@ -124,6 +124,15 @@ void fs_opens_destroy(void);
 /* Supplementary groups of an opener that count for access (more are ignored). */
 #define FS_NGROUPS 32
 
+/* Who asks: a request's or an opener's credentials (owner.c). */
+struct fs_cred {
+	uid_t uid;
+	gid_t gid;
+	int ngroups;	/* -1: not read yet, read from req when needed */
+	fuse_req_t req; /* while the request lives, else NULL */
+	gid_t groups[FS_NGROUPS];
+};
+
 /* One handle header for every open file; each kind uses what it needs. */
 struct fs_handle {
 	struct fs_open open; /* first: the list's view of it */
@@ -135,11 +144,9 @@ struct fs_handle {
 	bool pending;		    /* args: a last token still to apply at close */
 	bool nonblock;		    /* run */
 	bool writer;		    /* opened for writing */
+	bool mapped;		    /* data is mmap'd (overlay staging), cap bytes */
 	/* Who opened it: checked again at each use once a card changes hands. */
-	uid_t uid;
-	gid_t gid;
-	int ngroups;
-	gid_t groups[FS_NGROUPS];
+	struct fs_cred cred;
 };
 
 /*
@@ -233,8 +240,24 @@ struct fs_handle *fs_handle_listed(fuse_req_t req, bool writer);
 void fs_handle_unlist(struct fs_handle *h);
 /* Record who opens h. */
 void fs_handle_set_opener(fuse_req_t req, struct fs_handle *h);
-/* 0 if h's opener may still read (R_OK) or write (W_OK) n; else -EACCES, logged. */
+/*
+ * 0 if h's opener may still read (R_OK) or write (W_OK) n: the card's
+ * owner, group and mode let it in, and n's own bits (for what follows the
+ * card); else -EACCES, logged.
+ */
 int fs_handle_check(struct fs_node *n, const struct fs_handle *h, int want);
+/* The request's credentials, its groups read only if a check needs them. */
+void fs_cred_of(fuse_req_t req, struct fs_cred *c);
+/*
+ * Everything inside a card is behind its directory, whose owner, group and
+ * mode root may change at any time: a request on a node inside a card (or
+ * in a directory there) from a process that may no longer search the card
+ * directory, one already inside it included, is refused here. Returns
+ * true, having replied EACCES (logged), when it is refused.
+ */
+bool fs_gate(fuse_req_t req, const struct fs_node *n);
+/* The access check core asks at each start (pq_access_fn): who is an fs_cred. */
+int fs_access(void *ctx, const void *who, struct pq_buffer *b, char *why, size_t whylen);
 
 /* tree.c: the cards' directories, and their design parts after a change. */
 int fs_tree_build(void);

@@ -60,23 +60,33 @@ static void args_read(fuse_req_t req, struct fs_node *n, struct fs_handle *h, si
 	fs_reply_copy(req, len ? h->data + off : NULL, len < size ? len : size);
 }
 
-/* Apply what is complete now; an error names itself at once. */
+/*
+ * Apply each complete line once, as it arrives (an error names itself at
+ * once); keep the rest of a line for the next write or the close. Each
+ * line stands alone: positional values fill the args from the first.
+ */
 static void args_write(fuse_req_t req, struct fs_node *n, struct fs_handle *h, const char *buf,
 		       size_t size, off_t off)
 {
+	const char *nl;
+	size_t done;
 	int ret;
 
 	(void)off;
 	ret = fs_handle_append(h, buf, size);
-	if (!ret)
-		ret = pq_cu_args_set(n->card, n->gen, n->index, h->in, h->inlen, true);
+	if (!ret && (nl = memrchr(h->in, '\n', h->inlen))) {
+		done = (size_t)(nl - h->in) + 1;
+		ret = pq_cu_args_set(n->card, n->gen, n->index, h->in, done, false);
+		memmove(h->in, h->in + done, h->inlen - done + 1);
+		h->inlen -= done;
+	}
 	if (ret) {
 		h->inlen = 0; /* reported: close need not report it again */
 		h->pending = false;
 		fs_reply_status(req, ret);
 		return;
 	}
-	h->pending = true;
+	h->pending = h->inlen > 0;
 	fuse_reply_write(req, size);
 }
 
@@ -88,6 +98,7 @@ static void args_flush(fuse_req_t req, struct fs_node *n, struct fs_handle *h)
 	if (h->pending)
 		ret = pq_cu_args_set(n->card, n->gen, n->index, h->in, h->inlen, false);
 	h->pending = false;
+	h->inlen = 0; /* applied once, however often the fd is closed */
 	fs_reply_status(req, ret);
 }
 
@@ -139,10 +150,12 @@ static void regs_read(fuse_req_t req, struct fs_node *n, struct fs_handle *h, si
 static void regs_write(fuse_req_t req, struct fs_node *n, struct fs_handle *h, const char *buf,
 		       size_t size, off_t off)
 {
+	struct fs_cred who;
 	int ret;
 
 	(void)h;
-	ret = pq_cu_reg_write(n->card, n->gen, n->index, (uint64_t)off, buf, size);
+	fs_cred_of(req, &who);
+	ret = pq_cu_reg_write(n->card, n->gen, n->index, (uint64_t)off, buf, size, &who);
 	if (ret < 0)
 		fs_reply_status(req, ret);
 	else

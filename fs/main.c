@@ -113,7 +113,9 @@ static int pq_card_open(const struct pq_config *conf, const struct pq_card_conf 
 		.nkernel_path = conf->nkernel_path,
 		.run_timeout_ms = conf->run_timeout_ms,
 		.log_lines = conf->log_lines,
+		.max_queued = conf->max_queued,
 		.resolve = fs_resolve,
+		.access = fs_access,
 	};
 	char why[512] = "";
 	int ret;

@@ -110,6 +110,8 @@ static int fs_make_buffer(fuse_req_t req, struct fs_node *p, const char *name, m
 	path = fs_node_path(n);
 	if (!ret)
 		ret = pq_buffer_new(p->card, p->gen, p->index, path ? path : name, &n->buf);
+	if (!ret)
+		pq_buffer_set_tag(n->buf, n);
 	free(path);
 	if (ret) {
 		fs_node_unlink(n);
@@ -125,6 +127,8 @@ void fs_mknod(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode, 
 	struct fs_node *p, *n;
 	int ret;
 
+	if (fs_gate(req, fs_node_of(parent)))
+		return;
 	(void)rdev;
 	pthread_mutex_lock(&fs_state.lock);
 	p = fs_node_of(parent);
@@ -152,6 +156,8 @@ void fs_create(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode,
 	struct fs_handle *h;
 	int ret;
 
+	if (fs_gate(req, fs_node_of(parent)))
+		return;
 	/* A handle like open's: the last close trims what writes reserved. */
 	h = fs_handle_listed(req, (fi->flags & O_ACCMODE) != O_RDONLY);
 	if (!h) {
@@ -189,6 +195,8 @@ void fs_mkdir(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode)
 	struct fs_node *p, *n;
 	int ret;
 
+	if (fs_gate(req, fs_node_of(parent)))
+		return;
 	pthread_mutex_lock(&fs_state.lock);
 	p = fs_node_of(parent);
 	ret = fs_check_bank_parent(p, name, "a directory");
@@ -219,6 +227,8 @@ void fs_unlink(fuse_req_t req, fuse_ino_t parent, const char *name)
 {
 	struct fs_node *p, *n;
 
+	if (fs_gate(req, fs_node_of(parent)))
+		return;
 	pthread_mutex_lock(&fs_state.lock);
 	p = fs_node_of(parent);
 	n = fs_node_find(p, name);
@@ -243,6 +253,8 @@ void fs_rmdir(fuse_req_t req, fuse_ino_t parent, const char *name)
 {
 	struct fs_node *p, *n;
 
+	if (fs_gate(req, fs_node_of(parent)))
+		return;
 	pthread_mutex_lock(&fs_state.lock);
 	p = fs_node_of(parent);
 	n = fs_node_find(p, name);
@@ -288,6 +300,8 @@ void fs_symlink(fuse_req_t req, const char *link, fuse_ino_t parent, const char 
 {
 	struct fs_node *p, *n;
 
+	if (fs_gate(req, fs_node_of(parent)))
+		return;
 	pthread_mutex_lock(&fs_state.lock);
 	p = fs_node_of(parent);
 	if (p != fs_state.root) {
@@ -303,7 +317,10 @@ void fs_symlink(fuse_req_t req, const char *link, fuse_ino_t parent, const char 
 		goto out;
 	}
 	if (!fs_active_target(link)) {
-		fuse_reply_err(req, strncmp(link, "card", 4) ? EPERM : ENOENT);
+		/* card9 and ./card9 name a card that isn't there; anything else, no card. */
+		fuse_reply_err(req, strncmp(link + 2 * !strncmp(link, "./", 2), "card", 4)
+					    ? EPERM
+					    : ENOENT);
 		goto out;
 	}
 	n = fs_node_new(FS_NEWACTIVE, name, S_IFLNK | 0777, NULL);
@@ -418,6 +435,8 @@ void fs_rename(fuse_req_t req, fuse_ino_t parent, const char *name, fuse_ino_t n
 	char why[160] = "";
 	int ret;
 
+	if (fs_gate(req, fs_node_of(parent)) || fs_gate(req, fs_node_of(newparent)))
+		return;
 	pthread_mutex_lock(&fs_state.lock);
 	p = fs_node_of(parent);
 	ret = fs_rename_locked(p, name, fs_node_of(newparent), newname, flags, why, sizeof(why));

@@ -43,6 +43,16 @@ struct fs_node *fs_node_new(enum fs_kind kind, const char *name, mode_t mode, st
 	return n;
 }
 
+/* The buffer goes with its last holder; core's tag for it (our n) first. */
+static void node_drop_buf(struct fs_node *n)
+{
+	if (!n->buf)
+		return;
+	pq_buffer_set_tag(n->buf, NULL);
+	pq_buffer_put(n->buf);
+	n->buf = NULL;
+}
+
 static void node_free(struct fs_node *n)
 {
 	if (n->all_prev)
@@ -51,7 +61,7 @@ static void node_free(struct fs_node *n)
 		node_all = n->all_next;
 	if (n->all_next)
 		n->all_next->all_prev = n->all_prev;
-	pq_buffer_put(n->buf);
+	node_drop_buf(n);
 	free(n->kids);
 	free(n->text);
 	free(n->name);
@@ -143,10 +153,8 @@ static void node_unlink_leaf(struct fs_node *n)
 	fs_node_unlink_keep(n);
 	clock_gettime(CLOCK_REALTIME, &n->ctime);
 	/* Device memory goes once the last descriptor closes (SPEC §4). */
-	if (n->buf && !n->nopen) {
-		pq_buffer_put(n->buf);
-		n->buf = NULL;
-	}
+	if (!n->nopen)
+		node_drop_buf(n);
 	fs_node_maybe_free(n);
 }
 
@@ -211,10 +219,8 @@ void fs_node_touch(struct fs_node *n)
 void fs_node_unpin(struct fs_node *n)
 {
 	n->nopen--;
-	if (!n->parent && !n->nopen && n->buf) {
-		pq_buffer_put(n->buf);
-		n->buf = NULL;
-	}
+	if (!n->parent && !n->nopen)
+		node_drop_buf(n);
 	fs_node_maybe_free(n);
 }
 

@@ -14,6 +14,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
 
@@ -125,6 +126,8 @@ static void fs_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 {
 	struct fs_node *p, *n;
 
+	if (fs_gate(req, fs_node_of(parent)))
+		return;
 	if (strlen(name) > FS_NAME_MAX) {
 		fuse_reply_err(req, ENAMETOOLONG); /* FUSE passes up to 1024 bytes */
 		return;
@@ -170,6 +173,8 @@ static void fs_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi
 	struct stat st;
 	double timeout;
 
+	if (fs_gate(req, fs_node_of(ino)))
+		return;
 	(void)fi;
 	pthread_mutex_lock(&fs_state.lock);
 	n = fs_node_of(ino);
@@ -230,6 +235,8 @@ static void fs_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int to
 	struct stat st;
 	int ret = 0;
 
+	if (fs_gate(req, fs_node_of(ino)))
+		return;
 	pthread_mutex_lock(&fs_state.lock);
 	n = fs_node_of(ino);
 	if (n->kind == FS_CARD) {
@@ -280,6 +287,8 @@ static void fs_readlink(fuse_req_t req, fuse_ino_t ino)
 	struct fs_node *n = fs_node_of(ino);
 	char target[32];
 
+	if (fs_gate(req, fs_node_of(ino)))
+		return;
 	if (n->kind == FS_STREAMLINK || n->kind == FS_NEWACTIVE) {
 		fuse_reply_readlink(req, n->text ? n->text : "");
 		return;
@@ -330,7 +339,10 @@ static void fs_handle_free_open(struct fs_open *o)
 {
 	struct fs_handle *h = (struct fs_handle *)o;
 
-	free(h->data);
+	if (h->mapped)
+		munmap(h->data, h->cap);
+	else
+		free(h->data);
 	free(h->in);
 	free(h);
 }
@@ -353,6 +365,8 @@ static void fs_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	struct fs_node *n;
 	int ret = 0;
 
+	if (fs_gate(req, fs_node_of(ino)))
+		return;
 	pthread_mutex_lock(&fs_state.lock);
 	n = fs_node_of(ino);
 	ops = fs_file_ops_of(n);
@@ -542,9 +556,12 @@ static void fs_dir_free_open(struct fs_open *o)
 
 static void fs_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
-	struct fs_dir *h = calloc(1, sizeof(*h));
+	struct fs_dir *h;
 	struct fs_node *n;
 
+	if (fs_gate(req, fs_node_of(ino)))
+		return;
+	h = calloc(1, sizeof(*h));
 	if (!h) {
 		fuse_reply_err(req, ENOMEM);
 		return;

@@ -4,14 +4,24 @@
  * and programmed at close(2); `: > overlay` or truncate(2) to 0 frees the
  * design. Reading returns the loaded xclbin.
  */
+#define _GNU_SOURCE
 #include "fs.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
-#define OV_MAX (2ull << 30) /* the largest xclbin we stage in memory */
+/*
+ * Staging is memory of the daemon that serves every card: one open takes
+ * no more than the largest xclbin we accept (EFBIG), and all opens of all
+ * cards together no more than OV_TOTAL (ENOSPC), counted as reserved.
+ */
+#define OV_MAX	 (1ull << 30)
+#define OV_TOTAL (2ull << 30)
+
+static uint64_t ov_staged; /* bytes reserved by every open overlay (atomic) */
 
 static int ov_open(struct fs_node *n, struct fs_handle *h, struct fuse_file_info *fi)
 {
@@ -42,21 +52,55 @@ static void ov_read(fuse_req_t req, struct fs_node *n, struct fs_handle *h, size
 	free(buf);
 }
 
-static int ov_reserve(struct fs_handle *h, size_t end)
+/*
+ * Room for end bytes (at most OV_MAX), within every open's share. Staging
+ * is anonymous memory, untouched pages costing nothing: a write far past
+ * the end takes one page, not all before it. Bytes past h->len are zero.
+ */
+static int ov_reserve(struct fs_node *n, struct fs_handle *h, size_t end)
 {
 	size_t cap = h->cap ? h->cap : 1 << 20;
-	char *d;
+	uint64_t staged;
+	void *d;
 
 	if (end <= h->cap)
 		return 0;
 	while (cap < end)
 		cap *= 2;
-	d = realloc(h->data, cap);
-	if (!d)
+	cap = cap < OV_MAX ? cap : OV_MAX;
+	staged = __atomic_add_fetch(&ov_staged, cap - h->cap, __ATOMIC_RELAXED);
+	if (staged > OV_TOTAL) {
+		__atomic_sub_fetch(&ov_staged, cap - h->cap, __ATOMIC_RELAXED);
+		fs_log(n,
+		       "xclbins being written to overlays hold %llu MiB of the daemon's memory "
+		       "already (%llu MiB at most, for all cards): close one first",
+		       (unsigned long long)((staged - (cap - h->cap)) >> 20), OV_TOTAL >> 20);
+		return -ENOSPC;
+	}
+	d = h->data ? mremap(h->data, h->cap, cap, MREMAP_MAYMOVE)
+		    : mmap(NULL, cap, PROT_READ | PROT_WRITE,
+			   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (d == MAP_FAILED) {
+		__atomic_sub_fetch(&ov_staged, cap - h->cap, __ATOMIC_RELAXED);
 		return -ENOMEM;
+	}
 	h->data = d;
 	h->cap = cap;
+	h->mapped = true;
 	return 0;
+}
+
+/* The last close: what this open staged goes back to the others. */
+static void ov_release(struct fs_node *n, struct fs_handle *h)
+{
+	(void)n;
+	if (!h->mapped)
+		return;
+	__atomic_sub_fetch(&ov_staged, h->cap, __ATOMIC_RELAXED);
+	munmap(h->data, h->cap);
+	h->data = NULL;
+	h->cap = h->len = 0;
+	h->mapped = false;
 }
 
 static void ov_write(fuse_req_t req, struct fs_node *n, struct fs_handle *h, const char *buf,
@@ -70,18 +114,16 @@ static void ov_write(fuse_req_t req, struct fs_node *n, struct fs_handle *h, con
 		return;
 	}
 	if ((uint64_t)off + size > OV_MAX) {
-		fs_log(n, "more than %llu bytes is not an xclbin we take", OV_MAX);
+		fs_log(n, "more than %llu MiB is not an xclbin we take", OV_MAX >> 20);
 		fuse_reply_err(req, EFBIG);
 		return;
 	}
-	ret = ov_reserve(h, end);
+	ret = ov_reserve(n, h, end);
 	if (ret) {
 		fs_reply_status(req, ret);
 		return;
 	}
-	if ((size_t)off > h->len)
-		memset(h->data + h->len, 0, (size_t)off - h->len);
-	memcpy(h->data + off, buf, size);
+	memcpy(h->data + off, buf, size); /* a gap before off is zero already */
 	if (end > h->len)
 		h->len = end;
 	h->dirty = true;
@@ -114,13 +156,15 @@ static int ov_truncate(struct fs_node *n, struct fs_handle *h, off_t size)
 
 	if (h) {
 		/* ftruncate on an open overlay: edits what this open stages. */
-		if ((uint64_t)size > OV_MAX)
+		if ((uint64_t)size > OV_MAX) {
+			fs_log(n, "more than %llu MiB is not an xclbin we take", OV_MAX >> 20);
 			return -EFBIG;
-		ret = ov_reserve(h, (size_t)size);
+		}
+		ret = ov_reserve(n, h, (size_t)size);
 		if (ret)
 			return ret;
-		if ((size_t)size > h->len)
-			memset(h->data + h->len, 0, (size_t)size - h->len);
+		if ((size_t)size < h->len)
+			memset(h->data + size, 0, h->len - (size_t)size); /* zero past the end */
 		h->len = (size_t)size;
 		h->trunc |= size == 0;
 		h->dirty = size != 0;
@@ -147,6 +191,7 @@ const struct fs_file_ops fs_overlay_ops = {
 	.read = ov_read,
 	.write = ov_write,
 	.flush = ov_flush,
+	.release = ov_release,
 	.truncate = ov_truncate,
 	.size = ov_size,
 };

@@ -78,6 +78,9 @@ void fs_card_setattr(fuse_req_t req, struct fs_node *n, const struct stat *attr,
 	owner_inval(n, &iv);
 	pthread_mutex_unlock(&fs_state.lock);
 	fs_inval_send(&iv); /* before the answer: no stale owner after chown returns */
+	/* The next user reads nothing of the previous one's (buffer names, output). */
+	if (ouid != nuid)
+		pq_card_log_restart(n->card);
 	if (ouid != nuid || ogid != ngid || omode != nmode)
 		pq_card_log(n->card, "%s: handed over: owner %u:%u mode %04o, was %u:%u %04o",
 			    n->name, (unsigned)nuid, (unsigned)ngid, (unsigned)nmode,
@@ -85,49 +88,181 @@ void fs_card_setattr(fuse_req_t req, struct fs_node *n, const struct stat *attr,
 	fuse_reply_attr(req, &st, fs_attr_timeout(n));
 }
 
-void fs_handle_set_opener(fuse_req_t req, struct fs_handle *h)
+void fs_cred_of(fuse_req_t req, struct fs_cred *c)
 {
 	const struct fuse_ctx *ctx = fuse_req_ctx(req);
-	int n = fuse_req_getgroups(req, FS_NGROUPS, h->groups);
 
-	h->uid = ctx->uid;
-	h->gid = ctx->gid;
-	/* More groups than fit: the first FS_NGROUPS count. Unknown: none. */
-	h->ngroups = n < 0 ? 0 : n > FS_NGROUPS ? FS_NGROUPS : n;
+	c->uid = ctx->uid;
+	c->gid = ctx->gid;
+	c->ngroups = -1;
+	c->req = req;
 }
 
-static bool owner_in_group(const struct fs_handle *h, gid_t gid)
+/* Read the supplementary groups now (they cost a read of /proc). */
+static void owner_groups(struct fs_cred *c)
 {
-	if (h->gid == gid)
+	int n;
+
+	if (c->ngroups >= 0)
+		return;
+	n = c->req ? fuse_req_getgroups(c->req, FS_NGROUPS, c->groups) : -1;
+	/* More groups than fit: the first FS_NGROUPS count. Unknown: none. */
+	c->ngroups = n < 0 ? 0 : n > FS_NGROUPS ? FS_NGROUPS : n;
+}
+
+void fs_handle_set_opener(fuse_req_t req, struct fs_handle *h)
+{
+	fs_cred_of(req, &h->cred);
+	owner_groups(&h->cred);
+	h->cred.req = NULL; /* the request ends before the handle does */
+}
+
+/*
+ * May c do `want` (4 read, 2 write, 1 search) to what uid:gid owns with
+ * mode? As the kernel decides: the owner's bits, else the group's, else
+ * the others'; root may do anything.
+ */
+static bool owner_may(struct fs_cred *c, uid_t uid, gid_t gid, mode_t mode, unsigned want)
+{
+	bool member;
+
+	if (c->uid == 0)
 		return true;
-	for (int i = 0; i < h->ngroups; i++)
-		if (h->groups[i] == gid)
-			return true;
-	return false;
+	if (c->uid == uid)
+		return ((mode >> 6) & want) == want;
+	member = c->gid == gid;
+	/* The groups matter only where the group's bits and the others' differ. */
+	if (!member && ((mode >> 3) & want) != (mode & want)) {
+		owner_groups(c);
+		for (int i = 0; i < c->ngroups && !member; i++)
+			member = c->groups[i] == gid;
+	}
+	return (((member ? mode >> 3 : mode)) & want) == want;
+}
+
+/* The card's directory as it is now; tree lock held. */
+static const struct fs_card *owner_card(const struct fs_node *n)
+{
+	return &fs_state.cards[pq_card_index(n->card)];
+}
+
+bool fs_gate(fuse_req_t req, const struct fs_node *n)
+{
+	const struct fuse_ctx *ctx = fuse_req_ctx(req);
+	struct fs_cred c;
+	uid_t uid;
+	gid_t gid;
+	mode_t mode;
+
+	/* The card directory itself the kernel checks, as any directory. */
+	if (ctx->uid == 0 || !n->card || n->kind == FS_CARD)
+		return false;
+	pthread_mutex_lock(&fs_state.lock);
+	uid = owner_card(n)->uid;
+	gid = owner_card(n)->gid;
+	mode = owner_card(n)->mode;
+	pthread_mutex_unlock(&fs_state.lock);
+	fs_cred_of(req, &c);
+	if (owner_may(&c, uid, gid, mode, 1))
+		return false;
+	pq_card_log(n->card,
+		    "card%u: uid %u is inside a card it may no longer enter (owner %u:%u, mode "
+		    "%04o): refused",
+		    pq_card_index(n->card), (unsigned)c.uid, (unsigned)uid, (unsigned)gid,
+		    (unsigned)mode);
+	fuse_reply_err(req, EACCES);
+	return true;
 }
 
 int fs_handle_check(struct fs_node *n, const struct fs_handle *h, int want)
 {
-	uid_t uid;
-	gid_t gid;
-	mode_t mode, bits;
+	struct fs_cred c;
+	const struct fs_card *fc;
+	uid_t uid, cuid;
+	gid_t gid, cgid;
+	mode_t mode, cmode;
+	unsigned bits = ((want & R_OK) ? 4 : 0) | ((want & W_OK) ? 2 : 0);
 
-	/* Buffers keep their own owner: the kernel's check at open stands. */
-	if (!h || h->uid == 0 || n->kind == FS_BUF)
+	if (!h || h->cred.uid == 0 || !n->card)
 		return 0;
+	c = h->cred;
 	pthread_mutex_lock(&fs_state.lock);
 	fs_node_owner(n, &uid, &gid, &mode);
+	fc = owner_card(n);
+	cuid = fc->uid;
+	cgid = fc->gid;
+	cmode = fc->mode;
 	pthread_mutex_unlock(&fs_state.lock);
-	bits = h->uid == uid ? mode >> 6 : owner_in_group(h, gid) ? mode >> 3 : mode;
-	if ((want & R_OK) && !(bits & 4))
-		goto refused;
-	if ((want & W_OK) && !(bits & 2))
-		goto refused;
-	return 0;
-refused:
+	/*
+	 * The card directory first: an fd keeps nothing once the card has
+	 * changed hands. Buffers keep their own owner and mode: the kernel's
+	 * check at open stands for them.
+	 */
+	if (owner_may(&c, cuid, cgid, cmode, 1) &&
+	    (n->kind == FS_BUF || owner_may(&c, uid, gid, mode, bits)))
+		return 0;
 	fs_log(n,
-	       "uid %u opened this before the card changed hands (owner now %u:%u, mode %04o): "
-	       "access refused; open it again if you still may",
-	       (unsigned)h->uid, (unsigned)uid, (unsigned)gid, (unsigned)(mode & 0777));
+	       "uid %u opened this before the card changed hands (card owner now %u:%u, mode "
+	       "%04o): access refused; open it again if you still may",
+	       (unsigned)c.uid, (unsigned)cuid, (unsigned)cgid, (unsigned)(cmode & 0777));
+	return -EACCES;
+}
+
+int fs_access(void *ctx, const void *who, struct pq_buffer *b, char *why, size_t whylen)
+{
+	struct fs_cred *c = (struct fs_cred *)(uintptr_t)who;
+	const struct fs_node *n, *p, *refused = NULL;
+	const char *what = "";
+	uid_t uid;
+	gid_t gid;
+	mode_t mode;
+	char *path = NULL;
+
+	(void)ctx;
+	if (c->uid == 0)
+		return 0;
+	owner_groups(c); /* not under the tree lock */
+	pthread_mutex_lock(&fs_state.lock);
+	n = pq_buffer_tag(b);
+	if (!n) {
+		pthread_mutex_unlock(&fs_state.lock);
+		snprintf(why, whylen, "its buffer was removed");
+		return -EACCES;
+	}
+	/* As open(O_RDWR) decides: the card, each directory on the way, the file. */
+	{
+		const struct fs_card *fc = owner_card(n);
+
+		if (!owner_may(c, fc->uid, fc->gid, fc->mode, 1)) {
+			uid = fc->uid;
+			gid = fc->gid;
+			mode = fc->mode;
+			what = "enter the card of";
+			refused = n;
+		}
+	}
+	for (p = n->parent; !refused && p && p->kind != FS_CARD; p = p->parent) {
+		fs_node_owner(p, &uid, &gid, &mode);
+		if (!owner_may(c, uid, gid, mode, 1)) {
+			what = "search";
+			refused = p;
+		}
+	}
+	if (!refused) {
+		fs_node_owner(n, &uid, &gid, &mode);
+		if (!owner_may(c, uid, gid, mode, 6)) {
+			what = "read and write";
+			refused = n;
+		}
+	}
+	if (refused)
+		path = fs_node_path(refused);
+	pthread_mutex_unlock(&fs_state.lock);
+	if (!refused)
+		return 0;
+	snprintf(why, whylen, "uid %u may not %s %s (owner %u:%u, mode %04o)", (unsigned)c->uid,
+		 what, path ? path : "its buffer", (unsigned)uid, (unsigned)gid,
+		 (unsigned)(mode & 07777));
+	free(path);
 	return -EACCES;
 }

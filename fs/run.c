@@ -18,18 +18,82 @@
 enum run_wait_kind { RUN_READ, RUN_WRITE, RUN_POLL };
 
 /*
- * A request parked until runs end. No interrupt callback: libfuse may run
- * one after our reply has freed it. A waiting process still dies at once
- * on SIGKILL, and every wait ends within the run timeout.
+ * A request parked until runs end. A parked read or write is listed, so
+ * that a signal to its process (FUSE_INTERRUPT) answers it at once with
+ * EINTR: a killed waiter dies then, not when its runs end. libfuse hands
+ * its interrupt callback the request only, and may call it while our
+ * answer is going out: the list, under its lock, says who answers.
  */
 struct run_wait {
 	enum run_wait_kind kind;
 	fuse_req_t req;
-	struct fs_handle *h;	    /* RUN_READ: where the line goes */
-	size_t size;		    /* RUN_READ: bytes asked; RUN_WRITE: bytes written */
-	bool flush;		    /* RUN_WRITE from close(2): answered as a flush */
-	struct fuse_pollhandle *ph; /* RUN_POLL */
+	struct fs_handle *h;	      /* RUN_READ: where the line goes */
+	size_t size;		      /* RUN_READ: bytes asked; RUN_WRITE: bytes written */
+	bool flush;		      /* RUN_WRITE from close(2): answered as a flush */
+	struct fuse_pollhandle *ph;   /* RUN_POLL */
+	struct run_wait *prev, *next; /* run_parked, while listed */
+	bool listed, answered;
 };
+
+static pthread_mutex_t run_parked_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct run_wait *run_parked;
+
+static void run_unlist_locked(struct run_wait *w)
+{
+	if (!w->listed)
+		return;
+	if (w->prev)
+		w->prev->next = w->next;
+	else
+		run_parked = w->next;
+	if (w->next)
+		w->next->prev = w->prev;
+	w->listed = false;
+}
+
+/* libfuse's interrupt callback: answer the parked request, if still ours. */
+static void run_interrupt(fuse_req_t req, void *data)
+{
+	struct run_wait *w;
+
+	(void)data;
+	pthread_mutex_lock(&run_parked_lock);
+	for (w = run_parked; w && w->req != req; w = w->next)
+		;
+	if (w) {
+		run_unlist_locked(w);
+		w->answered = true; /* core still holds w: run_done frees it */
+	}
+	pthread_mutex_unlock(&run_parked_lock);
+	if (w)
+		fuse_reply_err(req, EINTR);
+}
+
+/* List w before core may answer it, and let its process's signals in. */
+static void run_park(struct run_wait *w)
+{
+	pthread_mutex_lock(&run_parked_lock);
+	w->next = run_parked;
+	if (run_parked)
+		run_parked->prev = w;
+	run_parked = w;
+	w->listed = true;
+	pthread_mutex_unlock(&run_parked_lock);
+	fuse_req_interrupt_func(w->req, run_interrupt, NULL);
+}
+
+/* Take w off the list to answer it: false if an interrupt answered it already. */
+static bool run_claim(struct run_wait *w)
+{
+	bool mine;
+
+	pthread_mutex_lock(&run_parked_lock);
+	run_unlist_locked(w);
+	mine = !w->answered;
+	w->answered = true;
+	pthread_mutex_unlock(&run_parked_lock);
+	return mine;
+}
 
 /*
  * A handle's last line (h->data, h->len): replaced by each read at offset 0,
@@ -76,6 +140,10 @@ static void run_done(void *arg, int status, const char *line)
 {
 	struct run_wait *w = arg;
 
+	if (w->kind != RUN_POLL && !run_claim(w)) {
+		free(w); /* interrupted: answered already, and h may be gone */
+		return;
+	}
 	if (w->kind == RUN_READ) {
 		run_reply_line(w->req, w->h, w->size, line);
 	} else if (w->kind == RUN_WRITE) {
@@ -111,14 +179,18 @@ static int run_open(struct fs_node *n, struct fs_handle *h, struct fuse_file_inf
 	return 0;
 }
 
-enum run_cmd { RUN_NONE, RUN_START, RUN_CALL, RUN_WAIT };
+enum run_cmd { RUN_NONE, RUN_START, RUN_CALL, RUN_WAIT, RUN_CANCEL };
 
 static enum run_cmd run_word(const char *w, size_t len)
 {
 	static const struct {
 		const char *word;
 		enum run_cmd cmd;
-	} cmds[] = {{"start", RUN_START}, {"1", RUN_START}, {"call", RUN_CALL}, {"wait", RUN_WAIT}};
+	} cmds[] = {{"start", RUN_START},
+		    {"1", RUN_START},
+		    {"call", RUN_CALL},
+		    {"wait", RUN_WAIT},
+		    {"cancel", RUN_CANCEL}};
 
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
 		if (strlen(cmds[i].word) == len && !memcmp(cmds[i].word, w, len))
@@ -130,59 +202,73 @@ static enum run_cmd run_word(const char *w, size_t len)
 /* Could a word at the very end still grow into a command? */
 static bool run_prefix(const char *w, size_t len)
 {
-	return !strncmp("start", w, len) || !strncmp("call", w, len) || !strncmp("wait", w, len);
+	return !strncmp("start", w, len) || !strncmp("call", w, len) || !strncmp("wait", w, len) ||
+	       !strncmp("cancel", w, len);
+}
+
+/* The next word of h->in at or after *at: its command, [*s, *e). */
+static enum run_cmd run_next(const struct fs_handle *h, size_t at, size_t *s, size_t *e)
+{
+	*s = at;
+	while (*s < h->inlen && isspace((unsigned char)h->in[*s]))
+		(*s)++;
+	*e = *s;
+	while (*e < h->inlen && !isspace((unsigned char)h->in[*e]))
+		(*e)++;
+	return run_word(h->in + *s, *e - *s);
 }
 
 /*
  * Act on the complete commands in h->in, in order: start and 1 queue a
- * run; a call or wait that ends the write is waited for (a call earlier
- * in it is a start, a wait earlier in it has nothing to wait for yet).
- * Every word is checked before any acts. Once a waiter is handed to core
- * the reply may come at any moment and the writer may close, so neither
- * h nor n is touched after.
+ * run, cancel ends the queued ones; a call or wait that ends the write is
+ * waited for (a call earlier in it is a start, a wait earlier in it has
+ * nothing to wait for yet). Every word is checked before any acts. Once a
+ * waiter is handed to core the reply may come at any moment and the
+ * writer may close, so neither h nor n is touched after.
  */
 static void run_act(fuse_req_t req, struct fs_node *n, struct fs_handle *h, size_t size,
 		    bool at_close)
 {
-	enum run_cmd last = RUN_NONE;
-	size_t used = 0, nstarts = 0;
+	enum run_cmd c, last = RUN_NONE;
+	size_t used = 0, last_end = 0, s, e, at;
+	struct fs_cred who;
 	struct run_wait *w;
 	char line[320];
 	int ret = 0, status = 0;
 
 	while (used < h->inlen) {
-		size_t s = used, e;
-		enum run_cmd c;
-
-		while (s < h->inlen && isspace((unsigned char)h->in[s]))
-			s++;
-		e = s;
-		while (e < h->inlen && !isspace((unsigned char)h->in[e]))
-			e++;
+		c = run_next(h, used, &s, &e);
 		if (s == e) {
 			used = e;
 			break;
 		}
-		c = run_word(h->in + s, e - s);
 		if (c == RUN_NONE && e == h->inlen && !at_close && run_prefix(h->in + s, e - s))
 			break;
 		if (c == RUN_NONE) {
-			fs_log(n, "'%.*s' is not a command: write start, 1, call or wait",
+			fs_log(n, "'%.*s' is not a command: write start, 1, call, wait or cancel",
 			       (int)(e - s < 64 ? e - s : 64), h->in + s);
 			h->inlen = 0; /* reported once */
 			fuse_reply_err(req, EINVAL);
 			return;
 		}
-		nstarts += last == RUN_START || last == RUN_CALL;
 		last = c;
-		used = e;
+		used = last_end = e;
 	}
+	fs_cred_of(req, &who);
+	/* Everything but a last call or wait, in order. */
+	for (at = 0; at < used && ret >= 0; at = e) {
+		c = run_next(h, at, &s, &e);
+		if (e == last_end && (c == RUN_CALL || c == RUN_WAIT))
+			break;
+		if (c == RUN_START || c == RUN_CALL)
+			ret = pq_cu_start(n->card, n->gen, n->index, &who, NULL, NULL);
+		else if (c == RUN_CANCEL)
+			ret = pq_cu_cancel(n->card, n->gen, n->index);
+	}
+	ret = ret < 0 ? ret : 0;
 	/* Keep only what may still grow into a command. */
 	memmove(h->in, h->in + used, h->inlen - used);
 	h->inlen -= used;
-	nstarts += last == RUN_START;
-	for (size_t i = 0; i < nstarts && !ret; i++)
-		ret = pq_cu_start(n->card, n->gen, n->index, NULL, NULL);
 	if (ret) {
 		fs_reply_status(req, ret);
 		return;
@@ -198,13 +284,18 @@ static void run_act(fuse_req_t req, struct fs_node *n, struct fs_handle *h, size
 	}
 	w->size = size;
 	w->flush = at_close;
+	run_park(w);
 	if (last == RUN_CALL)
-		ret = pq_cu_start(n->card, n->gen, n->index, run_done, w);
+		ret = pq_cu_start(n->card, n->gen, n->index, &who, run_done, w);
 	else
 		ret = pq_cu_wait(n->card, n->gen, n->index, line, sizeof(line), &status, run_done,
 				 w);
 	if ((last == RUN_CALL && ret == 0) || (last == RUN_WAIT && ret == 1))
 		return; /* listed: answered when the runs end */
+	if (!run_claim(w)) {
+		free(w); /* a signal came first, and was answered */
+		return;
+	}
 	free(w);
 	if (ret < 0)
 		fs_reply_status(req, ret);
@@ -266,10 +357,16 @@ static void run_read(fuse_req_t req, struct fs_node *n, struct fs_handle *h, siz
 	}
 	w->h = h;
 	w->size = size;
+	if (!h->nonblock)
+		run_park(w);
 	ret = pq_cu_wait(n->card, n->gen, n->index, line, sizeof(line), &status,
 			 h->nonblock ? NULL : run_done, w);
 	if (ret == 1)
 		return; /* listed: answered when the runs end */
+	if (!h->nonblock && !run_claim(w)) {
+		free(w); /* a signal came first, and was answered */
+		return;
+	}
 	free(w);
 	if (ret)
 		fs_reply_status(req, ret);

@@ -62,6 +62,8 @@ void fs_getxattr(fuse_req_t req, fuse_ino_t ino, const char *name, size_t size)
 	char v[128];
 	int ret;
 
+	if (fs_gate(req, fs_node_of(ino)))
+		return;
 	pthread_mutex_lock(&fs_state.lock);
 	ret = xa_value(fs_node_of(ino), name, v, sizeof(v));
 	pthread_mutex_unlock(&fs_state.lock);
@@ -78,6 +80,8 @@ void fs_listxattr(fuse_req_t req, fuse_ino_t ino, size_t size)
 	size_t len = 0;
 	struct fs_node *n;
 
+	if (fs_gate(req, fs_node_of(ino)))
+		return;
 	pthread_mutex_lock(&fs_state.lock);
 	n = fs_node_of(ino);
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {

@@ -9,9 +9,11 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "backend.h"
 #include "buffer.h"
@@ -32,6 +34,7 @@ static struct {
 	enum fake_run_mode run_mode;
 	bool held, release;
 	unsigned last_timeout;
+	bool slow_unload, unloading, load_seen, overlap; /* a load during an unload */
 } fk = {.lock = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER};
 
 struct fake_bo {
@@ -75,6 +78,11 @@ static int fk_load(void *dev, const struct pq_design *d, const void *img, size_t
 	(void)img;
 	(void)len;
 	fk_call("load");
+	pthread_mutex_lock(&fk.lock);
+	fk.overlap |= fk.unloading;
+	fk.load_seen = true;
+	pthread_cond_broadcast(&fk.cond);
+	pthread_mutex_unlock(&fk.lock);
 	if (fk.load_ret) {
 		snprintf(why, whylen, "the fake device says no");
 		return fk.load_ret;
@@ -89,6 +97,29 @@ static void fk_unload(void *dd)
 	(void)dd;
 	fk_call("unload");
 	fk.dds--;
+	if (!fk.slow_unload)
+		return;
+	/* Long enough for a load that doesn't wait for us to come in meanwhile. */
+	pthread_mutex_lock(&fk.lock);
+	fk.unloading = true;
+	pthread_cond_broadcast(&fk.cond);
+	{
+		struct timespec until;
+
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_nsec += 500000000;
+		until.tv_sec += until.tv_nsec / 1000000000;
+		until.tv_nsec %= 1000000000;
+		while (!fk.load_seen && pthread_cond_timedwait(&fk.cond, &fk.lock, &until) == 0)
+			;
+	}
+	fk.unloading = false;
+	pthread_mutex_unlock(&fk.lock);
+}
+
+static void *free_thread(void *card)
+{
+	return (void *)(intptr_t)pq_card_free(card);
 }
 
 static int fk_bo_alloc(void *dd, size_t bank, uint64_t size, void **out)
@@ -235,6 +266,17 @@ static int resolve(void *ctx, struct pq_card *card, const char *path, struct pq_
 	return -EINVAL;
 }
 
+/* The filesystem's access check, as core sees it: who says yes or no. */
+static int access_check(void *ctx, const void *who, struct pq_buffer *buf, char *why, size_t whylen)
+{
+	(void)ctx;
+	(void)buf;
+	if (*(const bool *)who)
+		return 0;
+	snprintf(why, whylen, "not yours");
+	return -EACCES;
+}
+
 static void calls_reset(void)
 {
 	fk.calls[0] = '\0';
@@ -296,7 +338,7 @@ static int call(struct pq_card *card, uint64_t gen, struct answer *a)
 	memset(a, 0, sizeof(*a));
 	pthread_mutex_init(&a->lock, NULL);
 	pthread_cond_init(&a->cond, NULL);
-	ret = pq_cu_start(card, gen, 0, answer_cb, a);
+	ret = pq_cu_start(card, gen, 0, NULL, answer_cb, a);
 	if (!ret)
 		answer_wait(a);
 	return ret;
@@ -328,7 +370,9 @@ int main(void)
 		.any_shell = true,
 		.run_timeout_ms = 1234,
 		.log_lines = 100,
+		.max_queued = 2,
 		.resolve = resolve,
+		.access = access_check,
 	};
 	struct pq_layout *l = NULL;
 	struct pq_card *card;
@@ -439,9 +483,70 @@ int main(void)
 		       st.errors == 2 && st.timeouts == 1 && st.pending == 0,
 	       "stats: 3 starts, 1 done, 2 errors, 1 timeout");
 
+	/* Every start asks the access check; a refusal touches no device. */
+	{
+		bool no = false, yes = true;
+
+		fk.run_mode = RUN_OK;
+		calls_reset();
+		tap_ok(pq_cu_start(card, gen, 0, &no, NULL, NULL) == -EACCES && calls_are("") &&
+			       log_has(card, "kernels/vadd_1/run: start refused: in1: not yours"),
+		       "a start the access check refuses: -EACCES, logged, nothing run");
+		tap_ok(call(card, gen, &a) == 0 && a.status == 0, "with no one to check: runs");
+		memset(&a, 0, sizeof(a));
+		pthread_mutex_init(&a.lock, NULL);
+		pthread_cond_init(&a.cond, NULL);
+		tap_ok(pq_cu_start(card, gen, 0, &yes, answer_cb, &a) == 0, "allowed: runs");
+		answer_wait(&a);
+	}
+
+	/* The queue: max_queued waiting behind the running run, cancel ends them. */
+	{
+		struct answer q, all;
+
+		fk.run_mode = RUN_HOLD;
+		pq_cu_stats(card, gen, 0, &st);
+		tap_ok(pq_cu_start(card, gen, 0, NULL, NULL, NULL) == 0, "a run the device holds");
+		wait_held();
+		memset(&q, 0, sizeof(q));
+		pthread_mutex_init(&q.lock, NULL);
+		pthread_cond_init(&q.cond, NULL);
+		memset(&all, 0, sizeof(all));
+		pthread_mutex_init(&all.lock, NULL);
+		pthread_cond_init(&all.cond, NULL);
+		tap_ok(pq_cu_start(card, gen, 0, NULL, answer_cb, &q) == 0 &&
+			       pq_cu_start(card, gen, 0, NULL, NULL, NULL) == 0,
+		       "two more wait behind it (max_queued = 2)");
+		tap_ok(pq_cu_start(card, gen, 0, NULL, NULL, NULL) == -EAGAIN &&
+			       log_has(card, "start refused: 2 runs wait already (max_queued)"),
+		       "a third: -EAGAIN, logged");
+		tap_ok(pq_cu_wait(card, gen, 0, line, sizeof(line), &status, answer_cb, &all) == 1,
+		       "a wait for all is listed");
+		tap_ok(pq_cu_cancel(card, gen, 0) == 2, "cancel ends the two waiting");
+		answer_wait(&q);
+		tap_ok(q.status == -EIO && !strcmp(q.line, "error cancelled"),
+		       "a call of a cancelled run is answered at once: -EIO, 'error cancelled'");
+		pthread_mutex_lock(&all.lock);
+		tap_ok(!all.done, "the wait for all still waits for the running one");
+		pthread_mutex_unlock(&all.lock);
+		tap_ok(pq_cu_state(card, gen, 0, &word) == 0 && !strcmp(word, "running") &&
+			       log_has(card, "kernels/vadd_1/run: cancel: 2 queued runs cancelled"),
+		       "state running; the log says what was cancelled");
+		release_held();
+		answer_wait(&all);
+		tap_ok(all.status == 0 && !strcmp(all.line, "done 5"),
+		       "the running one ends done: the wait for all is answered");
+		tap_ok(pq_cu_stats(card, gen, 0, &st) == 0 && st.pending == 0 && st.starts == 8 &&
+			       st.errors == 4,
+		       "stats: nothing pending, the cancelled runs count as errors (%llu)",
+		       (unsigned long long)st.errors);
+		tap_ok(pq_cu_cancel(card, gen, 0) == 0, "cancel with nothing queued: 0");
+		fk.run_mode = RUN_OK;
+	}
+
 	/* A run held on the device: EBUSY, and waits answered when it ends. */
 	fk.run_mode = RUN_HOLD;
-	tap_ok(pq_cu_start(card, gen, 0, NULL, NULL) == 0, "start a run the device holds");
+	tap_ok(pq_cu_start(card, gen, 0, NULL, NULL, NULL) == 0, "start a run the device holds");
 	wait_held();
 	tap_ok(pq_cu_wait(card, gen, 0, line, sizeof(line), &status, NULL, NULL) == -EAGAIN,
 	       "a non-blocking wait while it runs: -EAGAIN");
@@ -471,12 +576,13 @@ int main(void)
 		uint32_t w[2] = {(uint32_t)addr, (uint32_t)(addr >> 32)}, start = 1, ctl = 0;
 
 		calls_reset();
-		tap_ok(pq_cu_reg_write(card, gen, 0, 0x10, w, 8) == 8,
+		tap_ok(pq_cu_reg_write(card, gen, 0, 0x10, w, 8, NULL) == 8,
 		       "write a bank1 buffer's address into in1's registers");
-		tap_ok(pq_cu_reg_write(card, gen, 0, 0, &start, 4) == -EINVAL && calls_are("") &&
+		tap_ok(pq_cu_reg_write(card, gen, 0, 0, &start, 4, NULL) == -EINVAL &&
+			       calls_are("") &&
 			       log_has(card, "start from registers: in1: the buffer at"),
 		       "AP_START: -EINVAL, in1's port connects to bank0; nothing ran");
-		tap_ok(pq_cu_reg_write(card, gen, 0, 2, &start, 4) == -EINVAL,
+		tap_ok(pq_cu_reg_write(card, gen, 0, 2, &start, 4, NULL) == -EINVAL,
 		       "a misaligned register write: -EINVAL");
 		tap_ok(pq_cu_reg_read(card, gen, 0, 0, &ctl, 4, true) == 4 && (ctl & 0x4),
 		       "the control word reads AP_IDLE (0x%x)", ctl);
@@ -491,17 +597,39 @@ int main(void)
 	       "with nothing allocated or running, free works");
 	tap_ok(calls_are("unload "), "free unloads once (%s)", fk.calls);
 	tap_ok(pq_cu_state(card, gen, 0, &word) == -ENOENT &&
-		       pq_cu_start(card, gen, 0, NULL, NULL) == -ENOENT &&
+		       pq_cu_start(card, gen, 0, NULL, NULL, NULL) == -ENOENT &&
 		       pq_card_bank_usage(card, gen, 0, &cap, &used) == -ENOENT,
 	       "calls naming the freed generation: -ENOENT");
 	tap_ok(pq_card_image_size(card) == 0 && pq_card_uuid(card, uuid) == -ENODATA,
 	       "no image, no uuid");
 
+	/* A load never meets the unload of a free still under way. */
+	{
+		pthread_t t;
+		void *ret;
+
+		pq_card_program(card, img, len);
+		fk.slow_unload = true;
+		fk.load_seen = false;
+		pthread_create(&t, NULL, free_thread, card);
+		pthread_mutex_lock(&fk.lock);
+		while (!fk.unloading)
+			pthread_cond_wait(&fk.cond, &fk.lock);
+		pthread_mutex_unlock(&fk.lock);
+		tap_ok(pq_card_program(card, img, len) == 0, "a load while a free unloads");
+		pthread_join(t, &ret);
+		tap_ok(ret == NULL && !fk.overlap, "it waited for the unload to end (overlap: %d)",
+		       fk.overlap);
+		fk.slow_unload = false;
+		pq_card_free(card);
+	}
+
 	/* Unset args refuse a start; destroy releases every handle. */
 	pq_card_program(card, img, len);
 	gen = pq_card_generation(card);
 	pq_cu_args_set(card, gen, 0, "size=4", 6, false);
-	tap_ok(pq_cu_start(card, gen, 0, NULL, NULL) == -EINVAL && log_has(card, "in1 is not set"),
+	tap_ok(pq_cu_start(card, gen, 0, NULL, NULL, NULL) == -EINVAL &&
+		       log_has(card, "in1 is not set"),
 	       "a start with unset args: -EINVAL");
 	pq_card_destroy(card);
 	tap_ok(fk.devs == 0 && fk.dds == 0 && fk.bos == 0 && fk.runs == 0,
