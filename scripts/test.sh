@@ -37,7 +37,7 @@ done
 # daemon and of core at once. A report aborts the daemon and fails the file.
 set -- "$@" "env PYNQFS_BUILD=$TSAN_BUILD $TSAN_BUILD/tests/test_card"
 for t in tests/fs/05-kernels.t tests/fs/07-stress.t tests/fs/08-races.t tests/fs/11-faults.t \
-	tests/fs/12-fsx.t tests/fs/15-opfuzz.t tests/fs/17-guard.t tests/fs/18-streams.t; do
+	tests/fs/12-fsx.t tests/fs/15-opfuzz.t tests/fs/17-guard.t tests/fs/18-streams.t tests/fs/20-threats.t; do
 	set -- "$@" "env PYNQFS_BUILD=$TSAN_BUILD sh $t"
 done
 exec perl scripts/tap-summary.pl "$@"

@@ -30,6 +30,29 @@ C
 [ $? -eq 1 ] && grep -q 'all.conf:2: card1: device = "all", but xrt finds no device' "$WORK/err"
 ok $? "device = \"all\" on noop: nothing to take, said with FILE:LINE ($(cat "$WORK/err"))"
 
+# Two cards on one XRT device would share its design and free each other's
+# buffers: refused before mounting, with the line of each.
+cat >"$WORK/twice.conf" <<C
+cards = ( { backend = "xrt"; device = 0; },
+          { backend = "xrt"; device = 0; } );
+$(xrt_section)
+C
+"$PYNQFS_BUILD/pynqfs" -o config="$WORK/twice.conf" "$MNT" 2>"$WORK/err"
+[ $? -eq 1 ] && grep -q 'twice.conf:2: XRT device 0 is the card at line 1 already' "$WORK/err" &&
+	! mountpoint -q "$MNT"
+ok $? "two cards naming XRT device 0: a config error ($(cat "$WORK/err"))"
+
+# A XILINX_XRT directory left by a daemon that died (nobody holds its
+# lock) is removed at the next start; one a live daemon holds is kept.
+stale=$(mktemp -d /tmp/pynqfs-xrt.XXXXXX)
+mkdir "$stale/lib" && ln -s /nonexistent "$stale/lib/libxrt_x.so" && : >"$stale/lock"
+live=$(mktemp -d /tmp/pynqfs-xrt.XXXXXX)
+: >"$live/lock"
+flock "$live/lock" sh -c "touch $WORK/locked; while [ ! -e $WORK/unlock ]; do sleep 0.05; done" &
+holder=$!
+i=0
+while [ ! -e "$WORK/locked" ] && [ $i -lt 600 ]; do sleep 0.05; i=$((i + 1)); done
+
 # In the foreground, to see its exit status; no ASan quarantine, so RSS means something.
 ASAN_OPTIONS="${ASAN_OPTIONS:-}:quarantine_size_mb=0:thread_local_quarantine_size_kb=0:log_path=$WORK/asan"
 export ASAN_OPTIONS
@@ -44,6 +67,40 @@ root=$(sed -n 's/.*xrt: device 0, XILINX_XRT=\([^ ]*\) (made by pynqfs.*/\1/p' "
 ok $? "card1: backend xrt, state empty"
 grep -q "card1: xrt card" "$X/log"
 ok $? "card1's log says what it is"
+[ ! -e "$stale" ] && [ -d "$live" ]
+ok $? "a dead daemon's XILINX_XRT directory was removed, a live one's kept"
+: >"$WORK/unlock"
+wait $holder
+rm -rf "$live"
+
+# Programming racing freeing, with buffers and runs between, on the xrt
+# card beside the sim card: the design freed by one is never used by the
+# other's load (ASan would say).
+race() { # ROUNDS
+	perl -e 'open(my $x, "<", $ARGV[0]) or die; binmode $x; local $/; my $img = <$x>;
+		my $c = $ARGV[1];
+		for (1 .. $ARGV[2]) {
+			if (open(my $o, ">", "$c/overlay")) { print $o $img; close $o; }
+			if (open(my $b, ">", "$c/banks/bank0/a")) { print $b "x" x 4096; close $b; }
+			if (open(my $a, ">", "$c/kernels/vadd_1/args")) {
+				print $a "banks/bank0/a banks/bank0/a banks/bank0/a 16\n"; close $a;
+			}
+			if (open(my $r, ">", "$c/kernels/vadd_1/run")) { print $r "call\n"; close $r; }
+			unlink "$c/banks/bank0/a";
+			truncate("$c/overlay", 0);
+		}' "$DESIGNS/vadd.xclbin" "$X" "$1" 2>/dev/null
+}
+race 300 &
+r1=$!
+race 300 &
+r2=$!
+wait $r1 $r2
+[ "$(wc -l <"$MNT/cards")" = 2 ] && [ -n "$(cat "$X/state")" ]
+ok $? "two processes programming and freeing 300 times each: the daemon still serves"
+rm -f "$X/banks/bank0/a"
+: >"$X/overlay" 2>/dev/null
+[ "$(cat "$X/state")" = empty ]
+ok $? "and the card frees cleanly after"
 
 rss() { awk '/^VmRSS:/ { print $2 }' /proc/$DAEMON/status; }
 cycles() { # N: program vadd and free it, N times
