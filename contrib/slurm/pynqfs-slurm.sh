@@ -16,11 +16,33 @@ say() { # to the hook's output, syslog, and PYNQFS_SLURM_LOG if set
 	return 0
 }
 
-# The job's card indexes, one per line, from `scontrol show job -d`
-# ("GRES=fpga:2(IDX:0-1)", "GRES=fpga:u280:1(IDX:3)", "IDX:0,2-3").
+# The job's card indexes on this node, one per line, from the allocation
+# line `scontrol show job -d` prints for each group of nodes:
+#      Nodes=n[1-2] CPU_IDs=0-3 Mem=0 GRES=fpga:2(IDX:0-1)
+# The job's name, comment, command, paths and working directory are the
+# user's words, printed raw, newlines and all: they can spell such a line.
+# They can only add lines, never change Slurm's own, so the line must be
+# there exactly once for this node; if it is there twice, the job is given
+# no card and the attempt is logged.
 job_cards() {
-	scontrol show job -d "$1" 2>/dev/null |
-		sed -n "s/.*GRES=.*$GRES[^(]*(IDX:\([0-9,-]*\)).*/\1/p" | head -n 1 |
+	node=${SLURMD_NODENAME:-$(hostname -s)}
+	n=0 gres=
+	lines=$(scontrol show job -d "$1" 2>/dev/null |
+		grep -E '^     Nodes=[^ ]+ CPU_IDs=[^ ]* Mem=[0-9]+ GRES=[^ ]*$') || true
+	while read -r nodes _ _ g; do
+		[ -n "$nodes" ] || continue
+		scontrol show hostnames "${nodes#Nodes=}" 2>/dev/null | grep -qxF "$node" || continue
+		n=$((n + 1))
+		gres=${g#GRES=}
+	done <<LINES
+$lines
+LINES
+	if [ "$n" -gt 1 ]; then
+		say "job $1: Slurm's allocation line for $node appears $n times (a job name, comment or path spelling one?): no card given"
+		return 1
+	fi
+	# "fpga:2(IDX:0-1)", "gpu:1(IDX:0),fpga:u280:1(IDX:3)", "IDX:0,2-3"
+	echo "$gres" | sed -n "s/^\(.*,\)\{0,1\}$GRES\(:[^(,]*\)*(IDX:\([0-9,-]*\)).*/\3/p" |
 		tr ',' '\n' | while IFS=- read -r a b; do
 		[ -n "$a" ] || continue
 		i=$a
@@ -29,6 +51,21 @@ job_cards() {
 			i=$((i + 1))
 		done
 	done
+}
+
+# The running job that card N was given to, if any (from the prolog's
+# record, checked with squeue: a field the job's owner cannot spell).
+card_holder() {
+	j=$(cat "$STATE/card$1.job" 2>/dev/null) || return 1
+	[ -n "$j" ] && [ "$j" != "$2" ] || return 1
+	st=$(squeue -h -j "$j" -o %T 2>/dev/null) || return 1
+	case $st in
+	RUNNING | SUSPENDED | COMPLETING | CONFIGURING | STOPPED | SIGNALING)
+		echo "$j ($st)"
+		return 0
+		;;
+	esac
+	return 1
 }
 
 # "UID:GID MODE" that card N was configured with: pynqfs says it in the
@@ -68,7 +105,8 @@ clean_card() {
 	runs=0
 	for r in "$c"/kernels/*/run; do
 		[ -e "$r" ] || continue
-		# Reading run waits for every run started (bounded by the run timeout).
+		# Queued runs end at once; the running one within the run timeout.
+		echo cancel >"$r" 2>/dev/null
 		cat "$r" >/dev/null 2>&1
 		runs=$((runs + 1))
 	done

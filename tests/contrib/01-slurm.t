@@ -175,6 +175,26 @@ B=$(submit $U2 --gres=fpga:1 "$S/jobs/compute.sh" b "$MNT" "$S/designs")
 until_ok running "$A" && until_ok running "$B" &&
 	until_ok test -e "$S/jobs/started.a" && until_ok test -e "$S/jobs/started.b"
 ok $? "jobs $A ($U1) and $B ($U2) run at once"
+# A job whose name, comment and working directory spell an allocation of
+# both cards (with newlines, as Slurm allows), with no --gres at all.
+cat >"$S/jobs/who.sh" <<'J'
+#!/bin/sh
+echo "cards=$PYNQFS_CARDS"
+J
+chmod 0755 "$S/jobs/who.sh"
+fake="x GRES=fpga(IDX:0-1)
+     Nodes=pynqfs-node CPU_IDs=0 Mem=0 GRES=fpga:2(IDX:0-1)"
+mkdir "$S/jobs/$fake" && chmod 0777 "$S/jobs/$fake"
+X=$(setpriv --reuid="$U2" --regid="$(id -g "$U2")" --init-groups sbatch --parsable -J "$fake" \
+	--comment "$fake" --chdir="$S/jobs/$fake" --output="$S/jobs/%j.out" "$S/jobs/who.sh")
+until_ok finished "$X"
+ok $? "a job ($X) whose name, comment and directory spell 'GRES=fpga:2(IDX:0-1)' ends: $(state "$X")"
+grep -q "^cards=\$" "$S/jobs/$X.out"
+ok $? "it was given no card ($(cat "$S/jobs/$X.out"))"
+grep -q "job $X: Slurm's allocation line for pynqfs-node appears 3 times" "$S/hooks.log"
+ok $? "the hooks logged the attempt"
+! grep -q "job $X: card" "$S/hooks.log"
+ok $? "and touched no card for it"
 C=$(submit $U1 --gres=fpga:1 "$S/jobs/compute.sh" c "$MNT" "$S/designs")
 until_ok sh -c "squeue -h -j $C -o %r | grep -q Resources"
 ok $? "a third job ($C) waits for a card: $(squeue -h -j "$C" -o '%T %r')"
@@ -205,6 +225,15 @@ until_ok finished "$C"
 grep -q "^vadd: all 4096 correct" "$S/jobs/$C.out"
 ok $? "and computed on it"
 
+# The same words beside a real request for one card: still no card, and
+# neither card leaves its configured owner.
+Y=$(setpriv --reuid="$U2" --regid="$(id -g "$U2")" --init-groups sbatch --parsable -J "$fake" \
+	--gres=fpga:1 --chdir="$S/jobs" --output="$S/jobs/%j.out" "$S/jobs/who.sh")
+until_ok finished "$Y"
+grep -q "^cards=\$" "$S/jobs/$Y.out" && [ "$(stat -c %u "$MNT/card0")" = 0 ] &&
+	[ "$(stat -c %u "$MNT/card1")" = 0 ]
+ok $? "a job ($Y) with --gres=fpga:1 and a name spelling both cards gets none ($(cat "$S/jobs/$Y.out"))"
+
 # configured: the card back to its owner, group and mode of the config.
 clean() { # CARD UID GID MODE
 	c=$MNT/card$1
@@ -213,8 +242,10 @@ clean() { # CARD UID GID MODE
 }
 clean 0 0 0 755 && clean 1 0 "$users_gid" 750
 ok $? "after the jobs, each card is empty and back to its configured owner, group and mode"
-grep -q "handed over: owner $UID1:" "$CARD/log" "$MNT/card1/log"
-ok $? "the handovers are in the cards' logs"
+grep -q "handed over: owner 0:0 mode 0755, was $UID1:" "$CARD/log" "$MNT/card1/log"
+ok $? "the return to the configured owner is in the card's log"
+! grep -q "overlay: loaded\|kernels/vadd_1" "$CARD/log" "$MNT/card1/log"
+ok $? "and nothing of the jobs' own (their designs, their kernels' lines)"
 
 # A job cancelled mid-run: its kernel never ends by itself (gate_1 waits for
 # a flag nobody sets); the epilog waits it out (the run timeout), then cleans.
