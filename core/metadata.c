@@ -18,6 +18,17 @@
 #define MD_MAX_XML  (16u << 20)
 #define MD_MAX_ARGS 1024
 
+/*
+ * libxml2 sets up its globals lazily, and without a lock where a thread
+ * first touches them (2.9: a mutex leaked when two FUSE threads parsed
+ * their first xclbins at once). Its rule: call xmlInitParser() once, from
+ * one thread, before any other. At load time, there is only one.
+ */
+__attribute__((constructor)) static void md_init(void)
+{
+	xmlInitParser();
+}
+
 static bool md_is(const xmlNode *n, const char *name)
 {
 	return n->type == XML_ELEMENT_NODE && !strcmp((const char *)n->name, name);
