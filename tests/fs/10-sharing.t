@@ -109,6 +109,8 @@ ok $? "no temporary link is left behind"
 ln -sfn card9 "$MNT/active" 2>/dev/null
 [ $? -ne 0 ] && [ "$(readlink "$MNT/active")" = card2 ]
 ok $? "to a card that does not exist: refused (ENOENT), active unchanged"
+expect ENOENT symlink card9 "$MNT/x9"
+expect ENOENT symlink ./card9 "$MNT/x9"
 expect EPERM symlink /etc "$MNT/elsewhere"
 expect EPERM symlink card1 "$MNT/card0/banks/x"
 expect EEXIST symlink card1 "$MNT/active"
