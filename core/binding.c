@@ -104,7 +104,7 @@ int pq_cu_args_set(struct pq_card *card, uint64_t gen, size_t i, const char *tex
 			if (ret)
 				snprintf(why, sizeof(why), "%s: %s", name, sub);
 			else
-				pq_buffer_put(b); /* bound by path, looked up at each start */
+				nb[t].buf = b; /* referenced until bound */
 		} else if (pq_value_parse(&cu->types[a], as[t].value, &nb[t].bits, sub,
 					  sizeof(sub))) {
 			snprintf(why, sizeof(why), "%s (%s): %s", name, cu->k->args[a].type, sub);
@@ -114,8 +114,17 @@ int pq_cu_args_set(struct pq_card *card, uint64_t gen, size_t i, const char *tex
 	}
 	if (ret)
 		goto out;
+	/* Under the card's lock, as pq_buffer_removed(): bound before, or refused. */
+	pthread_mutex_lock(&cu->ld->card->lock);
+	for (size_t t = 0; t < na && !ret; t++) {
+		if (nb[t].buf && nb[t].buf->removed) {
+			snprintf(why, sizeof(why), "%s: %s was removed meanwhile",
+				 cu->k->args[as[t].arg].name, nb[t].path);
+			ret = -EINVAL;
+		}
+	}
 	pthread_mutex_lock(&cu->lock);
-	for (size_t t = 0; t < na; t++) {
+	for (size_t t = 0; t < na && !ret; t++) {
 		struct pq_binding *b = &cu->bound[as[t].arg];
 
 		free(b->path);
@@ -123,11 +132,14 @@ int pq_cu_args_set(struct pq_card *card, uint64_t gen, size_t i, const char *tex
 		nb[t].path = NULL;
 	}
 	pthread_mutex_unlock(&cu->lock);
+	pthread_mutex_unlock(&cu->ld->card->lock);
 out:
 	if (ret && why[0])
 		pq_cu_log(cu, "args", why);
-	for (size_t t = 0; nb && t < na; t++)
+	for (size_t t = 0; nb && t < na; t++) {
 		free(nb[t].path);
+		pq_buffer_put(nb[t].buf); /* a binding holds none: see pq_binding */
+	}
 	free(nb);
 	pq_assign_free(as, na);
 	pq_cu_put(cu);
@@ -150,7 +162,7 @@ int pq_cu_args_dump(struct pq_card *card, uint64_t gen, size_t i, FILE *f)
 			/* bound by the xclbin */
 			fprintf(f, "%s=%s\n", name, cu->ld->design->banks[cu->cu->arg_mem[a]].name);
 		} else if (!b->set) {
-			fprintf(f, "%s=\n", name);
+			fprintf(f, "%s=\n", name); /* a removed buffer's arg too */
 		} else if (b->path) {
 			fprintf(f, "%s=%s\n", name, b->path);
 		} else {
@@ -163,36 +175,108 @@ int pq_cu_args_dump(struct pq_card *card, uint64_t gen, size_t i, FILE *f)
 	return 0;
 }
 
-/* The args of a run from the bindings: each buffer looked up and checked. */
+/*
+ * The args of a run from the bindings: one snapshot of every arg under one
+ * hold of the CU's lock (an `args` write sets all its args or none, so a
+ * run sees one write's bindings or the next's, never a mix), each bound
+ * buffer referenced there (a binding exists only while its buffer does),
+ * then each checked.
+ */
 int pq_cu_args_from_binding(struct pq_cu_rt *cu, uint64_t *bits, struct pq_buffer **bufs,
 			    char **paths, char *why, size_t whylen)
 {
-	int ret = 0;
+	size_t nargs = cu->k->nargs;
+	struct pq_binding *snap = calloc(nargs + 1, sizeof(*snap));
+	int ret = snap ? 0 : -ENOMEM;
 
-	for (size_t a = 0; a < cu->k->nargs && !ret; a++) {
+	if (snap) {
+		pthread_mutex_lock(&cu->lock);
+		for (size_t a = 0; a < nargs; a++) {
+			snap[a] = cu->bound[a];
+			snap[a].path = snap[a].path ? strdup(snap[a].path) : NULL;
+			if (snap[a].buf)
+				pq_buffer_get(snap[a].buf);
+		}
+		pthread_mutex_unlock(&cu->lock);
+	}
+	for (size_t a = 0; a < nargs && !ret; a++) {
 		const char *name = cu->k->args[a].name;
-		struct pq_binding bd;
+		const char *shown = snap[a].path ? snap[a].path : "its buffer";
 		char sub[300];
 
 		if (cu->types[a].kind == PQ_C_STREAM)
 			continue;
-		pthread_mutex_lock(&cu->lock);
-		bd = cu->bound[a];
-		bd.path = bd.path ? strdup(bd.path) : NULL;
-		pthread_mutex_unlock(&cu->lock);
-		if (!bd.set) {
+		if (snap[a].removed && !snap[a].set) {
+			snprintf(why, whylen, "start: %s: %s was removed (bind another in args)",
+				 name, shown);
+			ret = -EINVAL;
+		} else if (!snap[a].set) {
 			snprintf(why, whylen, "start: %s is not set (write it to args)", name);
 			ret = -EINVAL;
-		} else if (bd.path) {
-			ret = cu_resolve(cu, a, bd.path, &bufs[a], NULL, sub, sizeof(sub));
-			if (ret)
+		} else if (snap[a].buf) {
+			if (!snap[a].path)
+				ret = -ENOMEM;
+			else if ((ret = pq_cu_check_buffer(cu, a, snap[a].buf, shown, sub,
+							   sizeof(sub))))
 				snprintf(why, whylen, "start: %s: %s", name, sub);
-			paths[a] = bd.path;
-			bd.path = NULL;
+			bufs[a] = snap[a].buf;
+			snap[a].buf = NULL;
+			paths[a] = snap[a].path;
+			snap[a].path = NULL;
 		} else {
-			bits[a] = bd.bits;
+			bits[a] = snap[a].bits;
 		}
-		free(bd.path);
 	}
+	for (size_t a = 0; snap && a < nargs; a++) {
+		free(snap[a].path);
+		pq_buffer_put(snap[a].buf);
+	}
+	free(snap);
 	return ret;
+}
+
+/* Every binding of b in its design, under the card's lock then each CU's. */
+static int bd_each(struct pq_buffer *b, const char *path, bool removed)
+{
+	struct pq_loaded *ld = b->ld;
+	int ret = 0;
+
+	pthread_mutex_lock(&ld->card->lock);
+	b->removed |= removed;
+	for (size_t i = 0; i < ld->ncus; i++) {
+		struct pq_cu_rt *cu = &ld->cus[i];
+
+		pthread_mutex_lock(&cu->lock);
+		for (size_t a = 0; a < cu->k->nargs; a++) {
+			struct pq_binding *bd = &cu->bound[a];
+			char *copy;
+
+			if (bd->buf != b)
+				continue;
+			if (removed) {
+				bd->buf = NULL;
+				bd->set = false;
+				bd->removed = true; /* path stays, for the start's message */
+			} else if ((copy = strdup(path))) {
+				free(bd->path);
+				bd->path = copy;
+			} else {
+				ret = -ENOMEM; /* the old name stays shown */
+			}
+		}
+		pthread_mutex_unlock(&cu->lock);
+	}
+	pthread_mutex_unlock(&ld->card->lock);
+	return ret;
+}
+
+void pq_buffer_removed(struct pq_buffer *b)
+{
+	if (b)
+		bd_each(b, NULL, true);
+}
+
+int pq_buffer_renamed(struct pq_buffer *b, const char *path)
+{
+	return b && path ? bd_each(b, path, false) : 0;
 }

@@ -58,6 +58,16 @@ void pq_buffer_read_end(struct pq_buffer *b);
 void pq_buffer_set_tag(struct pq_buffer *b, void *tag);
 void *pq_buffer_tag(const struct pq_buffer *b);
 
+/*
+ * Args bind buffers, not names (SPEC §5). The filesystem says when a
+ * buffer loses its name (removed: every arg bound to it is unset, and a
+ * start says so) and when it gets a new one (renamed: `args` shows it).
+ * Both are called with the filesystem's own lock held, before it drops
+ * its reference to the buffer.
+ */
+void pq_buffer_removed(struct pq_buffer *b);
+int pq_buffer_renamed(struct pq_buffer *b, const char *path);
+
 /* Device address; -ENODATA while the buffer is empty. */
 int pq_buffer_address(struct pq_buffer *b, uint64_t *addr);
 

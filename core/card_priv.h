@@ -69,11 +69,19 @@ enum pq_run_state {
 struct pq_run;
 struct cu_waiter;
 
-/* One arg's binding, as `args` shows it. */
+/*
+ * One arg's binding, as `args` shows it. A buffer arg binds the buffer,
+ * not its name: buf is held without a reference, which is safe because
+ * the filesystem calls pq_buffer_removed() (unbinding it everywhere)
+ * before it lets go of a buffer it removes; pq_buffer_renamed() keeps
+ * path current.
+ */
 struct pq_binding {
 	bool set;
-	uint64_t bits; /* scalars */
-	char *path;    /* buffers: as the resolver gave it */
+	bool removed;	       /* its buffer was removed: path says which */
+	uint64_t bits;	       /* scalars */
+	struct pq_buffer *buf; /* buffers */
+	char *path;	       /* buffers: its path, as `args` shows it */
 };
 
 /* A compute unit at run time. */
@@ -123,6 +131,7 @@ struct pq_loaded {
 
 struct pq_buffer {
 	struct pq_loaded *ld; /* pinned: no load or free while we exist */
+	bool removed;	      /* card->lock: no arg may bind it any more */
 	size_t bank;
 	struct pq_buffer *prev, *next; /* card->buffers, card->lock */
 	pthread_rwlock_t lock;	       /* size, bo */

@@ -185,6 +185,8 @@ const struct fs_file_ops *fs_file_ops_of(const struct fs_node *n);
 /* node.c: the tree. Callers hold fs_state.lock unless noted. */
 struct fs_node *fs_node_new(enum fs_kind kind, const char *name, mode_t mode, struct pq_card *card);
 int fs_node_add(struct fs_node *parent, struct fs_node *kid);
+/* Room for one more kid, so that the next fs_node_add() cannot fail on memory. */
+int fs_node_reserve(struct fs_node *parent);
 struct fs_node *fs_node_find(const struct fs_node *dir, const char *name);
 void fs_node_unlink(struct fs_node *n);
 /* Take n out of its directory, keeping it and its kids (for rename). */
@@ -193,6 +195,8 @@ void fs_node_unlink_keep(struct fs_node *n);
 void fs_node_maybe_free(struct fs_node *n);
 /* Drop a pin (nopen), freeing what is gone. */
 void fs_node_unpin(struct fs_node *n);
+/* After n moved: core's bindings of each buffer at or below it show the new path. */
+void fs_node_renamed(struct fs_node *n);
 /* "banks/bank0/a": the path from the card directory, malloc'd. */
 char *fs_node_path(const struct fs_node *n);
 struct fs_node *fs_node_card_dir(const struct fs_node *n, enum fs_kind kind);

@@ -45,8 +45,12 @@ static int fs_check_bank_parent(const struct fs_node *p, const char *name, const
 	char *path;
 
 	/* FUSE passes names up to 1024 bytes; we promise NAME_MAX (statfs). */
-	if (strlen(name) > FS_NAME_MAX)
+	if (strlen(name) > FS_NAME_MAX) {
+		if (p->card)
+			pq_card_log(p->card, "%.40s...: a name of %zu bytes; at most %d", name,
+				    strlen(name), FS_NAME_MAX);
 		return -ENAMETOOLONG;
+	}
 	if (!fs_in_bank(p) || p->kind == FS_BUF) {
 		if (p->card) {
 			path = fs_node_path(p);
@@ -411,9 +415,12 @@ static int fs_rename_locked(struct fs_node *p, const char *name, struct fs_node 
 		if (old->kind != FS_BUF && old->kind != FS_DIR)
 			return snprintf(why, whylen, "%s belongs to pynqfs", newname), -EPERM;
 	}
+	/* Everything that can fail, before either name is touched. */
 	nm = strdup(newname);
-	if (!nm)
+	if (!nm || fs_node_reserve(np)) {
+		free(nm);
 		return -ENOMEM;
+	}
 	if (old)
 		fs_node_unlink(old);
 	/* Unlink from the old place without freeing: n is re-added at once. */
@@ -421,8 +428,10 @@ static int fs_rename_locked(struct fs_node *p, const char *name, struct fs_node 
 	fs_node_unlink_keep(n);
 	free(n->name);
 	n->name = nm;
-	ret = fs_node_add(np, n);
+	ret = fs_node_add(np, n); /* cannot fail: the name is free, the room reserved */
 	n->nlookup--;
+	if (!ret)
+		fs_node_renamed(n); /* args bound to what moved show where it is now */
 	clock_gettime(CLOCK_REALTIME, &n->ctime);
 	p->mtime = p->ctime = np->mtime = np->ctime = n->ctime;
 	return ret ? -ENOMEM : 0;

@@ -90,13 +90,8 @@ static size_t node_slot(const struct fs_node *dir, const char *name, bool *found
 	return lo;
 }
 
-int fs_node_add(struct fs_node *parent, struct fs_node *kid)
+int fs_node_reserve(struct fs_node *parent)
 {
-	bool found;
-	size_t at = node_slot(parent, kid->name, &found);
-
-	if (found)
-		return -EEXIST;
 	if (parent->nkids == parent->kcap) {
 		size_t cap = parent->kcap ? parent->kcap * 2 : 8;
 		struct fs_node **k = realloc(parent->kids, cap * sizeof(*k));
@@ -106,6 +101,18 @@ int fs_node_add(struct fs_node *parent, struct fs_node *kid)
 		parent->kids = k;
 		parent->kcap = cap;
 	}
+	return 0;
+}
+
+int fs_node_add(struct fs_node *parent, struct fs_node *kid)
+{
+	bool found;
+	size_t at = node_slot(parent, kid->name, &found);
+
+	if (found)
+		return -EEXIST;
+	if (fs_node_reserve(parent))
+		return -ENOMEM;
 	memmove(&parent->kids[at + 1], &parent->kids[at],
 		(parent->nkids - at) * sizeof(*parent->kids));
 	parent->kids[at] = kid;
@@ -150,6 +157,9 @@ void fs_node_unlink_keep(struct fs_node *n)
 /* Take n out of the tree, and free what nothing refers to; n has no kids. */
 static void node_unlink_leaf(struct fs_node *n)
 {
+	/* Removed, even while open: no arg is bound to it any more (SPEC §5). */
+	if (n->kind == FS_BUF)
+		pq_buffer_removed(n->buf);
 	fs_node_unlink_keep(n);
 	clock_gettime(CLOCK_REALTIME, &n->ctime);
 	/* Device memory goes once the last descriptor closes (SPEC §4). */
@@ -172,6 +182,34 @@ void fs_node_unlink(struct fs_node *n)
 		node_unlink_leaf(leaf);
 	}
 	node_unlink_leaf(n);
+}
+
+/* Tell core each buffer's path at or below n, after a rename. */
+void fs_node_renamed(struct fs_node *n)
+{
+	struct fs_node **stack = NULL, *k;
+	size_t len = 0, cap = 0;
+	char *path;
+
+	/* A stack of our own: directories nest as deep as users like. */
+	for (k = n; k; k = len ? stack[--len] : NULL) {
+		if (k->kind == FS_BUF && k->buf && (path = fs_node_path(k))) {
+			pq_buffer_renamed(k->buf, path);
+			free(path);
+		}
+		if (len + k->nkids > cap) {
+			size_t ncap = (len + k->nkids) * 2;
+			struct fs_node **ns = realloc(stack, ncap * sizeof(*ns));
+
+			if (!ns)
+				break; /* out of memory: the rest show their old paths */
+			stack = ns;
+			cap = ncap;
+		}
+		for (size_t i = 0; i < k->nkids; i++)
+			stack[len++] = k->kids[i];
+	}
+	free(stack);
 }
 
 char *fs_node_path(const struct fs_node *n)

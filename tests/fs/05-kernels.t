@@ -338,6 +338,27 @@ perl -e 'open(my $f, ">", $ARGV[0]) or die "open: $!";
 	close($f) or die "close: $!\n"' "$K/vadd_1/run" 2>"$WORK/err"
 ok $? "250,000 waits written to one open run fd ($(cat "$WORK/err"))"
 
+# Args bind the buffer, not its name: a rename keeps the binding, a removal
+# unsets it, and a new buffer of the same name is never taken for the old.
+ints() { perl -e 'print pack("l<*", @ARGV)' -- "$@"; }
+mkdir "$B/bank0/d"
+ints 1 2 3 4 >"$B/bank0/d/x" && ints 10 20 30 40 >"$B/bank0/y" && truncate -s 16 "$B/bank1/z"
+echo "banks/bank0/d/x banks/bank0/y banks/bank1/z 4" >"$K/vadd_1/args"
+mv "$B/bank0/y" "$B/bank0/y2" && mv "$B/bank0/d" "$B/bank0/e"
+grep -q '^in1=banks/bank0/e/x$' "$K/vadd_1/args" && grep -q '^in2=banks/bank0/y2$' "$K/vadd_1/args"
+ok $? "args follow renames, of a buffer and of its directory ($(head -2 "$K/vadd_1/args" | tr '\n' ' '))"
+echo call >"$K/vadd_1/run"
+ok $? "and a call after them works"
+[ "$(od -An -td4 "$B/bank1/z" | tr -s ' ')" = " 11 22 33 44" ]
+ok_dev $? "with the buffers it was bound to: 11 22 33 44"
+rm "$B/bank0/y2" && ints 100 200 300 400 >"$B/bank0/y2"
+grep -q '^in2=$' "$K/vadd_1/args"
+ok $? "removing a bound buffer unsets its arg; one made with its name is not bound"
+! (/bin/echo call >"$K/vadd_1/run") 2>/dev/null
+ok $? "a call then fails"
+card_log_has "kernels/vadd_1/run: start: in2: banks/bank0/y2 was removed (bind another in args)"
+rm -rf "$B/bank0/e" "$B/bank0/y2" "$B/bank1/z"
+
 rm -rf "$B"/*/*
 : >"$CARD/overlay"
 [ "$(cat "$CARD/state")" = empty ] && [ -z "$(ls "$K")" ]

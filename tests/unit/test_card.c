@@ -35,6 +35,8 @@ static struct {
 	bool held, release;
 	unsigned last_timeout;
 	bool slow_unload, unloading, load_seen, overlap; /* a load during an unload */
+	void *last_bo, *bo_a;				 /* in1 of the last run; a's */
+	unsigned torn;					 /* runs with args of two writes */
 } fk = {.lock = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER};
 
 struct fake_bo {
@@ -117,6 +119,19 @@ static void fk_unload(void *dd)
 	pthread_mutex_unlock(&fk.lock);
 }
 
+static volatile bool stop_rewriting;
+static uint64_t rewrite_gen;
+
+/* Rewrite args between two complete sets until told to stop. */
+static void *rewrite_args(void *card)
+{
+	while (!stop_rewriting) {
+		pq_cu_args_set(card, rewrite_gen, 0, "a a c 1\n", 8, false);
+		pq_cu_args_set(card, rewrite_gen, 0, "b b c 2\n", 8, false);
+	}
+	return NULL;
+}
+
 static void *free_thread(void *card)
 {
 	return (void *)(intptr_t)pq_card_free(card);
@@ -174,11 +189,16 @@ static int fk_run_start(void *dd, size_t cu, const struct pq_runarg *args, size_
 {
 	(void)dd;
 	(void)cu;
-	(void)args;
-	(void)nargs;
 	(void)why;
 	(void)whylen;
 	fk_call("run_start");
+	pthread_mutex_lock(&fk.lock);
+	fk.last_bo = nargs > 0 ? args[0].bo : NULL;
+	/* The torn-args test binds "a a c 1" or "b b c 2": never a mix. */
+	if (fk.bo_a && nargs == 4 &&
+	    (args[0].bo != args[1].bo || (args[3].bits == 1) != (args[0].bo == fk.bo_a)))
+		fk.torn++;
+	pthread_mutex_unlock(&fk.lock);
 	fk.runs++;
 	*run = &fk;
 	return 0;
@@ -542,6 +562,29 @@ int main(void)
 		       (unsigned long long)st.errors);
 		tap_ok(pq_cu_cancel(card, gen, 0) == 0, "cancel with nothing queued: 0");
 		fk.run_mode = RUN_OK;
+	}
+
+	/* A run takes every arg from one args write, while another rewrites them. */
+	{
+		pthread_t t;
+		unsigned n = 0;
+
+		rewrite_gen = gen;
+		pq_cu_args_set(card, gen, 0, "a a c 1\n", 8, false);
+		call(card, gen, &a);
+		fk.bo_a = fk.last_bo;
+		fk.torn = 0;
+		stop_rewriting = false;
+		pthread_create(&t, NULL, rewrite_args, card);
+		for (n = 0; n < 10000 && a.status == 0; n++)
+			call(card, gen, &a);
+		stop_rewriting = true;
+		pthread_join(t, NULL);
+		tap_ok(a.status == 0 && fk.torn == 0,
+		       "%u runs while args are rewritten: none mixes two writes (%u did)", n,
+		       fk.torn);
+		fk.bo_a = NULL;
+		pq_cu_args_set(card, gen, 0, "a b c 4\n", 8, false);
 	}
 
 	/* A run held on the device: EBUSY, and waits answered when it ends. */
