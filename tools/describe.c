@@ -14,6 +14,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 
 struct ds_ctx {
@@ -61,19 +62,16 @@ static int ds_u64(struct ds_ctx *c, const config_setting_t *parent, const char *
 		v = strtoull(str, &end, 0);
 		if (errno || end == str || *str == '-')
 			return ds_fail(c, s, "%s: '%s' is not a number", name, str);
-		switch (toupper((unsigned char)*end)) {
-		case 'K':
-			v <<= 10, end++;
-			break;
-		case 'M':
-			v <<= 20, end++;
-			break;
-		case 'G':
-			v <<= 30, end++;
-			break;
-		case 'T':
-			v <<= 40, end++;
-			break;
+		{
+			static const char units[] = "KMGT";
+			const char *u = *end ? strchr(units, toupper((unsigned char)*end)) : NULL;
+			unsigned shift = u ? 10 * (unsigned)(u - units + 1) : 0;
+
+			/* A suffix that shifts bits out is not a size we can hold. */
+			if (shift && v > UINT64_MAX >> shift)
+				return ds_fail(c, s, "%s: '%s' is too large", name, str);
+			v <<= shift;
+			end += u != NULL;
 		}
 		if (*end)
 			return ds_fail(c, s, "%s: '%s' is not a number", name, str);

@@ -494,10 +494,13 @@ static int sim_wait_reply(struct sim_runner *r, uint64_t seq, int timeout_ms, st
 	/* The runner is gone: say how it died. */
 	close(r->sock);
 	kill(-r->pid, SIGKILL);
-	waitpid(r->pid, &status, 0);
+	/* Reaped elsewhere, or never ours: no status to tell, and none is read. */
+	if (waitpid(r->pid, &status, 0) == r->pid)
+		sim_death_why(status, why, whylen);
+	else
+		snprintf(why, whylen, "the kernel's runner died");
 	r->pid = 0;
 	r->sock = -1;
-	sim_death_why(status, why, whylen);
 	return -EIO;
 }
 
@@ -531,7 +534,10 @@ static int sim_spawn(struct sim_design *sd, size_t cu, char *why, size_t whylen)
 	const struct pq_kernel *k = &sd->d->kernels[sd->d->cus[cu].kernel];
 	struct sim_runner *r = &sd->runners[cu];
 	int fds[SIM_MAX_FDS], sv[2], po[2] = {-1, -1}, ret;
-	char ctl[CMSG_SPACE(sizeof(fds))];
+	union { /* aligned for struct cmsghdr, as CMSG_FIRSTHDR expects */
+		char buf[CMSG_SPACE(sizeof(fds))];
+		struct cmsghdr align;
+	} ctl;
 	struct sim_setup *su = calloc(1, sizeof(*su));
 	struct iovec iov = {su, sizeof(*su)};
 	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1};
@@ -642,7 +648,7 @@ static int sim_spawn(struct sim_design *sd, size_t cu, char *why, size_t whylen)
 	if (su->nfds) {
 		struct cmsghdr *c;
 
-		mh.msg_control = ctl;
+		mh.msg_control = ctl.buf;
 		mh.msg_controllen = CMSG_SPACE(sizeof(int) * su->nfds);
 		c = CMSG_FIRSTHDR(&mh);
 		c->cmsg_level = SOL_SOCKET;

@@ -120,12 +120,15 @@ static ffi_type *rn_ffi_type(uint8_t kind, uint8_t size)
 
 static int rn_recv_setup(void)
 {
-	char ctl[CMSG_SPACE(sizeof(int) * SIM_MAX_FDS)];
+	union { /* aligned for struct cmsghdr, as CMSG_FIRSTHDR expects */
+		char buf[CMSG_SPACE(sizeof(int) * SIM_MAX_FDS)];
+		struct cmsghdr align;
+	} ctl;
 	struct iovec iov = {&rn_setup, sizeof(rn_setup)};
 	struct msghdr mh = {.msg_iov = &iov,
 			    .msg_iovlen = 1,
-			    .msg_control = ctl,
-			    .msg_controllen = sizeof(ctl)};
+			    .msg_control = ctl.buf,
+			    .msg_controllen = sizeof(ctl.buf)};
 	struct cmsghdr *c;
 	int *fds = NULL, nfds = 0;
 

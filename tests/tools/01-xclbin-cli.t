@@ -35,6 +35,12 @@ rc=$?
 [ $rc -ne 0 ] && echo "$out" | grep -q "bad.cfg:2:.*multiple of 1K" && [ ! -e "$tmp/bad.xclbin" ]
 ok $? "pack refuses a bad description with file:line and writes nothing ($out)"
 
+# 2^54 K is 2^64 bytes: shifted, it would wrap to 0 and pass as a size.
+printf 'project = "x";\nbanks = ( { tag = "b"; size = "18014398509481984K"; } );\n' >"$tmp/big.cfg"
+out=$("$PYNQFS_XCLBIN" pack "$tmp/big.cfg" -o "$tmp/big.xclbin" 2>&1)
+[ $? -ne 0 ] && echo "$out" | grep -q "big.cfg:2:.*too large" && [ ! -e "$tmp/big.xclbin" ]
+ok $? "a size whose K/M/G/T suffix overflows 64 bits is refused ($out)"
+
 printf 'project = "x"\nbanks = (' >"$tmp/syntax.cfg"
 out=$("$PYNQFS_XCLBIN" pack "$tmp/syntax.cfg" -o "$tmp/s.xclbin" 2>&1)
 [ $? -ne 0 ] && echo "$out" | grep -q "syntax.cfg:[0-9]*: syntax error"
