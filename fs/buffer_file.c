@@ -30,14 +30,27 @@ static char *bf_path(struct fs_node *n)
  */
 static void bf_changed(struct fs_node *n, uid_t writer)
 {
+	struct fs_inval iv = {0};
+
 	pthread_mutex_lock(&fs_state.lock);
 	fs_node_touch(n);
 	if (writer != 0 && (n->mode & (S_ISUID | S_ISGID))) {
+		mode_t was = n->mode;
+
 		n->mode &= ~(mode_t)S_ISUID;
 		if (n->mode & S_IXGRP)
 			n->mode &= ~(mode_t)S_ISGID;
+		if (n->mode != was)
+			fs_inval_inode(&iv, n);
 	}
 	pthread_mutex_unlock(&fs_state.lock);
+	/*
+	 * The kernel forgets size and mtime after a write by itself, not the
+	 * mode: told before the reply, so that no stat after the write shows
+	 * the bits it dropped. Attributes only (offset -1): safe from inside
+	 * a request on this inode.
+	 */
+	fs_inval_send(&iv);
 }
 
 static int bf_resize(struct fs_node *n, uint64_t size)

@@ -129,7 +129,12 @@ static void fs_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 	if (fs_gate(req, fs_node_of(parent)))
 		return;
 	if (strlen(name) > FS_NAME_MAX) {
-		fuse_reply_err(req, ENAMETOOLONG); /* FUSE passes up to 1024 bytes */
+		/* FUSE passes up to 1024 bytes; a name this long is a mistake, not a probe. */
+		p = fs_node_of(parent);
+		if (p->card)
+			pq_card_log(p->card, "%.40s...: a name of %zu bytes; at most %d", name,
+				    strlen(name), FS_NAME_MAX);
+		fuse_reply_err(req, ENAMETOOLONG);
 		return;
 	}
 	pthread_mutex_lock(&fs_state.lock);

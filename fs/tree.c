@@ -231,6 +231,7 @@ int fs_resolve(void *ctx, struct pq_card *card, const char *path, struct pq_buff
 	size_t ml = strlen(fs_state.mountpoint);
 	char *copy, *save = NULL;
 	struct fs_node *at;
+	int ret = -EINVAL;
 
 	(void)ctx;
 	*buf = NULL;
@@ -247,8 +248,10 @@ int fs_resolve(void *ctx, struct pq_card *card, const char *path, struct pq_buff
 	at = path[0] == '/' ? fs_state.root : tree_card_dir(card);
 	for (char *c = strtok_r(copy, "/", &save); c && at; c = strtok_r(NULL, "/", &save))
 		at = fs_is_dir(at) ? tree_step(at, c) : NULL;
+	/* Decided under the lock: once it is dropped, at may be gone. */
 	if (at && at->kind == FS_BUF && at->buf) {
 		*canon = fs_node_path(at);
+		ret = *canon ? 0 : -ENOMEM;
 		if (*canon) {
 			pq_buffer_get(at->buf);
 			*buf = at->buf;
@@ -256,10 +259,7 @@ int fs_resolve(void *ctx, struct pq_card *card, const char *path, struct pq_buff
 	}
 	pthread_mutex_unlock(&fs_state.lock);
 	free(copy);
-	if (*buf)
-		return 0;
-	if (at && at->kind == FS_BUF && at->buf)
-		return -ENOMEM;
-	snprintf(why, whylen, "%s is not a buffer (make one in banks/<bank>/ first)", path);
-	return -EINVAL;
+	if (ret == -EINVAL)
+		snprintf(why, whylen, "%s is not a buffer (make one in banks/<bank>/ first)", path);
+	return ret;
 }

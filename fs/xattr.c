@@ -94,6 +94,14 @@ void fs_listxattr(fuse_req_t req, fuse_ino_t ino, size_t size)
 	xa_reply(req, list, len, size);
 }
 
+static void xa_refuse(const struct fs_node *n, const char *name, const char *what)
+{
+	if (n->card)
+		fs_log(n,
+		       "xattr %.64s cannot be %s: pynqfs's are read-only, and there are no others",
+		       name, what);
+}
+
 /*
  * Users set no xattrs here. ENOTSUP, not EPERM: `mv` between banks copies
  * xattrs and stays quiet about a filesystem that has none to set.
@@ -101,17 +109,19 @@ void fs_listxattr(fuse_req_t req, fuse_ino_t ino, size_t size)
 void fs_setxattr(fuse_req_t req, fuse_ino_t ino, const char *name, const char *value, size_t size,
 		 int flags)
 {
-	(void)ino;
-	(void)name;
 	(void)value;
 	(void)size;
 	(void)flags;
+	if (fs_gate(req, fs_node_of(ino)))
+		return;
+	xa_refuse(fs_node_of(ino), name, "set");
 	fuse_reply_err(req, ENOTSUP);
 }
 
 void fs_removexattr(fuse_req_t req, fuse_ino_t ino, const char *name)
 {
-	(void)ino;
-	(void)name;
+	if (fs_gate(req, fs_node_of(ino)))
+		return;
+	xa_refuse(fs_node_of(ino), name, "removed");
 	fuse_reply_err(req, ENOTSUP);
 }

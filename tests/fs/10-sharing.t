@@ -73,6 +73,16 @@ for call in "stat $CARD/banks/bank0/$long size" "truncate $CARD/banks/bank0/$lon
 	# shellcheck disable=SC2086
 	expect ENAMETOOLONG $call
 done
+mkdir "$CARD/banks/bank0/$long" 2>/dev/null
+[ $? -ne 0 ] && grep -q "00000000000000000000000000000000000000\.\.\.: a name of 300 bytes; at most 255" "$CARD/log"
+ok $? "mkdir of a 300-byte name: refused, and the log says why"
+# Every failure has its line: xattrs, which are pynqfs's alone.
+setfattr -n user.x -v 1 "$CARD/banks/bank0/a" 2>/dev/null
+[ $? -ne 0 ] && grep -q "banks/bank0/a: xattr user.x cannot be set" "$CARD/log"
+ok $? "setfattr on a buffer: refused, logged"
+setfattr -x user.pynq.address "$CARD/banks/bank0/a" 2>/dev/null
+[ $? -ne 0 ] && grep -q "banks/bank0/a: xattr user.pynq.address cannot be removed" "$CARD/log"
+ok $? "setfattr -x: refused, logged"
 
 # "size = 1024", as people type it.
 echo 'size = 1024' >"$CARD/kernels/vadd_1/args"
