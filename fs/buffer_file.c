@@ -16,9 +16,9 @@ static char *bf_path(struct fs_node *n)
 {
 	char *path;
 
-	pthread_mutex_lock(&fs_state.lock);
+	fs_lock();
 	path = fs_node_path(n);
-	pthread_mutex_unlock(&fs_state.lock);
+	fs_unlock();
 	return path;
 }
 
@@ -32,7 +32,7 @@ static void bf_changed(struct fs_node *n, uid_t writer)
 {
 	struct fs_inval iv = {0};
 
-	pthread_mutex_lock(&fs_state.lock);
+	fs_lock();
 	fs_node_touch(n);
 	if (writer != 0 && (n->mode & (S_ISUID | S_ISGID))) {
 		mode_t was = n->mode;
@@ -43,7 +43,7 @@ static void bf_changed(struct fs_node *n, uid_t writer)
 		if (n->mode != was)
 			fs_inval_inode(&iv, n);
 	}
-	pthread_mutex_unlock(&fs_state.lock);
+	fs_unlock();
 	/*
 	 * The kernel forgets size and mtime after a write by itself, not the
 	 * mode: told before the reply, so that no stat after the write shows

@@ -7,7 +7,9 @@
  *
  * Locking: fs_state.lock guards the tree and node metadata. It may be held
  * when calling core (it comes first in core/card_priv.h's order), never
- * across a FUSE reply, never around pq_card_program() or pq_card_free().
+ * across a FUSE reply, never around pq_card_program() or pq_card_free(),
+ * never while a file's size is computed (fs_fill_size). A handler pins
+ * what it needs (nopen), unlocks, computes, replies, then unpins.
  */
 #ifndef PYNQFS_FS_H
 #define PYNQFS_FS_H
@@ -110,6 +112,25 @@ struct fs {
 extern struct fs fs_state;
 
 /*
+ * The tree lock. How often this thread holds it is counted, so that a
+ * build with -Dlockcheck=true (the test builds) aborts on a FUSE reply or
+ * a notification made while holding it (fs/lockcheck.c).
+ */
+extern __thread unsigned fs_locked;
+
+static inline void fs_lock(void)
+{
+	pthread_mutex_lock(&fs_state.lock);
+	fs_locked++;
+}
+
+static inline void fs_unlock(void)
+{
+	fs_locked--;
+	pthread_mutex_unlock(&fs_state.lock);
+}
+
+/*
  * Every open file and directory is listed, so that unmount frees those whose
  * release never came (a RELEASE still queued when the kernel unmounts).
  */
@@ -168,7 +189,7 @@ struct fs_file_ops {
 		     struct fuse_pollhandle *ph);
 	/* h is NULL for truncate(2) by path. -errno. */
 	int (*truncate)(struct fs_node *n, struct fs_handle *h, off_t size);
-	/* st_size; called with the tree lock held. */
+	/* st_size; called with no lock held, n pinned. */
 	off_t (*size)(struct fs_node *n);
 };
 
@@ -289,8 +310,20 @@ void fs_reply_status(fuse_req_t req, int ret);
 /* A line in n's card log, prefixed with n's path. */
 void fs_log(const struct fs_node *n, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* ops.c: a node's attributes, and an entry reply (tree lock held). */
+/*
+ * ops.c: a node's attributes in two steps: what the tree holds (tree lock
+ * held), then its size, which its kind computes (no lock; n pinned).
+ */
 void fs_fill_attr(struct fs_node *n, struct stat *st);
+void fs_fill_size(struct fs_node *n, struct stat *st);
+/*
+ * An entry for n: begin (tree lock held) fills what the tree holds, takes a
+ * lookup reference and pins n; end (no lock) unpins, and gives the lookup
+ * back unless the kernel got the entry.
+ */
+void fs_entry_begin(struct fs_node *n, struct fuse_entry_param *e);
+void fs_entry_end(struct fs_node *n, bool sent);
+/* Reply with an entry for n: called with the tree lock held, returns without. */
 void fs_reply_entry(fuse_req_t req, struct fs_node *n);
 extern const struct fuse_lowlevel_ops fs_ops;
 

@@ -14,9 +14,8 @@
 
 #define FS_NAME_MAX 255
 
-/* Log a failure (-errno) in the node's card log, if any, and reply with it. */
-static void fs_fail(fuse_req_t req, const struct fs_node *n, const char *name, int err,
-		    const char *fmt, ...)
+/* Log a failure (-errno) in the node's card log, if any; returns it. Lock held. */
+static int fs_fail(const struct fs_node *n, const char *name, int err, const char *fmt, ...)
 {
 	char *path = n ? fs_node_path(n) : NULL, *msg = NULL;
 	va_list ap;
@@ -32,7 +31,7 @@ static void fs_fail(fuse_req_t req, const struct fs_node *n, const char *name, i
 	}
 	free(msg);
 	free(path);
-	fs_reply_status(req, err);
+	return err;
 }
 
 /*
@@ -90,7 +89,7 @@ static struct fs_node *fs_new_in_bank(struct fs_node *p, enum fs_kind kind, cons
 	return n;
 }
 
-/* Make a buffer file; lock held. On success *out has a lookup reference. */
+/* Make a buffer file; lock held. On success *out is in the tree, not yet looked up. */
 static int fs_make_buffer(fuse_req_t req, struct fs_node *p, const char *name, mode_t mode,
 			  struct fs_node **out)
 {
@@ -134,28 +133,23 @@ void fs_mknod(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode, 
 	if (fs_gate(req, fs_node_of(parent)))
 		return;
 	(void)rdev;
-	pthread_mutex_lock(&fs_state.lock);
+	fs_lock();
 	p = fs_node_of(parent);
-	if (!S_ISREG(mode)) {
-		pthread_mutex_unlock(&fs_state.lock);
-		fs_fail(req, p, name, -EPERM,
-			"only buffers (regular files) and directories live in banks");
+	ret = S_ISREG(mode) ? fs_make_buffer(req, p, name, mode, &n)
+			    : fs_fail(p, name, -EPERM,
+				      "only buffers (regular files) and directories live in banks");
+	if (!ret) {
+		fs_reply_entry(req, n); /* unlocks */
 		return;
 	}
-	ret = fs_make_buffer(req, p, name, mode, &n);
-	if (ret) {
-		pthread_mutex_unlock(&fs_state.lock);
-		fs_reply_status(req, ret);
-		return;
-	}
-	fs_reply_entry(req, n);
-	pthread_mutex_unlock(&fs_state.lock);
+	fs_unlock();
+	fs_reply_status(req, ret);
 }
 
 void fs_create(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode,
 	       struct fuse_file_info *fi)
 {
-	struct fuse_entry_param e = {0};
+	struct fuse_entry_param e;
 	struct fs_node *p, *n;
 	struct fs_handle *h;
 	int ret;
@@ -168,120 +162,108 @@ void fs_create(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode,
 		fuse_reply_err(req, ENOMEM);
 		return;
 	}
-	pthread_mutex_lock(&fs_state.lock);
+	fs_lock();
 	p = fs_node_of(parent);
 	ret = fs_make_buffer(req, p, name, mode, &n);
 	if (ret) {
-		pthread_mutex_unlock(&fs_state.lock);
+		fs_unlock();
 		fs_handle_unlist(h);
 		fs_reply_status(req, ret);
 		return;
 	}
-	e.ino = fs_node_id(n);
-	e.generation = n->ino;
-	fs_fill_attr(n, &e.attr);
-	e.attr_timeout = fs_attr_timeout(n);
-	e.entry_timeout = fs_entry_timeout();
-	n->nlookup++;
+	/* Pinned twice: the entry's own pin, and the open file's. */
+	fs_entry_begin(n, &e);
 	n->nopen++;
+	fs_unlock();
+	fs_fill_size(n, &e.attr);
 	fi->direct_io = 1;
 	fi->fh = (uintptr_t)h;
 	if (fuse_reply_create(req, &e, fi)) {
-		n->nlookup--;
-		fs_node_unpin(n);
+		fs_lock();
+		fs_node_unpin(n); /* the open file's; the entry's pin still holds n */
+		fs_unlock();
+		fs_entry_end(n, false);
 		fs_handle_unlist(h);
+		return;
 	}
-	pthread_mutex_unlock(&fs_state.lock);
+	fs_entry_end(n, true);
 }
 
 void fs_mkdir(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode)
 {
-	struct fs_node *p, *n;
+	struct fs_node *p, *n = NULL;
 	int ret;
 
 	if (fs_gate(req, fs_node_of(parent)))
 		return;
-	pthread_mutex_lock(&fs_state.lock);
+	fs_lock();
 	p = fs_node_of(parent);
 	ret = fs_check_bank_parent(p, name, "a directory");
-	if (!ret && fs_node_find(p, name)) {
-		fs_fail(req, p, name, -EEXIST, "already exists");
-		pthread_mutex_unlock(&fs_state.lock);
+	if (!ret && fs_node_find(p, name))
+		ret = fs_fail(p, name, -EEXIST, "already exists");
+	if (!ret) {
+		n = fs_new_in_bank(p, FS_DIR, name, S_IFDIR | (mode & 07777), req);
+		if (!n || fs_node_add(p, n)) {
+			if (n)
+				fs_node_maybe_free(n);
+			ret = -ENOMEM;
+		}
+	}
+	if (!ret) {
+		p->mtime = p->ctime = n->mtime;
+		fs_reply_entry(req, n); /* unlocks */
 		return;
 	}
-	if (ret) {
-		pthread_mutex_unlock(&fs_state.lock);
-		fs_reply_status(req, ret);
-		return;
-	}
-	n = fs_new_in_bank(p, FS_DIR, name, S_IFDIR | (mode & 07777), req);
-	if (!n || fs_node_add(p, n)) {
-		if (n)
-			fs_node_maybe_free(n);
-		pthread_mutex_unlock(&fs_state.lock);
-		fs_reply_status(req, -ENOMEM);
-		return;
-	}
-	p->mtime = p->ctime = n->mtime;
-	fs_reply_entry(req, n);
-	pthread_mutex_unlock(&fs_state.lock);
+	fs_unlock();
+	fs_reply_status(req, ret);
 }
 
 void fs_unlink(fuse_req_t req, fuse_ino_t parent, const char *name)
 {
 	struct fs_node *p, *n;
+	int ret = 0;
 
 	if (fs_gate(req, fs_node_of(parent)))
 		return;
-	pthread_mutex_lock(&fs_state.lock);
+	fs_lock();
 	p = fs_node_of(parent);
 	n = fs_node_find(p, name);
-	if (!n) {
-		pthread_mutex_unlock(&fs_state.lock);
-		fs_reply_status(req, -ENOENT);
-		return;
+	if (!n)
+		ret = -ENOENT;
+	else if (n->kind != FS_BUF && n->kind != FS_NEWACTIVE)
+		ret = fs_fail(p, name, fs_is_dir(n) ? -EISDIR : -EPERM,
+			      "belongs to pynqfs and cannot be removed");
+	if (!ret) {
+		fs_node_touch(p);
+		fs_node_unlink(n);
 	}
-	if (n->kind != FS_BUF && n->kind != FS_NEWACTIVE) {
-		pthread_mutex_unlock(&fs_state.lock);
-		fs_fail(req, p, name, fs_is_dir(n) ? -EISDIR : -EPERM,
-			"belongs to pynqfs and cannot be removed");
-		return;
-	}
-	fs_node_touch(p);
-	fs_node_unlink(n);
-	pthread_mutex_unlock(&fs_state.lock);
-	fuse_reply_err(req, 0);
+	fs_unlock();
+	fs_reply_status(req, ret);
 }
 
 void fs_rmdir(fuse_req_t req, fuse_ino_t parent, const char *name)
 {
 	struct fs_node *p, *n;
+	int ret = 0;
 
 	if (fs_gate(req, fs_node_of(parent)))
 		return;
-	pthread_mutex_lock(&fs_state.lock);
+	fs_lock();
 	p = fs_node_of(parent);
 	n = fs_node_find(p, name);
-	if (!n || !fs_is_dir(n)) {
-		pthread_mutex_unlock(&fs_state.lock);
-		fs_reply_status(req, n ? -ENOTDIR : -ENOENT);
-		return;
+	if (!n || !fs_is_dir(n))
+		ret = n ? -ENOTDIR : -ENOENT;
+	else if (n->kind != FS_DIR)
+		ret = fs_fail(p, name, -EPERM,
+			      "belongs to pynqfs; a bank goes when its design is freed");
+	else if (n->nkids)
+		ret = fs_fail(p, name, -ENOTEMPTY, "is not empty (%zu entries)", n->nkids);
+	if (!ret) {
+		fs_node_touch(p);
+		fs_node_unlink(n);
 	}
-	if (n->kind != FS_DIR) {
-		pthread_mutex_unlock(&fs_state.lock);
-		fs_fail(req, p, name, -EPERM,
-			"belongs to pynqfs; a bank goes when its design is freed");
-		return;
-	}
-	if (n->nkids) {
-		fs_fail(req, p, name, -ENOTEMPTY, "is not empty (%zu entries)", n->nkids);
-		pthread_mutex_unlock(&fs_state.lock);
-		return;
-	}
-	fs_node_touch(p);
-	fs_node_unlink(n);
-	pthread_mutex_unlock(&fs_state.lock);
-	fuse_reply_err(req, 0);
+	fs_unlock();
+	fs_reply_status(req, ret);
 }
 
 /* The card a symlink to retarget active names: "cardN" (or "./cardN"), or NULL. */
@@ -302,41 +284,36 @@ static struct fs_node *fs_active_target(const char *link)
  */
 void fs_symlink(fuse_req_t req, const char *link, fuse_ino_t parent, const char *name)
 {
-	struct fs_node *p, *n;
+	struct fs_node *p, *n = NULL;
+	int ret = 0;
 
 	if (fs_gate(req, fs_node_of(parent)))
 		return;
-	pthread_mutex_lock(&fs_state.lock);
+	fs_lock();
 	p = fs_node_of(parent);
-	if (p != fs_state.root) {
-		fs_fail(req, p, name, -EPERM, "symlinks cannot be made in pynqfs");
-		goto out;
-	}
-	if (strlen(name) > FS_NAME_MAX) {
-		fuse_reply_err(req, ENAMETOOLONG);
-		goto out;
-	}
-	if (fs_node_find(p, name)) {
-		fuse_reply_err(req, EEXIST);
-		goto out;
-	}
-	if (!fs_active_target(link)) {
+	if (p != fs_state.root)
+		ret = fs_fail(p, name, -EPERM, "symlinks cannot be made in pynqfs");
+	else if (strlen(name) > FS_NAME_MAX)
+		ret = -ENAMETOOLONG;
+	else if (fs_node_find(p, name))
+		ret = -EEXIST;
+	else if (!fs_active_target(link))
 		/* card9 and ./card9 name a card that isn't there; anything else, no card. */
-		fuse_reply_err(req, strncmp(link + 2 * !strncmp(link, "./", 2), "card", 4)
-					    ? EPERM
-					    : ENOENT);
-		goto out;
+		ret = strncmp(link + 2 * !strncmp(link, "./", 2), "card", 4) ? -EPERM : -ENOENT;
+	if (!ret) {
+		n = fs_node_new(FS_NEWACTIVE, name, S_IFLNK | 0777, NULL);
+		if (!n || !(n->text = strdup(link)) || fs_node_add(p, n)) {
+			if (n)
+				fs_node_maybe_free(n);
+			ret = -ENOMEM;
+		}
 	}
-	n = fs_node_new(FS_NEWACTIVE, name, S_IFLNK | 0777, NULL);
-	if (!n || !(n->text = strdup(link)) || fs_node_add(p, n)) {
-		if (n)
-			fs_node_maybe_free(n);
-		fuse_reply_err(req, ENOMEM);
-		goto out;
+	if (!ret) {
+		fs_reply_entry(req, n); /* unlocks */
+		return;
 	}
-	fs_reply_entry(req, n);
-out:
-	pthread_mutex_unlock(&fs_state.lock);
+	fs_unlock();
+	fs_reply_status(req, ret);
 }
 
 /* rename(2) of a new link onto active: the one way active changes. Lock held. */
@@ -355,11 +332,14 @@ static int fs_retarget_active(struct fs_node *n)
 
 void fs_link(fuse_req_t req, fuse_ino_t ino, fuse_ino_t parent, const char *name)
 {
+	int ret;
+
 	(void)ino;
-	pthread_mutex_lock(&fs_state.lock);
-	fs_fail(req, fs_node_of(parent), name, -EPERM,
-		"hard links cannot be made: a buffer has one name");
-	pthread_mutex_unlock(&fs_state.lock);
+	fs_lock();
+	ret = fs_fail(fs_node_of(parent), name, -EPERM,
+		      "hard links cannot be made: a buffer has one name");
+	fs_unlock();
+	fs_reply_status(req, ret);
 }
 
 /* Is a an ancestor of (or the same as) b? */
@@ -446,13 +426,11 @@ void fs_rename(fuse_req_t req, fuse_ino_t parent, const char *name, fuse_ino_t n
 
 	if (fs_gate(req, fs_node_of(parent)) || fs_gate(req, fs_node_of(newparent)))
 		return;
-	pthread_mutex_lock(&fs_state.lock);
+	fs_lock();
 	p = fs_node_of(parent);
 	ret = fs_rename_locked(p, name, fs_node_of(newparent), newname, flags, why, sizeof(why));
-	if (ret && why[0]) {
-		fs_fail(req, p, name, ret, "rename to %s: %s", newname, why);
-	} else {
-		fs_reply_status(req, ret);
-	}
-	pthread_mutex_unlock(&fs_state.lock);
+	if (ret && why[0])
+		fs_fail(p, name, ret, "rename to %s: %s", newname, why);
+	fs_unlock();
+	fs_reply_status(req, ret);
 }

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 struct fs fs_state = {.lock = PTHREAD_MUTEX_INITIALIZER, .next_ino = 1};
+__thread unsigned fs_locked;
 
 /* Every live node, so that unmount can free those the kernel still held. */
 static struct fs_node *node_all;

@@ -65,15 +65,19 @@ void fs_log(const struct fs_node *n, const char *fmt, ...)
 	if (vasprintf(&msg, fmt, ap) < 0)
 		msg = NULL;
 	va_end(ap);
-	pthread_mutex_lock(&fs_state.lock);
+	fs_lock();
 	path = fs_node_path(n);
-	pthread_mutex_unlock(&fs_state.lock);
+	fs_unlock();
 	pq_card_log(n->card, "%s: %s", path ? path : n->name, msg ? msg : "out of memory");
 	free(msg);
 	free(path);
 }
 
-/* Called with the tree lock held. */
+/*
+ * What the tree holds of n, tree lock held; a file's size, which its kind
+ * computes (rendering text, asking core or a backend), comes after, from
+ * fs_fill_size() with the lock released and n pinned.
+ */
 void fs_fill_attr(struct fs_node *n, struct stat *st)
 {
 	const struct fs_file_ops *ops = fs_file_ops_of(n);
@@ -89,7 +93,7 @@ void fs_fill_attr(struct fs_node *n, struct stat *st)
 	if (fs_is_dir(n))
 		st->st_nlink = (n->parent || n == fs_state.root ? 2 : 0) + n->ndirs;
 	if (ops && ops->size)
-		st->st_size = ops->size(n);
+		st->st_size = 0; /* fs_fill_size() */
 	else if (n->kind == FS_ACTIVE)
 		st->st_size = snprintf(NULL, 0, "card%u", fs_state.active);
 	else if ((n->kind == FS_STREAMLINK || n->kind == FS_NEWACTIVE) && n->text)
@@ -97,19 +101,45 @@ void fs_fill_attr(struct fs_node *n, struct stat *st)
 	st->st_blocks = (st->st_size + 511) / 512;
 }
 
-/* Reply with an entry for n, taking a lookup reference. Lock held. */
+void fs_fill_size(struct fs_node *n, struct stat *st)
+{
+	const struct fs_file_ops *ops = fs_file_ops_of(n);
+
+	if (!ops || !ops->size)
+		return;
+	st->st_size = ops->size(n);
+	st->st_blocks = (st->st_size + 511) / 512;
+}
+
+void fs_entry_begin(struct fs_node *n, struct fuse_entry_param *e)
+{
+	memset(e, 0, sizeof(*e));
+	e->ino = fs_node_id(n);
+	e->generation = n->ino;
+	fs_fill_attr(n, &e->attr);
+	e->attr_timeout = fs_attr_timeout(n);
+	e->entry_timeout = fs_entry_timeout();
+	n->nlookup++;
+	n->nopen++;
+}
+
+void fs_entry_end(struct fs_node *n, bool sent)
+{
+	fs_lock();
+	if (!sent)
+		n->nlookup--; /* the kernel never saw it: it will not forget it */
+	fs_node_unpin(n);
+	fs_unlock();
+}
+
 void fs_reply_entry(fuse_req_t req, struct fs_node *n)
 {
-	struct fuse_entry_param e = {0};
+	struct fuse_entry_param e;
 
-	e.ino = fs_node_id(n);
-	e.generation = n->ino;
-	fs_fill_attr(n, &e.attr);
-	e.attr_timeout = fs_attr_timeout(n);
-	e.entry_timeout = fs_entry_timeout();
-	n->nlookup++;
-	if (fuse_reply_entry(req, &e))
-		n->nlookup--;
+	fs_entry_begin(n, &e);
+	fs_unlock();
+	fs_fill_size(n, &e.attr);
+	fs_entry_end(n, fuse_reply_entry(req, &e) == 0);
 }
 
 static void fs_init(void *userdata, struct fuse_conn_info *conn)
@@ -137,14 +167,15 @@ static void fs_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 		fuse_reply_err(req, ENAMETOOLONG);
 		return;
 	}
-	pthread_mutex_lock(&fs_state.lock);
+	fs_lock();
 	p = fs_node_of(parent);
 	n = fs_is_dir(p) ? fs_node_find(p, name) : NULL;
-	if (n)
-		fs_reply_entry(req, n);
-	pthread_mutex_unlock(&fs_state.lock);
-	if (!n)
-		fuse_reply_err(req, fs_is_dir(p) ? ENOENT : ENOTDIR);
+	if (n) {
+		fs_reply_entry(req, n); /* unlocks */
+		return;
+	}
+	fs_unlock();
+	fuse_reply_err(req, fs_is_dir(p) ? ENOENT : ENOTDIR);
 }
 
 static void fs_forget_one(fuse_ino_t ino, uint64_t nlookup)
@@ -157,19 +188,26 @@ static void fs_forget_one(fuse_ino_t ino, uint64_t nlookup)
 
 static void fs_forget(fuse_req_t req, fuse_ino_t ino, uint64_t nlookup)
 {
-	pthread_mutex_lock(&fs_state.lock);
+	fs_lock();
 	fs_forget_one(ino, nlookup);
-	pthread_mutex_unlock(&fs_state.lock);
+	fs_unlock();
 	fuse_reply_none(req);
 }
 
 static void fs_forget_multi(fuse_req_t req, size_t count, struct fuse_forget_data *forgets)
 {
-	pthread_mutex_lock(&fs_state.lock);
+	fs_lock();
 	for (size_t i = 0; i < count; i++)
 		fs_forget_one(forgets[i].ino, forgets[i].nlookup);
-	pthread_mutex_unlock(&fs_state.lock);
+	fs_unlock();
 	fuse_reply_none(req);
+}
+
+static void fs_unpin_locked(struct fs_node *n)
+{
+	fs_lock();
+	fs_node_unpin(n);
+	fs_unlock();
 }
 
 static void fs_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
@@ -181,19 +219,15 @@ static void fs_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi
 	if (fs_gate(req, fs_node_of(ino)))
 		return;
 	(void)fi;
-	pthread_mutex_lock(&fs_state.lock);
+	fs_lock();
 	n = fs_node_of(ino);
 	fs_fill_attr(n, &st);
 	timeout = fs_attr_timeout(n);
-	pthread_mutex_unlock(&fs_state.lock);
+	n->nopen++;
+	fs_unlock();
+	fs_fill_size(n, &st);
+	fs_unpin_locked(n);
 	fuse_reply_attr(req, &st, timeout);
-}
-
-static void fs_unpin_locked(struct fs_node *n)
-{
-	pthread_mutex_lock(&fs_state.lock);
-	fs_node_unpin(n);
-	pthread_mutex_unlock(&fs_state.lock);
 }
 
 static void fs_set_times(struct fs_node *n, const struct stat *attr, int to_set)
@@ -242,15 +276,15 @@ static void fs_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int to
 
 	if (fs_gate(req, fs_node_of(ino)))
 		return;
-	pthread_mutex_lock(&fs_state.lock);
+	fs_lock();
 	n = fs_node_of(ino);
 	if (n->kind == FS_CARD) {
-		pthread_mutex_unlock(&fs_state.lock);
+		fs_unlock();
 		fs_card_setattr(req, n, attr, to_set);
 		return;
 	}
 	if ((to_set & meta) && !fs_in_bank(n)) {
-		pthread_mutex_unlock(&fs_state.lock);
+		fs_unlock();
 		fs_log(n, "mode, owner and times belong to pynqfs here; only buffers and "
 			  "directories in banks/ have their own");
 		fuse_reply_err(req, EPERM);
@@ -258,13 +292,13 @@ static void fs_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int to
 	}
 	if (to_set & FUSE_SET_ATTR_SIZE) {
 		n->nopen++;
-		pthread_mutex_unlock(&fs_state.lock);
+		fs_unlock();
 		ret = fs_truncate(n, fi, attr->st_size);
-		pthread_mutex_lock(&fs_state.lock);
+		fs_lock();
 		fs_node_unpin(n);
 		if (ret) {
 			/* Why was logged. */
-			pthread_mutex_unlock(&fs_state.lock);
+			fs_unlock();
 			fs_reply_status(req, ret);
 			return;
 		}
@@ -283,7 +317,10 @@ static void fs_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int to
 	if (to_set & meta)
 		fs_set_times(n, attr, to_set);
 	fs_fill_attr(n, &st);
-	pthread_mutex_unlock(&fs_state.lock);
+	n->nopen++;
+	fs_unlock();
+	fs_fill_size(n, &st);
+	fs_unpin_locked(n);
 	fuse_reply_attr(req, &st, fs_attr_timeout(n));
 }
 
@@ -302,9 +339,9 @@ static void fs_readlink(fuse_req_t req, fuse_ino_t ino)
 		fuse_reply_err(req, EINVAL);
 		return;
 	}
-	pthread_mutex_lock(&fs_state.lock);
+	fs_lock();
 	snprintf(target, sizeof(target), "card%u", fs_state.active);
-	pthread_mutex_unlock(&fs_state.lock);
+	fs_unlock();
 	fuse_reply_readlink(req, target);
 }
 
@@ -372,23 +409,23 @@ static void fs_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 
 	if (fs_gate(req, fs_node_of(ino)))
 		return;
-	pthread_mutex_lock(&fs_state.lock);
+	fs_lock();
 	n = fs_node_of(ino);
 	ops = fs_file_ops_of(n);
 	if (!ops) {
-		pthread_mutex_unlock(&fs_state.lock);
+		fs_unlock();
 		fuse_reply_err(req, EISDIR);
 		return;
 	}
 	if (wr && !ops->write) {
-		pthread_mutex_unlock(&fs_state.lock);
+		fs_unlock();
 		/* Root passes permission bits; the file still can't take writes. */
 		fs_log(n, "is read-only");
 		fuse_reply_err(req, EACCES);
 		return;
 	}
 	n->nopen++;
-	pthread_mutex_unlock(&fs_state.lock);
+	fs_unlock();
 	fi->direct_io = 1; /* never a stale page: reads always come to us */
 	h = calloc(1, sizeof(*h));
 	if (h) {
@@ -571,11 +608,11 @@ static void fs_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi
 		fuse_reply_err(req, ENOMEM);
 		return;
 	}
-	pthread_mutex_lock(&fs_state.lock);
+	fs_lock();
 	n = fs_node_of(ino);
 	h->ents = calloc(n->nkids + 2, sizeof(*h->ents));
 	if (!h->ents) {
-		pthread_mutex_unlock(&fs_state.lock);
+		fs_unlock();
 		free(h);
 		fuse_reply_err(req, ENOMEM);
 		return;
@@ -596,7 +633,7 @@ static void fs_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi
 		h->nents += e->name != NULL;
 	}
 	n->nopen++;
-	pthread_mutex_unlock(&fs_state.lock);
+	fs_unlock();
 	fs_open_add(&h->open, fs_dir_free_open);
 	fi->fh = (uintptr_t)h;
 	if (fuse_reply_open(req, fi)) {
@@ -643,50 +680,51 @@ static void fs_readdirplus(fuse_req_t req, fuse_ino_t ino, size_t size, off_t of
 	char *buf = malloc(size);
 	/* An entry takes more than 128 bytes of the reply (struct fuse_direntplus). */
 	size_t most = size / 128 + 1;
+	struct fuse_entry_param *ents = calloc(most, sizeof(*ents));
 	struct fs_node **held = calloc(most, sizeof(*held));
-	size_t used = 0, nheld = 0;
+	size_t used = 0, nents = 0, nsent = 0;
 	struct fs_node *dir;
+	bool sent;
 
-	if (!buf || !held) {
+	if (!buf || !held || !ents) {
 		free(buf);
 		free(held);
+		free(ents);
 		fuse_reply_err(req, ENOMEM);
 		return;
 	}
-	pthread_mutex_lock(&fs_state.lock);
+	/* What the tree holds, under its lock; each node pinned and looked up. */
+	fs_lock();
 	dir = fs_node_of(ino);
-	for (size_t i = (size_t)off; i < h->nents && nheld < most; i++) {
+	for (size_t i = (size_t)off; i < h->nents && nents < most; i++, nents++) {
 		struct fs_node *n = i < 2 ? NULL : fs_node_find(dir, h->ents[i].name);
-		struct fuse_entry_param e = {.attr = h->ents[i].st};
-		size_t need;
 
+		ents[nents].attr = h->ents[i].st;
 		if (n && n->ino == h->ents[i].st.st_ino) {
-			e.ino = fs_node_id(n);
-			e.generation = n->ino;
-			fs_fill_attr(n, &e.attr);
-			e.attr_timeout = fs_attr_timeout(n);
-			e.entry_timeout = fs_entry_timeout();
+			fs_entry_begin(n, &ents[nents]);
+			held[nents] = n;
 		}
-		need = fuse_add_direntry_plus(req, buf + used, size - used, h->ents[i].name, &e,
-					      (off_t)i + 1);
+	}
+	fs_unlock();
+	/* Sizes, which kinds compute, with no lock; then the entries that fit. */
+	for (; nsent < nents; nsent++) {
+		size_t need, i = (size_t)off + nsent;
+
+		if (held[nsent])
+			fs_fill_size(held[nsent], &ents[nsent].attr);
+		need = fuse_add_direntry_plus(req, buf + used, size - used, h->ents[i].name,
+					      &ents[nsent], (off_t)i + 1);
 		if (need > size - used)
 			break;
 		used += need;
-		if (e.ino) {
-			n->nlookup++;
-			held[nheld++] = n;
-		}
 	}
-	pthread_mutex_unlock(&fs_state.lock);
-	if (fuse_reply_buf(req, buf, used)) {
-		/* The kernel never saw these entries: it will not forget them. */
-		pthread_mutex_lock(&fs_state.lock);
-		for (size_t i = 0; i < nheld; i++) {
-			held[i]->nlookup--;
-			fs_node_maybe_free(held[i]);
-		}
-		pthread_mutex_unlock(&fs_state.lock);
+	sent = fuse_reply_buf(req, buf, used) == 0;
+	for (size_t k = 0; k < nents; k++) {
+		/* The kernel forgets only what it saw. */
+		if (held[k])
+			fs_entry_end(held[k], sent && k < nsent);
 	}
+	free(ents);
 	free(held);
 	free(buf);
 }
@@ -707,7 +745,7 @@ static void fs_statfs(fuse_req_t req, fuse_ino_t ino)
 	uint64_t cap = 0, used = 0;
 	struct fs_node *n;
 
-	pthread_mutex_lock(&fs_state.lock);
+	fs_lock();
 	n = fs_node_of(ino);
 	if (fs_in_bank(n)) {
 		/* `df banks/DDR0`: that bank's capacity and what is left of it. */
@@ -717,7 +755,7 @@ static void fs_statfs(fuse_req_t req, fuse_ino_t ino)
 		sv.f_bfree = sv.f_bavail = (cap - used) / sv.f_frsize;
 		sv.f_files = sv.f_ffree = sv.f_favail = 1u << 20;
 	}
-	pthread_mutex_unlock(&fs_state.lock);
+	fs_unlock();
 	fuse_reply_statfs(req, &sv);
 }
 

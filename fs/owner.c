@@ -60,7 +60,7 @@ void fs_card_setattr(fuse_req_t req, struct fs_node *n, const struct stat *attr,
 		fuse_reply_err(req, EPERM);
 		return;
 	}
-	pthread_mutex_lock(&fs_state.lock);
+	fs_lock();
 	ouid = fc->uid;
 	ogid = fc->gid;
 	omode = fc->mode;
@@ -76,7 +76,7 @@ void fs_card_setattr(fuse_req_t req, struct fs_node *n, const struct stat *attr,
 	clock_gettime(CLOCK_REALTIME, &n->ctime);
 	fs_fill_attr(n, &st);
 	owner_inval(n, &iv);
-	pthread_mutex_unlock(&fs_state.lock);
+	fs_unlock();
 	fs_inval_send(&iv); /* before the answer: no stale owner after chown returns */
 	/* The next user reads nothing of the previous one's (buffer names, output). */
 	if (ouid != nuid)
@@ -157,11 +157,11 @@ bool fs_gate(fuse_req_t req, const struct fs_node *n)
 	/* The card directory itself the kernel checks, as any directory. */
 	if (ctx->uid == 0 || !n->card || n->kind == FS_CARD)
 		return false;
-	pthread_mutex_lock(&fs_state.lock);
+	fs_lock();
 	uid = owner_card(n)->uid;
 	gid = owner_card(n)->gid;
 	mode = owner_card(n)->mode;
-	pthread_mutex_unlock(&fs_state.lock);
+	fs_unlock();
 	fs_cred_of(req, &c);
 	if (owner_may(&c, uid, gid, mode, 1))
 		return false;
@@ -186,13 +186,13 @@ int fs_handle_check(struct fs_node *n, const struct fs_handle *h, int want)
 	if (!h || h->cred.uid == 0 || !n->card)
 		return 0;
 	c = h->cred;
-	pthread_mutex_lock(&fs_state.lock);
+	fs_lock();
 	fs_node_owner(n, &uid, &gid, &mode);
 	fc = owner_card(n);
 	cuid = fc->uid;
 	cgid = fc->gid;
 	cmode = fc->mode;
-	pthread_mutex_unlock(&fs_state.lock);
+	fs_unlock();
 	/*
 	 * The card directory first: an fd keeps nothing once the card has
 	 * changed hands. Buffers keep their own owner and mode: the kernel's
@@ -222,10 +222,10 @@ int fs_access(void *ctx, const void *who, struct pq_buffer *b, char *why, size_t
 	if (c->uid == 0)
 		return 0;
 	owner_groups(c); /* not under the tree lock */
-	pthread_mutex_lock(&fs_state.lock);
+	fs_lock();
 	n = pq_buffer_tag(b);
 	if (!n) {
-		pthread_mutex_unlock(&fs_state.lock);
+		fs_unlock();
 		snprintf(why, whylen, "its buffer was removed");
 		return -EACCES;
 	}
@@ -257,7 +257,7 @@ int fs_access(void *ctx, const void *who, struct pq_buffer *b, char *why, size_t
 	}
 	if (refused)
 		path = fs_node_path(refused);
-	pthread_mutex_unlock(&fs_state.lock);
+	fs_unlock();
 	if (!refused)
 		return 0;
 	snprintf(why, whylen, "uid %u may not %s %s (owner %u:%u, mode %04o)", (unsigned)c->uid,

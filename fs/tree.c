@@ -153,11 +153,11 @@ void fs_card_refresh(struct pq_card *card)
 	struct pq_layout *l;
 	int ret;
 
-	pthread_mutex_lock(&fs_state.lock);
+	fs_lock();
 	ret = pq_card_layout(card, &l);
 	if (!ret)
 		ret = tree_refresh(card, l, &iv);
-	pthread_mutex_unlock(&fs_state.lock);
+	fs_unlock();
 	/* Before the load or free is answered: the old names must not be seen. */
 	fs_inval_send(&iv);
 	pq_layout_free(l);
@@ -244,7 +244,7 @@ int fs_resolve(void *ctx, struct pq_card *card, const char *path, struct pq_buff
 	copy = strdup(path[0] == '/' ? path + ml : path);
 	if (!copy)
 		return -ENOMEM;
-	pthread_mutex_lock(&fs_state.lock);
+	fs_lock();
 	at = path[0] == '/' ? fs_state.root : tree_card_dir(card);
 	for (char *c = strtok_r(copy, "/", &save); c && at; c = strtok_r(NULL, "/", &save))
 		at = fs_is_dir(at) ? tree_step(at, c) : NULL;
@@ -257,7 +257,7 @@ int fs_resolve(void *ctx, struct pq_card *card, const char *path, struct pq_buff
 			*buf = at->buf;
 		}
 	}
-	pthread_mutex_unlock(&fs_state.lock);
+	fs_unlock();
 	free(copy);
 	if (ret == -EINVAL)
 		snprintf(why, whylen, "%s is not a buffer (make one in banks/<bank>/ first)", path);

@@ -64,9 +64,9 @@ void fs_getxattr(fuse_req_t req, fuse_ino_t ino, const char *name, size_t size)
 
 	if (fs_gate(req, fs_node_of(ino)))
 		return;
-	pthread_mutex_lock(&fs_state.lock);
+	fs_lock();
 	ret = xa_value(fs_node_of(ino), name, v, sizeof(v));
-	pthread_mutex_unlock(&fs_state.lock);
+	fs_unlock();
 	if (ret)
 		fs_reply_status(req, ret);
 	else
@@ -82,7 +82,7 @@ void fs_listxattr(fuse_req_t req, fuse_ino_t ino, size_t size)
 
 	if (fs_gate(req, fs_node_of(ino)))
 		return;
-	pthread_mutex_lock(&fs_state.lock);
+	fs_lock();
 	n = fs_node_of(ino);
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		if (xa_value(n, names[i], v, sizeof(v)) == 0) {
@@ -90,7 +90,7 @@ void fs_listxattr(fuse_req_t req, fuse_ino_t ino, size_t size)
 			len += strlen(names[i]) + 1;
 		}
 	}
-	pthread_mutex_unlock(&fs_state.lock);
+	fs_unlock();
 	xa_reply(req, list, len, size);
 }
 

@@ -11,6 +11,15 @@ if [ ! -f "$dir/build.ninja" ]; then
 		cat "$dir.setup.log" >&2
 		exit 1
 	}
+	echo "$*" >"$dir/pynqfs-setup-args"
+elif [ "$*" != "$(cat "$dir/pynqfs-setup-args" 2>/dev/null)" ]; then
+	# Options changed since this directory was set up (a new one in test.sh).
+	echo "build: meson setup --reconfigure $dir $*"
+	meson setup --reconfigure "$dir" "$@" >"$dir.setup.log" 2>&1 || {
+		cat "$dir.setup.log" >&2
+		exit 1
+	}
+	echo "$*" >"$dir/pynqfs-setup-args"
 fi
 echo "build: ninja -C $dir"
 ninja -C "$dir" | grep -v '^\[' || true

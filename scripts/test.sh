@@ -6,8 +6,8 @@ set -eu
 cd "$(dirname "$0")/.."
 
 ./scripts/deps.sh
-./scripts/build.sh build-test -Dwerror=true -Db_sanitize=address,undefined --buildtype=debugoptimized
-./scripts/build.sh build-tsan -Dwerror=true -Db_sanitize=thread --buildtype=debugoptimized
+./scripts/build.sh build-test -Dwerror=true -Db_sanitize=address,undefined -Dlockcheck=true --buildtype=debugoptimized
+./scripts/build.sh build-tsan -Dwerror=true -Db_sanitize=thread -Dlockcheck=true --buildtype=debugoptimized
 
 PYNQFS_SRC=$(pwd)
 PYNQFS_BUILD=$(pwd)/build-test
