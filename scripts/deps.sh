@@ -31,13 +31,16 @@ if [ "$(id -u)" -ne 0 ]; then
 	exit 1
 fi
 export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq
+# Another apt (unattended-upgrades at boot) may hold dpkg's lock: wait for
+# it, up to 10 minutes, rather than fail with 100.
+apt_get() { apt-get -o DPkg::Lock::Timeout=600 "$@"; }
+apt_get update -qq
 if [ -n "$missing" ]; then
 	# shellcheck disable=SC2086
-	apt-get install -y -qq --no-install-recommends $missing
+	apt_get install -y -qq --no-install-recommends $missing
 fi
 if [ -n "$optional" ]; then
 	# shellcheck disable=SC2086
-	apt-get install -y -qq --no-install-recommends $optional ||
+	apt_get install -y -qq --no-install-recommends $optional ||
 		echo "deps: could not install$optional: the Slurm test will be skipped" >&2
 fi
