@@ -178,6 +178,36 @@ struct pq_card {
 struct pq_loaded *pq_ld_get(struct pq_card *card, uint64_t generation);
 void pq_ld_put(struct pq_loaded *ld);
 
+/* A queued run, and a request waiting for runs to end (cu.c, start.c). */
+struct pq_run {
+	struct pq_run *next;
+	uint64_t seq;
+	uint64_t *bits;
+	struct pq_buffer **bufs; /* per arg, NULL for scalars */
+	char **paths;		 /* per arg: the buffer as bound in args, or NULL */
+	size_t nargs;
+};
+
+enum cu_wait_kind {
+	CU_WAIT_RUN,  /* one run: `call` */
+	CU_WAIT_ALL,  /* every run started before: a read of `run`, `wait` */
+	CU_WAIT_IDLE, /* nothing pending: poll(2) */
+};
+
+struct cu_waiter {
+	struct cu_waiter *next;
+	enum cu_wait_kind kind;
+	uint64_t target; /* run sequence number */
+	pq_cu_done_fn fn;
+	void *arg;
+};
+
+/* cu.c, for start.c: a run's end, and the waiters an end answers. */
+void pq_run_free(struct pq_run *r);
+void pq_run_args_free(size_t nargs, uint64_t *bits, struct pq_buffer **bufs, char **paths);
+struct cu_waiter *pq_cu_waiters_due(struct pq_cu_rt *cu, uint64_t seq, struct cu_waiter *due);
+void pq_cu_answer(struct cu_waiter *w, int status, const char *line);
+
 /* cu.c, for card.c: the CUs of a design, their teardown and business. */
 int pq_cus_create(struct pq_loaded *ld);
 void pq_cus_destroy(struct pq_loaded *ld);

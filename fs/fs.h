@@ -141,6 +141,9 @@ struct fs_open {
 
 /* Free what is still open; after the cards, whose waiters write into handles. */
 void fs_opens_destroy(void);
+/* List an open file or directory (free_fn frees it at unmount), or take it off. */
+void fs_open_add(struct fs_open *o, void (*free_fn)(struct fs_open *));
+void fs_open_del(struct fs_open *o);
 
 /* Supplementary groups of an opener that count for access (more are ignored). */
 #define FS_NGROUPS 32
@@ -200,6 +203,8 @@ extern const struct fs_file_ops fs_args_ops;	/* kernel.c */
 extern const struct fs_file_ops fs_regs_ops;	/* kernel.c */
 extern const struct fs_file_ops fs_run_ops;	/* run.c */
 
+#define FS_BLKSIZE (1u << 20) /* st_blksize and max_write: tools move 1 MiB at a time */
+
 /* The file ops of a node's kind, or NULL for directories and symlinks. */
 const struct fs_file_ops *fs_file_ops_of(const struct fs_node *n);
 
@@ -214,8 +219,9 @@ void fs_node_unlink(struct fs_node *n);
 void fs_node_unlink_keep(struct fs_node *n);
 /* Free n if nothing refers to it any more (unlinked, closed, forgotten). */
 void fs_node_maybe_free(struct fs_node *n);
-/* Drop a pin (nopen), freeing what is gone. */
+/* Drop a pin (nopen), freeing what is gone. fs_unpin() takes the tree lock. */
 void fs_node_unpin(struct fs_node *n);
+void fs_unpin(struct fs_node *n);
 /* After n moved: core's bindings of each buffer at or below it show the new path. */
 void fs_node_renamed(struct fs_node *n);
 /* "banks/bank0/a": the path from the card directory, malloc'd. */
@@ -326,6 +332,13 @@ void fs_entry_end(struct fs_node *n, bool sent);
 /* Reply with an entry for n: called with the tree lock held, returns without. */
 void fs_reply_entry(fuse_req_t req, struct fs_node *n);
 extern const struct fuse_lowlevel_ops fs_ops;
+
+/* dir.c: directory listings. */
+void fs_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi);
+void fs_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, struct fuse_file_info *fi);
+void fs_readdirplus(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
+		    struct fuse_file_info *fi);
+void fs_releasedir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi);
 
 /* namespace.c: what changes names inside banks. */
 void fs_mknod(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode, dev_t rdev);

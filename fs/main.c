@@ -24,12 +24,12 @@ struct pq_opts {
 	int nnonopt;
 };
 
-static const struct fuse_opt pq_opt_spec[] = {
+static const struct fuse_opt main_opt_spec[] = {
 	{"config=%s", offsetof(struct pq_opts, config), 0},
 	FUSE_OPT_END,
 };
 
-static int pq_opt_proc(void *data, const char *arg, int key, struct fuse_args *outargs)
+static int main_opt_proc(void *data, const char *arg, int key, struct fuse_args *outargs)
 {
 	struct pq_opts *o = data;
 
@@ -47,7 +47,7 @@ static int pq_opt_proc(void *data, const char *arg, int key, struct fuse_args *o
 	return 0;
 }
 
-static void pq_usage(const char *prog)
+static void main_usage(const char *prog)
 {
 	printf("usage: %s [options] [source] MOUNTPOINT\n\n"
 	       "pynqfs options:\n"
@@ -59,7 +59,7 @@ static void pq_usage(const char *prog)
 }
 
 /* Is dir a live pynqfs mount already? Mounting again would stack a second one. */
-static bool pq_mounted_here(const char *dir)
+static bool main_mounted_here(const char *dir)
 {
 	FILE *f = setmntent("/proc/self/mounts", "r");
 	struct mntent *m;
@@ -72,8 +72,8 @@ static bool pq_mounted_here(const char *dir)
 	return hit;
 }
 
-static void pq_card_error(const char *file, const struct pq_card_conf *cc, size_t i,
-			  const char *why, int ret)
+static void main_card_error(const char *file, const struct pq_card_conf *cc, size_t i,
+			    const char *why, int ret)
 {
 	if (file && cc->line)
 		fprintf(stderr, "pynqfs: %s:%d: card%zu: %s\n", file, cc->line, i,
@@ -83,8 +83,8 @@ static void pq_card_error(const char *file, const struct pq_card_conf *cc, size_
 }
 
 /* How many cards a config entry stands for: device = "all" is every one found. */
-static int pq_card_count(const struct pq_config *conf, const struct pq_card_conf *cc, char *why,
-			 size_t whylen)
+static int main_card_count(const struct pq_config *conf, const struct pq_card_conf *cc, char *why,
+			   size_t whylen)
 {
 	int n;
 
@@ -97,8 +97,8 @@ static int pq_card_count(const struct pq_config *conf, const struct pq_card_conf
 	return n > 0 ? n : n == 0 ? -ENODEV : n;
 }
 
-static int pq_card_open(const struct pq_config *conf, const struct pq_card_conf *cc, int device,
-			const char *file)
+static int main_card_open(const struct pq_config *conf, const struct pq_card_conf *cc, int device,
+			  const char *file)
 {
 	struct fs_card *fc = &fs_state.cards[fs_state.ncards];
 	size_t i = fs_state.ncards;
@@ -122,7 +122,7 @@ static int pq_card_open(const struct pq_config *conf, const struct pq_card_conf 
 
 	ret = pq_card_new(&p, &fc->card, why, sizeof(why));
 	if (ret) {
-		pq_card_error(file, cc, i, why, ret);
+		main_card_error(file, cc, i, why, ret);
 		return ret;
 	}
 	fs_state.ncards++;
@@ -138,7 +138,7 @@ static int pq_card_open(const struct pq_config *conf, const struct pq_card_conf 
 	return 0;
 }
 
-static int pq_cards_init(const struct pq_config *conf, const char *file)
+static int main_cards_init(const struct pq_config *conf, const char *file)
 {
 	size_t total = 0;
 	char why[512];
@@ -149,10 +149,10 @@ static int pq_cards_init(const struct pq_config *conf, const char *file)
 		return -ENOMEM;
 	for (size_t i = 0; i < conf->ncards && !ret; i++) {
 		why[0] = '\0';
-		counts[i] = pq_card_count(conf, &conf->cards[i], why, sizeof(why));
+		counts[i] = main_card_count(conf, &conf->cards[i], why, sizeof(why));
 		if (counts[i] < 0) {
 			ret = counts[i];
-			pq_card_error(file, &conf->cards[i], total, why, ret);
+			main_card_error(file, &conf->cards[i], total, why, ret);
 		}
 		total += counts[i] > 0 ? (size_t)counts[i] : 0;
 	}
@@ -163,15 +163,15 @@ static int pq_cards_init(const struct pq_config *conf, const char *file)
 		const struct pq_card_conf *cc = &conf->cards[i];
 
 		for (int d = 0; d < counts[i] && !ret; d++)
-			ret = pq_card_open(conf, cc, cc->device == PQ_DEVICE_ALL ? d : cc->device,
-					   file);
+			ret = main_card_open(conf, cc, cc->device == PQ_DEVICE_ALL ? d : cc->device,
+					     file);
 	}
 	free(counts);
 	fs_state.active = conf->active;
 	return ret;
 }
 
-static void pq_cards_destroy(void)
+static void main_cards_destroy(void)
 {
 	for (size_t i = 0; i < fs_state.ncards; i++)
 		pq_card_destroy(fs_state.cards[i].card);
@@ -191,7 +191,7 @@ int main(int argc, char *argv[])
 	char err[512];
 	int ret = 1;
 
-	if (fuse_opt_parse(&args, &opts, pq_opt_spec, pq_opt_proc) == -1)
+	if (fuse_opt_parse(&args, &opts, main_opt_spec, main_opt_proc) == -1)
 		goto out_args;
 	/* The mountpoint is the last plain argument; a source before it is ignored. */
 	if (opts.nnonopt && fuse_opt_add_arg(&args, opts.nonopt[opts.nnonopt - 1]))
@@ -202,7 +202,7 @@ int main(int argc, char *argv[])
 	if (fuse_parse_cmdline(&args, &cmd))
 		goto out_args;
 	if (cmd.show_help) {
-		pq_usage(argv[0]);
+		main_usage(argv[0]);
 		ret = 0;
 		goto out_cmd;
 	}
@@ -236,7 +236,7 @@ int main(int argc, char *argv[])
 		fprintf(stderr, "pynqfs: %s: %s\n", cmd.mountpoint, strerror(errno));
 		goto out_cards;
 	}
-	if (pq_mounted_here(fs_state.mountpoint)) {
+	if (main_mounted_here(fs_state.mountpoint)) {
 		struct stat st;
 
 		if (stat(fs_state.mountpoint, &st) && errno == ENOTCONN)
@@ -250,7 +250,7 @@ int main(int argc, char *argv[])
 				fs_state.mountpoint, fs_state.mountpoint);
 		goto out_cards;
 	}
-	if (pq_cards_init(&conf, opts.config))
+	if (main_cards_init(&conf, opts.config))
 		goto out_cards;
 	if (fs_tree_build()) {
 		fprintf(stderr, "pynqfs: out of memory\n");
@@ -293,14 +293,14 @@ out_signals:
 	 * request must still exist (its reply goes nowhere now).
 	 */
 	fs_tree_destroy();
-	pq_cards_destroy();
+	main_cards_destroy();
 	fs_opens_destroy();
 out_session:
 	fuse_session_destroy(se);
 out_tree:
 	fs_tree_destroy();
 out_cards:
-	pq_cards_destroy();
+	main_cards_destroy();
 	free(fs_state.mountpoint);
 	pq_config_free(&conf);
 out_cmd:

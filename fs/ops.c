@@ -18,7 +18,6 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
-#define FS_BLKSIZE  (1u << 20) /* st_blksize: tools then move 1 MiB at a time */
 #define FS_NAME_MAX 255
 
 static const struct fs_file_ops *const fs_kind_ops[FS_NKINDS] = {
@@ -71,75 +70,6 @@ void fs_log(const struct fs_node *n, const char *fmt, ...)
 	pq_card_log(n->card, "%s: %s", path ? path : n->name, msg ? msg : "out of memory");
 	free(msg);
 	free(path);
-}
-
-/*
- * What the tree holds of n, tree lock held; a file's size, which its kind
- * computes (rendering text, asking core or a backend), comes after, from
- * fs_fill_size() with the lock released and n pinned.
- */
-void fs_fill_attr(struct fs_node *n, struct stat *st)
-{
-	const struct fs_file_ops *ops = fs_file_ops_of(n);
-
-	memset(st, 0, sizeof(*st));
-	st->st_ino = n->ino;
-	fs_node_owner(n, &st->st_uid, &st->st_gid, &st->st_mode);
-	st->st_atim = n->atime;
-	st->st_mtim = n->mtime;
-	st->st_ctim = n->ctime;
-	st->st_blksize = FS_BLKSIZE;
-	st->st_nlink = n->parent || n == fs_state.root ? 1 : 0;
-	if (fs_is_dir(n))
-		st->st_nlink = (n->parent || n == fs_state.root ? 2 : 0) + n->ndirs;
-	if (ops && ops->size)
-		st->st_size = 0; /* fs_fill_size() */
-	else if (n->kind == FS_ACTIVE)
-		st->st_size = snprintf(NULL, 0, "card%u", fs_state.active);
-	else if ((n->kind == FS_STREAMLINK || n->kind == FS_NEWACTIVE) && n->text)
-		st->st_size = (off_t)strlen(n->text);
-	st->st_blocks = (st->st_size + 511) / 512;
-}
-
-void fs_fill_size(struct fs_node *n, struct stat *st)
-{
-	const struct fs_file_ops *ops = fs_file_ops_of(n);
-
-	if (!ops || !ops->size)
-		return;
-	st->st_size = ops->size(n);
-	st->st_blocks = (st->st_size + 511) / 512;
-}
-
-void fs_entry_begin(struct fs_node *n, struct fuse_entry_param *e)
-{
-	memset(e, 0, sizeof(*e));
-	e->ino = fs_node_id(n);
-	e->generation = n->ino;
-	fs_fill_attr(n, &e->attr);
-	e->attr_timeout = fs_attr_timeout(n);
-	e->entry_timeout = fs_entry_timeout();
-	n->nlookup++;
-	n->nopen++;
-}
-
-void fs_entry_end(struct fs_node *n, bool sent)
-{
-	fs_lock();
-	if (!sent)
-		n->nlookup--; /* the kernel never saw it: it will not forget it */
-	fs_node_unpin(n);
-	fs_unlock();
-}
-
-void fs_reply_entry(fuse_req_t req, struct fs_node *n)
-{
-	struct fuse_entry_param e;
-
-	fs_entry_begin(n, &e);
-	fs_unlock();
-	fs_fill_size(n, &e.attr);
-	fs_entry_end(n, fuse_reply_entry(req, &e) == 0);
 }
 
 static void fs_init(void *userdata, struct fuse_conn_info *conn)
@@ -203,7 +133,7 @@ static void fs_forget_multi(fuse_req_t req, size_t count, struct fuse_forget_dat
 	fuse_reply_none(req);
 }
 
-static void fs_unpin_locked(struct fs_node *n)
+void fs_unpin(struct fs_node *n)
 {
 	fs_lock();
 	fs_node_unpin(n);
@@ -226,7 +156,7 @@ static void fs_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi
 	n->nopen++;
 	fs_unlock();
 	fs_fill_size(n, &st);
-	fs_unpin_locked(n);
+	fs_unpin(n);
 	fuse_reply_attr(req, &st, timeout);
 }
 
@@ -320,7 +250,7 @@ static void fs_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int to
 	n->nopen++;
 	fs_unlock();
 	fs_fill_size(n, &st);
-	fs_unpin_locked(n);
+	fs_unpin(n);
 	fuse_reply_attr(req, &st, fs_attr_timeout(n));
 }
 
@@ -348,7 +278,7 @@ static void fs_readlink(fuse_req_t req, fuse_ino_t ino)
 static pthread_mutex_t fs_opens_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct fs_open fs_opens = {&fs_opens, &fs_opens, NULL};
 
-static void fs_open_add(struct fs_open *o, void (*free_fn)(struct fs_open *))
+void fs_open_add(struct fs_open *o, void (*free_fn)(struct fs_open *))
 {
 	o->free = free_fn;
 	pthread_mutex_lock(&fs_opens_lock);
@@ -359,7 +289,7 @@ static void fs_open_add(struct fs_open *o, void (*free_fn)(struct fs_open *))
 	pthread_mutex_unlock(&fs_opens_lock);
 }
 
-static void fs_open_del(struct fs_open *o)
+void fs_open_del(struct fs_open *o)
 {
 	pthread_mutex_lock(&fs_opens_lock);
 	o->prev->next = o->next;
@@ -438,7 +368,7 @@ static void fs_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 		ret = ops->open(n, h, fi);
 	if (ret) {
 		fs_handle_free(h, false);
-		fs_unpin_locked(n);
+		fs_unpin(n);
 		fs_reply_status(req, ret);
 		return;
 	}
@@ -446,7 +376,7 @@ static void fs_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	fi->fh = (uintptr_t)h;
 	if (fuse_reply_open(req, fi)) {
 		fs_handle_free(h, true);
-		fs_unpin_locked(n);
+		fs_unpin(n);
 	}
 }
 
@@ -541,7 +471,7 @@ static void fs_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi
 	if (ops && ops->release && fs_handle_of(fi))
 		ops->release(n, fs_handle_of(fi));
 	fs_handle_free(fs_handle_of(fi), true);
-	fs_unpin_locked(fs_node_of(ino));
+	fs_unpin(fs_node_of(ino));
 	fuse_reply_err(req, 0);
 }
 
@@ -574,169 +504,6 @@ static void fs_fallocate(fuse_req_t req, fuse_ino_t ino, int mode, off_t off, of
 {
 	(void)fi;
 	fs_reply_status(req, fs_buffer_fallocate(fs_node_of(ino), mode, off, len));
-}
-
-/* Directory listings: a snapshot, so offsets stay valid while others change it. */
-struct fs_dir {
-	struct fs_open open; /* first: the list's view of it */
-	struct fs_dirent {
-		char *name;
-		struct stat st;
-	} * ents;
-	size_t nents;
-};
-
-static void fs_dir_free_open(struct fs_open *o)
-{
-	struct fs_dir *h = (struct fs_dir *)o;
-
-	for (size_t i = 0; i < h->nents; i++)
-		free(h->ents[i].name);
-	free(h->ents);
-	free(h);
-}
-
-static void fs_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
-{
-	struct fs_dir *h;
-	struct fs_node *n;
-
-	if (fs_gate(req, fs_node_of(ino)))
-		return;
-	h = calloc(1, sizeof(*h));
-	if (!h) {
-		fuse_reply_err(req, ENOMEM);
-		return;
-	}
-	fs_lock();
-	n = fs_node_of(ino);
-	h->ents = calloc(n->nkids + 2, sizeof(*h->ents));
-	if (!h->ents) {
-		fs_unlock();
-		free(h);
-		fuse_reply_err(req, ENOMEM);
-		return;
-	}
-	h->ents[0].name = strdup(".");
-	h->ents[0].st.st_ino = n->ino;
-	h->ents[0].st.st_mode = n->mode;
-	h->ents[1].name = strdup("..");
-	h->ents[1].st.st_ino = n->parent ? n->parent->ino : n->ino;
-	h->ents[1].st.st_mode = S_IFDIR;
-	h->nents = 2;
-	for (size_t i = 0; i < n->nkids; i++) {
-		struct fs_dirent *e = &h->ents[h->nents];
-
-		e->name = strdup(n->kids[i]->name);
-		e->st.st_ino = n->kids[i]->ino;
-		e->st.st_mode = n->kids[i]->mode;
-		h->nents += e->name != NULL;
-	}
-	n->nopen++;
-	fs_unlock();
-	fs_open_add(&h->open, fs_dir_free_open);
-	fi->fh = (uintptr_t)h;
-	if (fuse_reply_open(req, fi)) {
-		fs_open_del(&h->open);
-		fs_dir_free_open(&h->open);
-		fs_unpin_locked(n);
-	}
-}
-
-static void fs_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
-		       struct fuse_file_info *fi)
-{
-	struct fs_dir *h = (struct fs_dir *)(uintptr_t)fi->fh;
-	char *buf = malloc(size);
-	size_t used = 0;
-
-	(void)ino;
-	if (!buf) {
-		fuse_reply_err(req, ENOMEM);
-		return;
-	}
-	for (size_t i = (size_t)off; i < h->nents; i++) {
-		size_t need = fuse_add_direntry(req, buf + used, size - used, h->ents[i].name,
-						&h->ents[i].st, (off_t)i + 1);
-
-		if (need > size - used)
-			break;
-		used += need;
-	}
-	fuse_reply_buf(req, buf, used);
-	free(buf);
-}
-
-/*
- * READDIRPLUS: each entry with its attributes, so that `ls -l` costs no
- * LOOKUP per file. An entry carries a lookup reference, as a LOOKUP's
- * reply does; "." and "..", and names gone or replaced since opendir,
- * carry none (ino 0: the kernel makes no dentry of them).
- */
-static void fs_readdirplus(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
-			   struct fuse_file_info *fi)
-{
-	struct fs_dir *h = (struct fs_dir *)(uintptr_t)fi->fh;
-	char *buf = malloc(size);
-	/* An entry takes more than 128 bytes of the reply (struct fuse_direntplus). */
-	size_t most = size / 128 + 1;
-	struct fuse_entry_param *ents = calloc(most, sizeof(*ents));
-	struct fs_node **held = calloc(most, sizeof(*held));
-	size_t used = 0, nents = 0, nsent = 0;
-	struct fs_node *dir;
-	bool sent;
-
-	if (!buf || !held || !ents) {
-		free(buf);
-		free(held);
-		free(ents);
-		fuse_reply_err(req, ENOMEM);
-		return;
-	}
-	/* What the tree holds, under its lock; each node pinned and looked up. */
-	fs_lock();
-	dir = fs_node_of(ino);
-	for (size_t i = (size_t)off; i < h->nents && nents < most; i++, nents++) {
-		struct fs_node *n = i < 2 ? NULL : fs_node_find(dir, h->ents[i].name);
-
-		ents[nents].attr = h->ents[i].st;
-		if (n && n->ino == h->ents[i].st.st_ino) {
-			fs_entry_begin(n, &ents[nents]);
-			held[nents] = n;
-		}
-	}
-	fs_unlock();
-	/* Sizes, which kinds compute, with no lock; then the entries that fit. */
-	for (; nsent < nents; nsent++) {
-		size_t need, i = (size_t)off + nsent;
-
-		if (held[nsent])
-			fs_fill_size(held[nsent], &ents[nsent].attr);
-		need = fuse_add_direntry_plus(req, buf + used, size - used, h->ents[i].name,
-					      &ents[nsent], (off_t)i + 1);
-		if (need > size - used)
-			break;
-		used += need;
-	}
-	sent = fuse_reply_buf(req, buf, used) == 0;
-	for (size_t k = 0; k < nents; k++) {
-		/* The kernel forgets only what it saw. */
-		if (held[k])
-			fs_entry_end(held[k], sent && k < nsent);
-	}
-	free(ents);
-	free(held);
-	free(buf);
-}
-
-static void fs_releasedir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
-{
-	struct fs_dir *h = (struct fs_dir *)(uintptr_t)fi->fh;
-
-	fs_open_del(&h->open);
-	fs_dir_free_open(&h->open);
-	fs_unpin_locked(fs_node_of(ino));
-	fuse_reply_err(req, 0);
 }
 
 static void fs_statfs(fuse_req_t req, fuse_ino_t ino)

@@ -3,8 +3,8 @@
  * Fuzz target for what `args` takes: splitting text against a signature,
  * and C literals of every kind of type. A value that parses must print back
  * as a literal that parses to the same bits; a refusal must say why. With
- * clang: clang -g -fsanitize=fuzzer,address,undefined -Icore tests/fuzz/fuzz_args.c \
- *   core/args.c core/design.c core/err.c -o fuzz_args && ./fuzz_args tests/fuzz/args
+ * clang: clang -g -fsanitize=fuzzer,address,undefined -Icore -Ixclbin tests/fuzz/fuzz_args.c \
+ *   core/args.c xclbin/design.c xclbin/err.c -o fuzz_args && ./fuzz_args tests/fuzz/args
  * Without libFuzzer, run_corpus.c replays the corpus (scripts/test.sh does).
  */
 #include "args.h"

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
  * Fuzz target for the xclbin parser. With clang:
- *   clang -g -fsanitize=fuzzer,address,undefined -Icore tests/fuzz/fuzz_xclbin.c core/[a-z]*.c \
+ *   clang -g -fsanitize=fuzzer,address,undefined -Ixclbin tests/fuzz/fuzz_xclbin.c xclbin/xclbin.c
+ * \
+ *         xclbin/metadata.c xclbin/design.c xclbin/summary.c xclbin/err.c \
  *         $(pkg-config --cflags --libs libxml-2.0) -o fuzz && ./fuzz tests/fuzz/corpus
  * Without libFuzzer, run_corpus.c replays the corpus (scripts/test.sh does).
  */

@@ -7,7 +7,7 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
-#include "../../core/sim/proto.h"
+#include "../../sim/proto.h"
 
 void liar(int *unused);
 

@@ -119,13 +119,13 @@ static void fk_unload(void *dd)
 	pthread_mutex_unlock(&fk.lock);
 }
 
-static volatile bool stop_rewriting;
+static bool stop_rewriting; /* atomic */
 static uint64_t rewrite_gen;
 
 /* Rewrite args between two complete sets until told to stop. */
 static void *rewrite_args(void *card)
 {
-	while (!stop_rewriting) {
+	while (!__atomic_load_n(&stop_rewriting, __ATOMIC_RELAXED)) {
 		pq_cu_args_set(card, rewrite_gen, 0, "a a c 1\n", 8, false);
 		pq_cu_args_set(card, rewrite_gen, 0, "b b c 2\n", 8, false);
 	}
@@ -574,11 +574,11 @@ int main(void)
 		call(card, gen, &a);
 		fk.bo_a = fk.last_bo;
 		fk.torn = 0;
-		stop_rewriting = false;
+		__atomic_store_n(&stop_rewriting, false, __ATOMIC_RELAXED);
 		pthread_create(&t, NULL, rewrite_args, card);
 		for (n = 0; n < 10000 && a.status == 0; n++)
 			call(card, gen, &a);
-		stop_rewriting = true;
+		__atomic_store_n(&stop_rewriting, true, __ATOMIC_RELAXED);
 		pthread_join(t, NULL);
 		tap_ok(a.status == 0 && fk.torn == 0,
 		       "%u runs while args are rewritten: none mixes two writes (%u did)", n,

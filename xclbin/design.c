@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* Helpers on the design model: names, signatures, printable forms. */
 #define _GNU_SOURCE
-#include "xclbin.h"
+#include "design.h"
 
 #include <ctype.h>
 #include <stdio.h>

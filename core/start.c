@@ -1,0 +1,272 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Starting runs (each checked as `args` checks it, and by the filesystem's
+ * access check), the queue's bound, cancel, and waits for runs to end:
+ * what `run` and `registers` ask of a CU. cu.c's worker serves the queue.
+ */
+#define _GNU_SOURCE
+#include "card_priv.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/*
+ * Queue a checked run; takes over bits and bufs whatever happens. Under
+ * the card's lock, so that a load or free either sees it pending or
+ * happens before it and refuses it.
+ */
+static int cu_queue(struct pq_cu_rt *cu, uint64_t *bits, struct pq_buffer **bufs, char **paths,
+		    pq_cu_done_fn done, void *arg, char *why, size_t whylen)
+{
+	struct pq_card *card = cu->ld->card;
+	struct pq_run *r = calloc(1, sizeof(*r));
+	struct cu_waiter *w = done ? calloc(1, sizeof(*w)) : NULL;
+	size_t nargs = cu->k->nargs;
+	int ret = 0;
+
+	if (!r || (done && !w)) {
+		ret = -ENOMEM;
+		goto fail;
+	}
+	r->bits = bits;
+	r->bufs = bufs;
+	r->paths = paths;
+	r->nargs = nargs;
+	pthread_mutex_lock(&card->lock);
+	if (card->cur != cu->ld || card->state == PQ_CARD_PROGRAMMING) {
+		pthread_mutex_unlock(&card->lock);
+		snprintf(why, whylen, "the card is being programmed");
+		ret = -EBUSY;
+		goto fail;
+	}
+	pthread_mutex_lock(&cu->lock);
+	if (cu->nqueued >= card->max_queued) {
+		pthread_mutex_unlock(&cu->lock);
+		pthread_mutex_unlock(&card->lock);
+		snprintf(why, whylen,
+			 "start refused: %zu runs wait already (max_queued): wait for them, or "
+			 "write cancel",
+			 cu->nqueued);
+		ret = -EAGAIN;
+		goto fail;
+	}
+	/* The registers show the last start's args, as a CU's would. */
+	for (size_t a = 0; a < nargs; a++) {
+		uint64_t v = bits[a];
+
+		if (bufs[a] && pq_buffer_address(bufs[a], &v))
+			v = 0;
+		pq_cu_reg_store(cu, a, v);
+	}
+	r->seq = ++cu->started;
+	cu->nqueued++;
+	if (cu->tail)
+		cu->tail->next = r;
+	else
+		cu->head = r;
+	cu->tail = r;
+	if (!cu->running)
+		cu->state = PQ_RUN_QUEUED;
+	if (w) {
+		w->kind = CU_WAIT_RUN;
+		w->target = r->seq;
+		w->fn = done;
+		w->arg = arg;
+		w->next = cu->waiters;
+		cu->waiters = w;
+	}
+	pthread_cond_broadcast(&cu->cond);
+	pthread_mutex_unlock(&cu->lock);
+	pthread_mutex_unlock(&card->lock);
+	return 0;
+fail:
+	free(w);
+	if (r) {
+		r->bits = bits;
+		r->bufs = bufs;
+		r->paths = paths;
+		r->nargs = nargs;
+		pq_run_free(r);
+	} else {
+		pq_run_args_free(nargs, bits, bufs, paths);
+	}
+	return ret;
+}
+
+/* May who use every buffer of the run? Asked of the filesystem, no lock held. */
+static int cu_access(struct pq_cu_rt *cu, const void *who, struct pq_buffer **bufs, char *why,
+		     size_t whylen)
+{
+	struct pq_card *card = cu->ld->card;
+	int ret = 0;
+
+	for (size_t a = 0; who && card->access && a < cu->k->nargs && !ret; a++) {
+		char sub[300] = "";
+
+		if (!bufs[a])
+			continue;
+		ret = card->access(card->resolve_ctx, who, bufs[a], sub, sizeof(sub));
+		if (ret)
+			snprintf(why, whylen, "start refused: %s: %s", cu->k->args[a].name, sub);
+	}
+	return ret;
+}
+
+/* Check every arg, then queue: the one way a run starts. */
+int pq_cu_run(struct pq_cu_rt *cu, bool from_regs, const void *who, pq_cu_done_fn done, void *arg)
+{
+	size_t nargs = cu->k->nargs;
+	uint64_t *bits = calloc(nargs + 1, sizeof(*bits));
+	struct pq_buffer **bufs = calloc(nargs + 1, sizeof(*bufs));
+	char **paths = from_regs ? NULL : calloc(nargs + 1, sizeof(*paths));
+	char why[400] = "";
+	int ret = bits && bufs && (from_regs || paths) ? 0 : -ENOMEM;
+
+	if (cu->cu->control == PQ_CTRL_NONE) {
+		snprintf(why, sizeof(why),
+			 "start: %s is free-running (ap_ctrl_none): it runs from the moment its "
+			 "design loads until it is freed, and takes no start",
+			 cu->cu->name);
+		ret = -EINVAL;
+	}
+	for (size_t a = 0; a < nargs && !ret; a++) {
+		if (cu->type_err[a]) {
+			snprintf(why, sizeof(why), "start: %s: %s", cu->k->args[a].name,
+				 cu->type_err[a]);
+			ret = -EINVAL;
+		}
+	}
+	if (!ret && from_regs)
+		ret = pq_cu_args_from_regs(cu, bits, bufs, why, sizeof(why));
+	else if (!ret)
+		ret = pq_cu_args_from_binding(cu, bits, bufs, paths, why, sizeof(why));
+	if (!ret)
+		ret = cu_access(cu, who, bufs, why, sizeof(why));
+	if (ret)
+		pq_run_args_free(nargs, bits, bufs, paths);
+	else
+		ret = cu_queue(cu, bits, bufs, paths, done, arg, why, sizeof(why));
+	if (ret && why[0])
+		pq_cu_log(cu, from_regs ? "registers" : "run", why);
+	return ret;
+}
+
+int pq_cu_start(struct pq_card *card, uint64_t gen, size_t i, const void *who, pq_cu_done_fn done,
+		void *arg)
+{
+	struct pq_cu_rt *cu = pq_cu_get(card, gen, i);
+	int ret;
+
+	if (!cu)
+		return -ENOENT;
+	ret = pq_cu_run(cu, false, who, done, arg);
+	pq_cu_put(cu);
+	return ret;
+}
+
+int pq_cu_cancel(struct pq_card *card, uint64_t gen, size_t i)
+{
+	struct pq_cu_rt *cu = pq_cu_get(card, gen, i);
+	struct cu_waiter *due = NULL;
+	struct pq_run *r, *list;
+	size_t n = 0;
+	char msg[80];
+
+	if (!cu)
+		return -ENOENT;
+	pthread_mutex_lock(&cu->lock);
+	list = cu->head;
+	cu->head = cu->tail = NULL;
+	cu->nqueued = 0;
+	if (list)
+		cu->cancel_low = list->seq;
+	pthread_mutex_unlock(&cu->lock);
+	/* Their buffers go before they count as ended, as at any run's end. */
+	for (r = list; r; r = r->next) {
+		for (size_t a = 0; r->bufs && a < r->nargs; a++) {
+			pq_buffer_put(r->bufs[a]);
+			r->bufs[a] = NULL;
+		}
+		n++;
+	}
+	pthread_mutex_lock(&cu->lock);
+	cu->cancel_low = 0;
+	cu->finished += n;
+	cu->nerrors += n;
+	if (n && !cu->running) {
+		cu->state = PQ_RUN_ERROR;
+		snprintf(cu->last, sizeof(cu->last), "error cancelled");
+		cu->last_status = -EIO;
+		cu->done_unread = true;
+	}
+	for (r = list; r; r = r->next)
+		due = pq_cu_waiters_due(cu, r->seq, due);
+	pthread_mutex_unlock(&cu->lock);
+	while (list) {
+		r = list->next;
+		pq_run_free(list);
+		list = r;
+	}
+	pq_cu_answer(due, -EIO, "error cancelled");
+	snprintf(msg, sizeof(msg), "cancel: %zu queued run%s cancelled", n, n == 1 ? "" : "s");
+	pq_cu_log(cu, "run", msg);
+	pq_cu_put(cu);
+	return (int)(n > INT32_MAX ? INT32_MAX : n);
+}
+
+/* List a waiter, or say it isn't needed; cu->lock held. */
+static int cu_wait_locked(struct pq_cu_rt *cu, enum cu_wait_kind kind, pq_cu_done_fn done,
+			  void *arg)
+{
+	struct cu_waiter *w;
+
+	if (cu->started == cu->finished)
+		return 0;
+	if (!done)
+		return -EAGAIN;
+	w = calloc(1, sizeof(*w));
+	if (!w)
+		return -ENOMEM;
+	w->kind = kind;
+	w->target = cu->started;
+	w->fn = done;
+	w->arg = arg;
+	w->next = cu->waiters;
+	cu->waiters = w;
+	return 1;
+}
+
+int pq_cu_wait(struct pq_card *card, uint64_t gen, size_t i, char *line, size_t linelen,
+	       int *status, pq_cu_done_fn done, void *arg)
+{
+	struct pq_cu_rt *cu = pq_cu_get(card, gen, i);
+	int ret;
+
+	if (!cu)
+		return -ENOENT;
+	pthread_mutex_lock(&cu->lock);
+	ret = cu_wait_locked(cu, CU_WAIT_ALL, done, arg);
+	if (ret == 0) {
+		snprintf(line, linelen, "%s", cu->ndone + cu->nerrors ? cu->last : "idle");
+		*status = cu->last_status;
+	}
+	pthread_mutex_unlock(&cu->lock);
+	pq_cu_put(cu);
+	return ret;
+}
+
+int pq_cu_poll(struct pq_card *card, uint64_t gen, size_t i, pq_cu_done_fn done, void *arg)
+{
+	struct pq_cu_rt *cu = pq_cu_get(card, gen, i);
+	int ret;
+
+	if (!cu)
+		return -ENOENT;
+	pthread_mutex_lock(&cu->lock);
+	ret = cu_wait_locked(cu, CU_WAIT_IDLE, done, arg);
+	pthread_mutex_unlock(&cu->lock);
+	pq_cu_put(cu);
+	return ret == 0 ? 1 : ret == 1 ? 0 : ret;
+}
