@@ -26,24 +26,7 @@ bool fs_caching;
 
 double fs_attr_timeout(const struct fs_node *n)
 {
-	if (!fs_caching)
-		return 0;
-	switch (n->kind) {
-	case FS_STATE:
-	case FS_OVERLAY:
-	case FS_UUID:
-	case FS_SUMMARY:
-	case FS_LOG:
-	case FS_ACTIVE:
-	case FS_ARGS:
-	case FS_RUN:
-	case FS_CUSTATE:
-	case FS_STATS:
-	case FS_NEWACTIVE:
-		return 0;
-	default:
-		return FS_TIMEOUT;
-	}
+	return fs_caching && !fs_kinds[n->kind].live ? FS_TIMEOUT : 0;
 }
 
 double fs_entry_timeout(void)

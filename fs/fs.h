@@ -196,6 +196,29 @@ struct fs_file_ops {
 	off_t (*size)(struct fs_node *n);
 };
 
+/* What each kind of node is (kinds.c): one row each. */
+struct fs_kind_info {
+	const char *name;	       /* fixed name; NULL: named by the design or a user */
+	enum fs_kind in;	       /* with a fixed name: the kind of directory it is in */
+	mode_t mode;		       /* type and base bits, masked by the card's mode */
+	const struct fs_file_ops *ops; /* NULL: a directory or a symlink */
+	int (*render)(const struct fs_node *n, FILE *f); /* text files */
+	bool live; /* changes without a request of the kernel's: never cached */
+};
+extern const struct fs_kind_info fs_kinds[FS_NKINDS];
+
+/* text.c: the text files' renderers, for fs_kinds. */
+int fs_text_cards(const struct fs_node *n, FILE *f);
+int fs_text_name(const struct fs_node *n, FILE *f);
+int fs_text_backend(const struct fs_node *n, FILE *f);
+int fs_text_state(const struct fs_node *n, FILE *f);
+int fs_text_uuid(const struct fs_node *n, FILE *f);
+int fs_text_summary(const struct fs_node *n, FILE *f);
+int fs_text_log(const struct fs_node *n, FILE *f);
+int fs_text_fixed(const struct fs_node *n, FILE *f); /* a node's fixed text */
+int fs_text_cu_state(const struct fs_node *n, FILE *f);
+int fs_text_cu_stats(const struct fs_node *n, FILE *f);
+
 extern const struct fs_file_ops fs_text_ops;	/* text.c */
 extern const struct fs_file_ops fs_buffer_ops;	/* buffer_file.c */
 extern const struct fs_file_ops fs_overlay_ops; /* overlay.c */

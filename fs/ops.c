@@ -20,18 +20,9 @@
 
 #define FS_NAME_MAX 255
 
-static const struct fs_file_ops *const fs_kind_ops[FS_NKINDS] = {
-	[FS_CARDS] = &fs_text_ops,     [FS_NAME] = &fs_text_ops,   [FS_BACKEND] = &fs_text_ops,
-	[FS_STATE] = &fs_text_ops,     [FS_UUID] = &fs_text_ops,   [FS_SUMMARY] = &fs_text_ops,
-	[FS_LOG] = &fs_text_ops,       [FS_STREAM] = &fs_text_ops, [FS_SIGNATURE] = &fs_text_ops,
-	[FS_CUSTATE] = &fs_text_ops,   [FS_STATS] = &fs_text_ops,  [FS_OVERLAY] = &fs_overlay_ops,
-	[FS_BUF] = &fs_buffer_ops,     [FS_ARGS] = &fs_args_ops,   [FS_RUN] = &fs_run_ops,
-	[FS_REGISTERS] = &fs_regs_ops,
-};
-
 const struct fs_file_ops *fs_file_ops_of(const struct fs_node *n)
 {
-	return fs_kind_ops[n->kind];
+	return fs_kinds[n->kind].ops;
 }
 
 void fs_reply_status(fuse_req_t req, int ret)

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int text_cards(const struct fs_node *n, FILE *f)
+int fs_text_cards(const struct fs_node *n, FILE *f)
 {
 	(void)n;
 	for (size_t i = 0; i < fs_state.ncards; i++) {
@@ -23,25 +23,25 @@ static int text_cards(const struct fs_node *n, FILE *f)
 	return 0;
 }
 
-static int text_name(const struct fs_node *n, FILE *f)
+int fs_text_name(const struct fs_node *n, FILE *f)
 {
 	fprintf(f, "%s\n", pq_card_name(n->card));
 	return 0;
 }
 
-static int text_backend(const struct fs_node *n, FILE *f)
+int fs_text_backend(const struct fs_node *n, FILE *f)
 {
 	fprintf(f, "%s\n", pq_card_backend(n->card));
 	return 0;
 }
 
-static int text_state(const struct fs_node *n, FILE *f)
+int fs_text_state(const struct fs_node *n, FILE *f)
 {
 	fprintf(f, "%s\n", pq_card_state(n->card));
 	return 0;
 }
 
-static int text_uuid(const struct fs_node *n, FILE *f)
+int fs_text_uuid(const struct fs_node *n, FILE *f)
 {
 	char uuid[37];
 
@@ -51,7 +51,7 @@ static int text_uuid(const struct fs_node *n, FILE *f)
 	return 0;
 }
 
-static int text_summary(const struct fs_node *n, FILE *f)
+int fs_text_summary(const struct fs_node *n, FILE *f)
 {
 	char *text;
 	size_t len;
@@ -63,14 +63,14 @@ static int text_summary(const struct fs_node *n, FILE *f)
 	return ret;
 }
 
-static int text_log(const struct fs_node *n, FILE *f)
+int fs_text_log(const struct fs_node *n, FILE *f)
 {
 	pq_card_log_dump(n->card, f);
 	return 0;
 }
 
 /* Fixed by the design: a stream's ends, a CU's signature. */
-static int text_fixed(const struct fs_node *n, FILE *f)
+int fs_text_fixed(const struct fs_node *n, FILE *f)
 {
 	if (n->kind == FS_SIGNATURE)
 		fprintf(f, "%s\n", n->text ? n->text : "");
@@ -79,7 +79,7 @@ static int text_fixed(const struct fs_node *n, FILE *f)
 	return 0;
 }
 
-static int text_cu_state(const struct fs_node *n, FILE *f)
+int fs_text_cu_state(const struct fs_node *n, FILE *f)
 {
 	const char *word;
 	int ret = pq_cu_state(n->card, n->gen, n->index, &word);
@@ -89,7 +89,7 @@ static int text_cu_state(const struct fs_node *n, FILE *f)
 	return ret == -ENOENT ? 0 : ret; /* an old design's file: empty */
 }
 
-static int text_cu_stats(const struct fs_node *n, FILE *f)
+int fs_text_cu_stats(const struct fs_node *n, FILE *f)
 {
 	struct pq_cu_stats st;
 	int ret = pq_cu_stats(n->card, n->gen, n->index, &st);
@@ -106,13 +106,6 @@ static int text_cu_stats(const struct fs_node *n, FILE *f)
 	return 0;
 }
 
-static int (*const text_render_of[FS_NKINDS])(const struct fs_node *n, FILE *f) = {
-	[FS_CARDS] = text_cards,      [FS_NAME] = text_name,	  [FS_BACKEND] = text_backend,
-	[FS_STATE] = text_state,      [FS_UUID] = text_uuid,	  [FS_SUMMARY] = text_summary,
-	[FS_LOG] = text_log,	      [FS_STREAM] = text_fixed,	  [FS_SIGNATURE] = text_fixed,
-	[FS_CUSTATE] = text_cu_state, [FS_STATS] = text_cu_stats,
-};
-
 /* The text of n, malloc'd. */
 static int text_render(const struct fs_node *n, char **out, size_t *len)
 {
@@ -124,7 +117,7 @@ static int text_render(const struct fs_node *n, char **out, size_t *len)
 	f = open_memstream(out, len);
 	if (!f)
 		return -ENOMEM;
-	ret = text_render_of[n->kind](n, f);
+	ret = fs_kinds[n->kind].render(n, f);
 	if (fclose(f) && !ret)
 		ret = -ENOMEM;
 	if (ret) {

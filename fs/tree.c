@@ -12,14 +12,14 @@
 #include <string.h>
 
 /*
- * Generated nodes follow the card's mode: they keep base bits, which
- * fs_node_owner masks by the card's mode of the moment. Writable files start
- * from 0666, so that a group the card's mode lets in may write them;
- * read-only files from 0444.
+ * Generated nodes follow the card's mode: they keep their kind's base bits
+ * (fs_kinds), which fs_node_owner masks by the card's mode of the moment.
+ * Writable files start from 0666, so that a group the card's mode lets in
+ * may write them; read-only files from 0444.
  */
-static mode_t tree_perm(mode_t type, mode_t base)
+static mode_t tree_mode(enum fs_kind k)
 {
-	return type | (base & (S_ISVTX | 0777));
+	return fs_kinds[k].mode;
 }
 
 static int tree_add(struct fs_node *parent, enum fs_kind kind, const char *name, mode_t mode,
@@ -63,30 +63,18 @@ static int tree_add_part(struct fs_node *parent, enum fs_kind kind, const char *
 static int tree_cu(struct fs_node *kernels, struct pq_card *card, uint64_t gen,
 		   const struct pq_layout_cu *lc)
 {
-	static const struct {
-		enum fs_kind kind;
-		const char *name;
-		mode_t type, base;
-	} files[] = {
-		{FS_SIGNATURE, "signature", S_IFREG, 0444},
-		{FS_ARGS, "args", S_IFREG, 0666},
-		{FS_RUN, "run", S_IFREG, 0666},
-		{FS_CUSTATE, "state", S_IFREG, 0444},
-		{FS_STATS, "stats", S_IFREG, 0444},
-		{FS_REGISTERS, "registers", S_IFREG, 0666},
-		{FS_CUSTREAMS, "streams", S_IFDIR, 0755},
-	};
 	struct fs_node *dir, *n, *sdir = NULL;
 	char *target;
 	int ret;
 
-	ret = tree_add_part(kernels, FS_CU, lc->name, tree_perm(S_IFDIR, 0755), card, gen,
-			    lc->index, NULL, &dir);
-	for (size_t f = 0; !ret && f < sizeof(files) / sizeof(files[0]); f++) {
-		ret = tree_add_part(dir, files[f].kind, files[f].name,
-				    tree_perm(files[f].type, files[f].base), card, gen, lc->index,
-				    files[f].kind == FS_SIGNATURE ? lc->signature : NULL, &n);
-		if (files[f].kind == FS_CUSTREAMS)
+	ret = tree_add_part(kernels, FS_CU, lc->name, tree_mode(FS_CU), card, gen, lc->index, NULL,
+			    &dir);
+	for (enum fs_kind k = 0; !ret && k < FS_NKINDS; k++) {
+		if (!fs_kinds[k].name || fs_kinds[k].in != FS_CU)
+			continue;
+		ret = tree_add_part(dir, k, fs_kinds[k].name, tree_mode(k), card, gen, lc->index,
+				    k == FS_SIGNATURE ? lc->signature : NULL, &n);
+		if (k == FS_CUSTREAMS)
 			sdir = n;
 	}
 	/* A symlink per stream port, to the card's stream file. */
@@ -138,12 +126,11 @@ static int tree_refresh(struct pq_card *card, const struct pq_layout *l, struct 
 	for (size_t i = 0; i < l->ncus && !ret; i++)
 		ret = tree_cu(kernels, card, l->generation, &l->cus[i]);
 	for (size_t i = 0; i < l->nbanks && !ret; i++)
-		ret = tree_add_part(banks, FS_BANK, l->banks[i].name, tree_perm(S_IFDIR, 01777),
-				    card, l->generation, l->banks[i].index, l->banks[i].tag, NULL);
+		ret = tree_add_part(banks, FS_BANK, l->banks[i].name, tree_mode(FS_BANK), card,
+				    l->generation, l->banks[i].index, l->banks[i].tag, NULL);
 	for (size_t i = 0; i < l->nstreams && !ret; i++)
-		ret = tree_add_part(streams, FS_STREAM, l->streams[i].name,
-				    tree_perm(S_IFREG, 0444), card, l->generation, i,
-				    l->streams[i].text, NULL);
+		ret = tree_add_part(streams, FS_STREAM, l->streams[i].name, tree_mode(FS_STREAM),
+				    card, l->generation, i, l->streams[i].text, NULL);
 	return ret;
 }
 
@@ -167,26 +154,16 @@ void fs_card_refresh(struct pq_card *card)
 
 static int tree_card(struct pq_card *card)
 {
-	static const struct {
-		enum fs_kind kind;
-		const char *name;
-		mode_t type, base;
-	} files[] = {
-		{FS_NAME, "name", S_IFREG, 0444},	{FS_BACKEND, "backend", S_IFREG, 0444},
-		{FS_STATE, "state", S_IFREG, 0444},	{FS_OVERLAY, "overlay", S_IFREG, 0666},
-		{FS_UUID, "uuid", S_IFREG, 0444},	{FS_SUMMARY, "summary", S_IFREG, 0444},
-		{FS_LOG, "log", S_IFREG, 0444},		{FS_BANKS, "banks", S_IFDIR, 0755},
-		{FS_KERNELS, "kernels", S_IFDIR, 0755}, {FS_STREAMS, "streams", S_IFDIR, 0755},
-	};
 	struct fs_node *cd;
 	char name[32];
 	int ret;
 
 	snprintf(name, sizeof(name), "card%u", pq_card_index(card));
-	ret = tree_add(fs_state.root, FS_CARD, name, tree_perm(S_IFDIR, 0777), card, &cd);
-	for (size_t i = 0; !ret && i < sizeof(files) / sizeof(files[0]); i++)
-		ret = tree_add(cd, files[i].kind, files[i].name,
-			       tree_perm(files[i].type, files[i].base), card, NULL);
+	ret = tree_add(fs_state.root, FS_CARD, name, tree_mode(FS_CARD), card, &cd);
+	for (enum fs_kind k = 0; !ret && k < FS_NKINDS; k++) {
+		if (fs_kinds[k].name && fs_kinds[k].in == FS_CARD)
+			ret = tree_add(cd, k, fs_kinds[k].name, tree_mode(k), card, NULL);
+	}
 	return ret;
 }
 
@@ -194,12 +171,15 @@ int fs_tree_build(void)
 {
 	int ret;
 
-	fs_state.root = fs_node_new(FS_ROOT, "", S_IFDIR | 0755, NULL);
+	fs_state.root = fs_node_new(FS_ROOT, "", tree_mode(FS_ROOT), NULL);
 	if (!fs_state.root)
 		return -ENOMEM;
-	ret = tree_add(fs_state.root, FS_CARDS, "cards", S_IFREG | 0444, NULL, NULL);
-	if (!ret)
-		ret = tree_add(fs_state.root, FS_ACTIVE, "active", S_IFLNK | 0777, NULL, NULL);
+	ret = 0;
+	for (enum fs_kind k = 0; !ret && k < FS_NKINDS; k++) {
+		if (fs_kinds[k].name && fs_kinds[k].in == FS_ROOT && k != FS_ROOT)
+			ret = tree_add(fs_state.root, k, fs_kinds[k].name, tree_mode(k), NULL,
+				       NULL);
+	}
 	for (size_t i = 0; !ret && i < fs_state.ncards; i++)
 		ret = tree_card(fs_state.cards[i].card);
 	return ret;
