@@ -67,8 +67,9 @@ static int cu_resolve(struct pq_cu_rt *cu, size_t a, const char *path, struct pq
 	return 0;
 }
 
-int pq_cu_args_set(struct pq_card *card, uint64_t gen, size_t i, const char *text, size_t len,
-		   bool partial)
+/* Check args text; with store, bind it (all or none). */
+static int cu_args(struct pq_card *card, uint64_t gen, size_t i, const char *text, size_t len,
+		   bool partial, bool store)
 {
 	struct pq_cu_rt *cu = pq_cu_get(card, gen, i);
 	struct pq_binding *nb = NULL;
@@ -112,7 +113,7 @@ int pq_cu_args_set(struct pq_card *card, uint64_t gen, size_t i, const char *tex
 		}
 		nb[t].set = true;
 	}
-	if (ret)
+	if (ret || !store)
 		goto out;
 	/* Under the card's lock, as pq_buffer_removed(): bound before, or refused. */
 	pthread_mutex_lock(&cu->ld->card->lock);
@@ -144,6 +145,17 @@ out:
 	pq_assign_free(as, na);
 	pq_cu_put(cu);
 	return ret;
+}
+
+int pq_cu_args_set(struct pq_card *card, uint64_t gen, size_t i, const char *text, size_t len,
+		   bool partial)
+{
+	return cu_args(card, gen, i, text, len, partial, true);
+}
+
+int pq_cu_args_check(struct pq_card *card, uint64_t gen, size_t i, const char *text, size_t len)
+{
+	return cu_args(card, gen, i, text, len, true, false);
 }
 
 int pq_cu_args_dump(struct pq_card *card, uint64_t gen, size_t i, FILE *f)

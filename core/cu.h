@@ -33,6 +33,8 @@ typedef void (*pq_cu_done_fn)(void *arg, int status, const char *line);
  */
 int pq_cu_args_set(struct pq_card *card, uint64_t gen, size_t cu, const char *text, size_t len,
 		   bool partial);
+/* The same checks, partial, binding nothing: an error known before the line ends. */
+int pq_cu_args_check(struct pq_card *card, uint64_t gen, size_t cu, const char *text, size_t len);
 /* One "name=value" line per arg, in signature order. */
 int pq_cu_args_dump(struct pq_card *card, uint64_t gen, size_t cu, FILE *f);
 

@@ -80,6 +80,9 @@ static void args_write(fuse_req_t req, struct fs_node *n, struct fs_handle *h, c
 		memmove(h->in, h->in + done, h->inlen - done + 1);
 		h->inlen -= done;
 	}
+	/* A line not ended yet: its complete tokens are checked now, bound at its end. */
+	if (!ret && h->inlen)
+		ret = pq_cu_args_check(n->card, n->gen, n->index, h->in, h->inlen);
 	if (ret) {
 		h->inlen = 0; /* reported: close need not report it again */
 		h->pending = false;

@@ -232,6 +232,10 @@ out=$(perl -e 'open(my $f, ">", $ARGV[0]) or die "open: $!";
 	close($f) or die "close: $!"; print "ok"' "$K/vadd_1/args" 2>&1)
 [ "$out" = ok ] && grep -q "^size=2000$" "$K/vadd_1/args"
 ok $? "two positional lines and 2,000 size= lines on one fd: each applied ($out)"
+out=$(perl -e 'open(my $f, ">", $ARGV[0]) or die "open: $!";
+	print syswrite($f, "bogus=1 size=4") ? "written\n" : "$!\n"; close($f)' "$K/vadd_1/args" 2>&1)
+echo "$out" | grep -q "Invalid argument" && grep -q "^size=2000$" "$K/vadd_1/args"
+ok $? "a bad token in a line not yet ended fails its write, binding nothing ($out)"
 
 unmount_pynqfs
 done_testing
