@@ -97,6 +97,7 @@ struct fs_card {
 	uid_t conf_uid;
 	gid_t conf_gid;
 	mode_t conf_mode;
+	unsigned epoch; /* bumped at each handover (atomic): open files recheck */
 };
 
 struct fs {
@@ -171,6 +172,7 @@ struct fs_handle {
 	bool mapped;		    /* data is mmap'd (overlay staging), cap bytes */
 	/* Who opened it: checked again at each use once a card changes hands. */
 	struct fs_cred cred;
+	unsigned epoch; /* its card's handover epoch when it was checked */
 };
 
 /*
@@ -297,9 +299,14 @@ void fs_handle_set_opener(fuse_req_t req, struct fs_handle *h);
 /*
  * 0 if h's opener may still read (R_OK) or write (W_OK) n: the card's
  * owner, group and mode let it in, and n's own bits (for what follows the
- * card); else -EACCES, logged.
+ * card); else -EACCES, logged. Checked in full only when the card has
+ * changed hands since h was admitted: reads and writes take no lock then.
+ * fs_handle_admit() checks in full, at open, and notes the epoch.
  */
 int fs_handle_check(struct fs_node *n, const struct fs_handle *h, int want);
+int fs_handle_admit(struct fs_node *n, struct fs_handle *h, int want);
+/* The card's handover epoch (0 above the cards), to read before a check. */
+unsigned fs_card_epoch(const struct fs_node *n);
 /* The request's credentials, its groups read only if a check needs them. */
 void fs_cred_of(fuse_req_t req, struct fs_cred *c);
 /*
@@ -336,6 +343,9 @@ int fs_buffer_fallocate(struct fs_node *n, int mode, off_t off, off_t len);
 void fs_reply_copy(fuse_req_t req, const char *data, size_t len);
 /* Reply 0 or a negative errno: the one place fs turns core's -errno into FUSE's. */
 void fs_reply_status(fuse_req_t req, int ret);
+#define FS_NAME_MAX 255 /* NAME_MAX: statfs says so, longer names are ENAMETOOLONG */
+/* Is name longer than FS_NAME_MAX? If so, logged in dir's card. */
+bool fs_name_too_long(const struct fs_node *dir, const char *name);
 /* A line in n's card log, prefixed with n's path. */
 void fs_log(const struct fs_node *n, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

@@ -12,8 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define FS_NAME_MAX 255
-
 /* Log a failure (-errno) in the node's card log, if any; returns it. Lock held. */
 static int fs_fail(const struct fs_node *n, const char *name, int err, const char *fmt, ...)
 {
@@ -44,12 +42,8 @@ static int fs_check_bank_parent(const struct fs_node *p, const char *name, const
 	char *path;
 
 	/* FUSE passes names up to 1024 bytes; we promise NAME_MAX (statfs). */
-	if (strlen(name) > FS_NAME_MAX) {
-		if (p->card)
-			pq_card_log(p->card, "%.40s...: a name of %zu bytes; at most %d", name,
-				    strlen(name), FS_NAME_MAX);
+	if (fs_name_too_long(p, name))
 		return -ENAMETOOLONG;
-	}
 	if (!fs_in_bank(p) || p->kind == FS_BUF) {
 		if (p->card) {
 			path = fs_node_path(p);
@@ -152,6 +146,7 @@ void fs_create(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode,
 	struct fuse_entry_param e;
 	struct fs_node *p, *n;
 	struct fs_handle *h;
+	unsigned epoch = fs_card_epoch(fs_node_of(parent));
 	int ret;
 
 	if (fs_gate(req, fs_node_of(parent)))
@@ -171,6 +166,8 @@ void fs_create(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode,
 		fs_reply_status(req, ret);
 		return;
 	}
+	/* Created by its opener, who may use it: the epoch noted is of before the gate. */
+	h->epoch = epoch;
 	/* Pinned twice: the entry's own pin, and the open file's. */
 	fs_entry_begin(n, &e);
 	n->nopen++;

@@ -18,8 +18,6 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
-#define FS_NAME_MAX 255
-
 const struct fs_file_ops *fs_file_ops_of(const struct fs_node *n)
 {
 	return fs_kinds[n->kind].ops;
@@ -63,6 +61,19 @@ void fs_log(const struct fs_node *n, const char *fmt, ...)
 	free(path);
 }
 
+bool fs_name_too_long(const struct fs_node *dir, const char *name)
+{
+	size_t len = strlen(name);
+
+	/* FUSE passes names up to 1024 bytes; a name this long is a mistake, not a probe. */
+	if (len <= FS_NAME_MAX)
+		return false;
+	if (dir->card)
+		pq_card_log(dir->card, "%.40s...: a name of %zu bytes; at most %d", name, len,
+			    FS_NAME_MAX);
+	return true;
+}
+
 static void fs_init(void *userdata, struct fuse_conn_info *conn)
 {
 	(void)userdata;
@@ -79,12 +90,7 @@ static void fs_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 
 	if (fs_gate(req, fs_node_of(parent)))
 		return;
-	if (strlen(name) > FS_NAME_MAX) {
-		/* FUSE passes up to 1024 bytes; a name this long is a mistake, not a probe. */
-		p = fs_node_of(parent);
-		if (p->card)
-			pq_card_log(p->card, "%.40s...: a name of %zu bytes; at most %d", name,
-				    strlen(name), FS_NAME_MAX);
+	if (fs_name_too_long(fs_node_of(parent), name)) {
 		fuse_reply_err(req, ENAMETOOLONG);
 		return;
 	}
@@ -355,7 +361,10 @@ static void fs_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	}
 	if (!h)
 		ret = -ENOMEM;
-	else if (ops->open)
+	else
+		ret = fs_handle_admit(
+			n, h, (wr ? W_OK : 0) | ((fi->flags & O_ACCMODE) != O_WRONLY ? R_OK : 0));
+	if (!ret && ops->open)
 		ret = ops->open(n, h, fi);
 	if (ret) {
 		fs_handle_free(h, false);

@@ -73,6 +73,8 @@ void fs_card_setattr(fuse_req_t req, struct fs_node *n, const struct stat *attr,
 	nuid = fc->uid;
 	ngid = fc->gid;
 	nmode = fc->mode;
+	if (ouid != nuid || ogid != ngid || omode != nmode)
+		__atomic_add_fetch(&fc->epoch, 1, __ATOMIC_RELEASE); /* open files recheck */
 	clock_gettime(CLOCK_REALTIME, &n->ctime);
 	fs_fill_attr(n, &st);
 	owner_inval(n, &iv);
@@ -174,7 +176,15 @@ bool fs_gate(fuse_req_t req, const struct fs_node *n)
 	return true;
 }
 
-int fs_handle_check(struct fs_node *n, const struct fs_handle *h, int want)
+unsigned fs_card_epoch(const struct fs_node *n)
+{
+	return n->card ? __atomic_load_n(&fs_state.cards[pq_card_index(n->card)].epoch,
+					 __ATOMIC_ACQUIRE)
+		       : 0;
+}
+
+/* The full check: the card as it is now, and n's bits. */
+static int owner_check(struct fs_node *n, const struct fs_handle *h, int want)
 {
 	struct fs_cred c;
 	const struct fs_card *fc;
@@ -183,8 +193,6 @@ int fs_handle_check(struct fs_node *n, const struct fs_handle *h, int want)
 	mode_t mode, cmode;
 	unsigned bits = ((want & R_OK) ? 4 : 0) | ((want & W_OK) ? 2 : 0);
 
-	if (!h || h->cred.uid == 0 || !n->card)
-		return 0;
 	c = h->cred;
 	fs_lock();
 	fs_node_owner(n, &uid, &gid, &mode);
@@ -206,6 +214,23 @@ int fs_handle_check(struct fs_node *n, const struct fs_handle *h, int want)
 	       "%04o): access refused; open it again if you still may",
 	       (unsigned)c.uid, (unsigned)cuid, (unsigned)cgid, (unsigned)(cmode & 0777));
 	return -EACCES;
+}
+
+int fs_handle_check(struct fs_node *n, const struct fs_handle *h, int want)
+{
+	/* Unchanged since the handle was admitted: the check at open stands. */
+	if (!h || h->cred.uid == 0 || !n->card || fs_card_epoch(n) == h->epoch)
+		return 0;
+	return owner_check(n, h, want);
+}
+
+int fs_handle_admit(struct fs_node *n, struct fs_handle *h, int want)
+{
+	/* Read first: a handover after it makes the next use check again. */
+	h->epoch = fs_card_epoch(n);
+	if (h->cred.uid == 0 || !n->card)
+		return 0;
+	return owner_check(n, h, want);
 }
 
 int fs_access(void *ctx, const void *who, struct pq_buffer *b, char *why, size_t whylen)

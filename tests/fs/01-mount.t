@@ -19,6 +19,11 @@ out=$("$PYNQFS_BUILD/pynqfs" -o config="$CONF" "$MNT" 2>&1)
 [ $? -ne 0 ] && echo "$out" | grep -q "pynqfs.conf:2: active must be between 0 and 0"
 ok $? "active out of range is refused ($out)"
 
+printf 'cards = ( { backend = "sim"; name = "x"; } )\nmax_queued = 0;\n' >"$CONF"
+out=$("$PYNQFS_BUILD/pynqfs" -o config="$CONF" "$MNT" 2>&1)
+[ $? -ne 0 ] && echo "$out" | grep -q "pynqfs.conf:2: max_queued must be between 1 and 1000000"
+ok $? "max_queued = 0 is refused ($out)"
+
 printf 'cards = ( { backend = "sim"; name = "x"; mode = 750; } );\n' >"$CONF"
 out=$("$PYNQFS_BUILD/pynqfs" -o config="$CONF" "$MNT" 2>&1)
 [ $? -ne 0 ] && echo "$out" | grep -q 'mode must be a string'

@@ -41,6 +41,14 @@ C
 [ $? -eq 1 ] && grep -q 'twice.conf:2: XRT device 0 is the card at line 1 already' "$WORK/err" &&
 	! mountpoint -q "$MNT"
 ok $? "two cards naming XRT device 0: a config error ($(cat "$WORK/err"))"
+cat >"$WORK/twice.conf" <<C
+cards = ( { backend = "xrt"; device = "all"; },
+          { backend = "xrt"; device = 1; } );
+$(xrt_section)
+C
+"$PYNQFS_BUILD/pynqfs" -o config="$WORK/twice.conf" "$MNT" 2>"$WORK/err"
+[ $? -eq 1 ] && grep -q 'twice.conf:2: device = "all" takes every XRT device' "$WORK/err"
+ok $? "device = \"all\" beside another xrt card: a config error ($(cat "$WORK/err"))"
 
 # A XILINX_XRT directory left by a daemon that died (nobody holds its
 # lock) is removed at the next start; one a live daemon holds is kept.

@@ -95,6 +95,16 @@ out=$(as $U1 "echo 'banks/bank0/secret banks/bank0/secret banks/bank1/result 256
 ok $? "$U1 may use its own buffers ($out)"
 [ "$(od -An -td4 -N8 "$B/bank1/result" | tr -s ' ')" = " 2 4" ]
 ok_dev $? "and computes with them: 2 4 ..."
+# The directories on the way count too, as for open(2): a 0666 buffer in
+# another member's 0700 directory is out of reach.
+out=$(as $U1 "mkdir -m 0700 $B/bank0/private && umask 0 && truncate -s 1024 $B/bank0/private/open")
+ok $? "uid $U1 puts a 0666 buffer in its 0700 directory ($out)"
+out=$(as $U2 "echo 'banks/bank0/private/open banks/bank0/zeros banks/bank1/mine 256' >$K/vadd_1/args &&
+	/bin/echo call >$K/vadd_1/run")
+[ $? -ne 0 ] && echo "$out" | grep -q "Permission denied"
+ok $? "uid $U2 binding it: the start is EACCES ($out)"
+card_log_has "start refused: in1: uid $U2 may not search banks/bank0/private (owner $U1:$U1, mode 0700)"
+rm -rf "$B/bank0/private"
 rm -f "$B/bank0/secret" "$B/bank1/result" "$B/bank0/zeros" "$B/bank1/mine" "$B/bank0/in"
 
 # The run queue: bounded per CU (max_queued = 64 here), cancelled at once.
@@ -180,6 +190,10 @@ r1=$(sed -n 's/^rss //p' "$WORK/stage")
 ok $? "two 1 GiB stagings written at their last byte: daemon RSS $r0 -> $r1 kB"
 card_log_has "xclbins being written to overlays hold 2048 MiB of the daemon's memory already"
 card_log_has "more than 1024 MiB is not an xclbin we take"
+out=$(perl -e 'open(my $f, "+<", $ARGV[0]) or die "open: $!";
+	print truncate($f, (1 << 30) + 1) ? "grown\n" : "$!\n"' "$CARD/overlay" 2>&1)
+echo "$out" | grep -q "File too large"
+ok $? "ftruncate of an open overlay past 1 GiB: EFBIG ($out)"
 [ "$(cat "$CARD/state")" = ready ]
 ok $? "staging that was never a whole xclbin changed nothing"
 
