@@ -156,16 +156,16 @@ int pq_value_parse(const struct pq_ctype *t, const char *lit, uint64_t *bits, ch
 		if (end == lit ||
 		    (*end &&
 		     !((*end == 'f' || *end == 'F' || *end == 'l' || *end == 'L') && !end[1])))
-			return pq_fail(err, errlen, "'%s' is not a %s literal", lit,
+			return pq_fail(err, errlen, "'%s' is not a %s literal", PQ_Q(lit),
 				       t->kind == PQ_C_FLOAT ? "float" : "double");
 		if (errno == ERANGE && isinf(d))
-			return pq_fail(err, errlen, "%s overflows double", lit);
+			return pq_fail(err, errlen, "%s overflows double", PQ_Q(lit));
 		if (t->kind == PQ_C_DOUBLE) {
 			memcpy(bits, &d, 8);
 			return 0;
 		}
 		if (isfinite(d) && fabs(d) > FLT_MAX)
-			return pq_fail(err, errlen, "%s overflows float", lit);
+			return pq_fail(err, errlen, "%s overflows float", PQ_Q(lit));
 		f = (float)d;
 		*bits = 0;
 		memcpy(bits, &f, 4);
@@ -176,14 +176,14 @@ int pq_value_parse(const struct pq_ctype *t, const char *lit, uint64_t *bits, ch
 
 		if (*lit == '-')
 			return pq_fail(err, errlen, "%s is negative, but the type is unsigned",
-				       lit);
+				       PQ_Q(lit));
 		errno = 0;
 		v = strtoull(lit, &end, 0);
 		if (end == lit || !ar_int_suffix(end))
-			return pq_fail(err, errlen, "'%s' is not an integer literal", lit);
+			return pq_fail(err, errlen, "'%s' is not an integer literal", PQ_Q(lit));
 		if (errno == ERANGE || v > max)
-			return pq_fail(err, errlen, "%s does not fit in %u bytes unsigned", lit,
-				       t->size);
+			return pq_fail(err, errlen, "%s does not fit in %u bytes unsigned",
+				       PQ_Q(lit), t->size);
 		*bits = v;
 		return 0;
 	}
@@ -194,10 +194,10 @@ int pq_value_parse(const struct pq_ctype *t, const char *lit, uint64_t *bits, ch
 		errno = 0;
 		v = strtoll(lit, &end, 0);
 		if (end == lit || !ar_int_suffix(end))
-			return pq_fail(err, errlen, "'%s' is not an integer literal", lit);
+			return pq_fail(err, errlen, "'%s' is not an integer literal", PQ_Q(lit));
 		if (errno == ERANGE || v > max || v < min)
 			return pq_fail(err, errlen,
-				       "%s does not fit in %u bytes signed (%lld..%lld)", lit,
+				       "%s does not fit in %u bytes signed (%lld..%lld)", PQ_Q(lit),
 				       t->size, min, max);
 		*bits = (uint64_t)v & (t->size == 8 ? UINT64_MAX : (1ull << (8 * t->size)) - 1);
 		return 0;
@@ -346,7 +346,7 @@ int pq_args_split(const struct pq_kernel *k, const char *text, size_t len, bool 
 
 				ar_arg_list(k, list, sizeof(list));
 				pq_fail(err, errlen, "%s takes no arg named '%s' (its args: %s)",
-					k->name, name, list);
+					k->name, PQ_Q(name), list);
 				free(name);
 				goto out;
 			}

@@ -1,40 +1,12 @@
 // SPDX-License-Identifier: MIT
-/* The backends, found by name, and the defaults of their optional ops. */
+/*
+ * The defaults of the backends' optional ops. Core knows no backend by
+ * name: whoever opens a card passes its ops (fs/main.c picks sim/ or xrt/).
+ */
 #include "backend.h"
 
 #include <errno.h>
 #include <stdio.h>
-#include <string.h>
-
-extern const struct pq_backend_ops pq_sim_ops;
-#ifdef PYNQFS_HAVE_XRT
-extern const struct pq_backend_ops pq_xrt_ops;
-#endif
-
-static const struct pq_backend_ops *const bk_all[] = {
-	&pq_sim_ops,
-#ifdef PYNQFS_HAVE_XRT
-	&pq_xrt_ops,
-#endif
-};
-
-const struct pq_backend_ops *pq_backend_find(const char *name)
-{
-	for (size_t i = 0; name && i < sizeof(bk_all) / sizeof(bk_all[0]); i++) {
-		if (!strcmp(bk_all[i]->name, name))
-			return bk_all[i];
-	}
-	return NULL;
-}
-
-const char *pq_backend_names(void)
-{
-#ifdef PYNQFS_HAVE_XRT
-	return "sim, xrt";
-#else
-	return "sim";
-#endif
-}
 
 int pq_bk_bo_resize(const struct pq_backend_ops *ops, void *bo, uint64_t size)
 {
@@ -53,12 +25,10 @@ int pq_bk_reg_write(const struct pq_backend_ops *ops, void *dd, size_t cu, uint3
 	return ops->reg_write ? ops->reg_write(dd, cu, off, val) : -EOPNOTSUPP;
 }
 
-int pq_backend_count(const char *name, const char *emulation, char *why, size_t whylen)
+int pq_bk_count(const struct pq_backend_ops *ops, const char *emulation, char *why, size_t whylen)
 {
-	const struct pq_backend_ops *ops = pq_backend_find(name);
-
-	if (!ops || !ops->count) {
-		snprintf(why, whylen, "backend '%s' cannot count its devices", name);
+	if (!ops->count) {
+		snprintf(why, whylen, "backend '%s' cannot count its devices", ops->name);
 		return -EOPNOTSUPP;
 	}
 	return ops->count(emulation, why, whylen);

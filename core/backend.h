@@ -118,11 +118,6 @@ struct pq_backend_ops {
 	int (*count)(const char *emulation, char *why, size_t whylen);
 };
 
-/* The backend called name ("sim", "xrt"), or NULL. */
-const struct pq_backend_ops *pq_backend_find(const char *name);
-/* "sim, xrt": what pq_backend_find knows, for messages. */
-const char *pq_backend_names(void);
-
 /* Optional ops: -EOPNOTSUPP (or nothing) when the backend has none. */
 int pq_bk_bo_resize(const struct pq_backend_ops *ops, void *bo, uint64_t size);
 int pq_bk_reg_read(const struct pq_backend_ops *ops, void *dd, size_t cu, uint32_t off,
@@ -132,7 +127,7 @@ int pq_bk_reg_write(const struct pq_backend_ops *ops, void *dd, size_t cu, uint3
 void pq_bk_run_abort(const struct pq_backend_ops *ops, void *run);
 /* Optional: true (the device runs what it loaded) when the backend can't tell. */
 bool pq_bk_cu_running(const struct pq_backend_ops *ops, void *dd, size_t cu);
-/* The devices backend name can open: a count, or -errno with why. */
-int pq_backend_count(const char *name, const char *emulation, char *why, size_t whylen);
+/* The devices the backend can open: a count, or -errno with why. */
+int pq_bk_count(const struct pq_backend_ops *ops, const char *emulation, char *why, size_t whylen);
 
 #endif

@@ -5,6 +5,7 @@
  */
 #define _GNU_SOURCE
 #include "card_priv.h"
+#include "err.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -20,16 +21,16 @@ int pq_cu_check_buffer(struct pq_cu_rt *cu, size_t a, struct pq_buffer *b, const
 	int want = cu->cu->arg_mem[a];
 
 	if (bc != card) {
-		snprintf(why, whylen, "%s is on card%u, this kernel on card%u", shown, bc->index,
-			 card->index);
+		snprintf(why, whylen, "%s is on card%u, this kernel on card%u", PQ_Q(shown),
+			 bc->index, card->index);
 		return -EXDEV;
 	}
 	if (b->ld != cu->ld) {
-		snprintf(why, whylen, "%s belongs to a design that is gone", shown);
+		snprintf(why, whylen, "%s belongs to a design that is gone", PQ_Q(shown));
 		return -EINVAL;
 	}
 	if (want >= 0 && (size_t)want != b->bank) {
-		snprintf(why, whylen, "%s is in %s, but port %s connects to %s", shown,
+		snprintf(why, whylen, "%s is in %s, but port %s connects to %s", PQ_Q(shown),
 			 d->banks[b->bank].name, cu->k->args[a].port, d->banks[want].name);
 		return -EINVAL;
 	}
@@ -47,7 +48,7 @@ static int cu_resolve(struct pq_cu_rt *cu, size_t a, const char *path, struct pq
 
 	*out = NULL;
 	if (!card->resolve) {
-		snprintf(why, whylen, "%s: buffers can't be named here", path);
+		snprintf(why, whylen, "%s: buffers can't be named here", PQ_Q(path));
 		return -EINVAL;
 	}
 	ret = card->resolve(card->resolve_ctx, card, path, &b, &shown, why, whylen);
@@ -120,7 +121,7 @@ static int cu_args(struct pq_card *card, uint64_t gen, size_t i, const char *tex
 	for (size_t t = 0; t < na && !ret; t++) {
 		if (nb[t].buf && nb[t].buf->removed) {
 			snprintf(why, sizeof(why), "%s: %s was removed meanwhile",
-				 cu->k->args[as[t].arg].name, nb[t].path);
+				 cu->k->args[as[t].arg].name, PQ_Q(nb[t].path));
 			ret = -EINVAL;
 		}
 	}
@@ -220,7 +221,7 @@ int pq_cu_args_from_binding(struct pq_cu_rt *cu, uint64_t *bits, struct pq_buffe
 			continue;
 		if (snap[a].removed && !snap[a].set) {
 			snprintf(why, whylen, "start: %s: %s was removed (bind another in args)",
-				 name, shown);
+				 name, PQ_Q(shown));
 			ret = -EINVAL;
 		} else if (!snap[a].set) {
 			snprintf(why, whylen, "start: %s is not set (write it to args)", name);

@@ -57,7 +57,7 @@ static void card_set_state(struct pq_card *card, enum pq_card_state s)
 
 int pq_card_new(const struct pq_card_params *p, struct pq_card **out, char *why, size_t whylen)
 {
-	const struct pq_backend_ops *ops = p->ops ? p->ops : pq_backend_find(p->backend);
+	const struct pq_backend_ops *ops = p->ops;
 	struct pq_backend_conf bc = {
 		.index = p->index,
 		.name = p->name,
@@ -71,11 +71,6 @@ int pq_card_new(const struct pq_card_params *p, struct pq_card **out, char *why,
 	int ret;
 
 	*out = NULL;
-	if (!ops) {
-		snprintf(why, whylen, "no backend '%s' in this build (it has: %s)",
-			 p->backend ? p->backend : "", pq_backend_names());
-		return -EINVAL;
-	}
 	card = calloc(1, sizeof(*card));
 	if (!card)
 		return -ENOMEM;
@@ -114,9 +109,10 @@ err_card:
 	return ret;
 }
 
-int pq_card_count_devices(const char *backend, const char *emulation, char *why, size_t whylen)
+int pq_card_count_devices(const struct pq_backend_ops *ops, const char *emulation, char *why,
+			  size_t whylen)
 {
-	return pq_backend_count(backend, emulation, why, whylen);
+	return pq_bk_count(ops, emulation, why, whylen);
 }
 
 /* Free a detached design: no reference, run or buffer is left on it. */

@@ -45,8 +45,7 @@ typedef int (*pq_access_fn)(void *ctx, const void *who, struct pq_buffer *buf, c
 
 struct pq_card_params {
 	unsigned index;
-	const char *backend;		  /* "sim", ...: found with pq_backend_find() */
-	const struct pq_backend_ops *ops; /* instead of backend, for tests */
+	const struct pq_backend_ops *ops; /* the backend: sim/, xrt/, or a test's */
 	const char *name;		  /* sim: the shell */
 	int device;			  /* xrt: the device index */
 	const char *emulation;		  /* xrt: NULL, or "noop" */
@@ -62,7 +61,8 @@ struct pq_card_params {
 };
 
 /* How many devices a backend can open (for `device = "all"`), or -errno with why. */
-int pq_card_count_devices(const char *backend, const char *emulation, char *why, size_t whylen);
+int pq_card_count_devices(const struct pq_backend_ops *ops, const char *emulation, char *why,
+			  size_t whylen);
 
 /* Open the card's device; on failure why says what went wrong. */
 int pq_card_new(const struct pq_card_params *p, struct pq_card **out, char *why, size_t whylen);

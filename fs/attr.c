@@ -21,16 +21,15 @@ void fs_fill_attr(struct fs_node *n, struct stat *st)
 	st->st_ino = n->ino;
 	fs_node_owner(n, &st->st_uid, &st->st_gid, &st->st_mode);
 	st->st_atim = n->atime;
-	st->st_mtim = n->mtime;
-	st->st_ctim = n->ctime;
+	fs_node_times(n, &st->st_mtim, &st->st_ctim);
 	st->st_blksize = FS_BLKSIZE;
-	st->st_nlink = n->parent || n == fs_state.root ? 1 : 0;
+	st->st_nlink = n->parent || n == n->fs->root ? 1 : 0;
 	if (fs_is_dir(n))
-		st->st_nlink = (n->parent || n == fs_state.root ? 2 : 0) + n->ndirs;
+		st->st_nlink = (n->parent || n == n->fs->root ? 2 : 0) + n->ndirs;
 	if (ops && ops->size)
 		st->st_size = 0; /* fs_fill_size() */
 	else if (n->kind == FS_ACTIVE)
-		st->st_size = snprintf(NULL, 0, "card%u", fs_state.active);
+		st->st_size = snprintf(NULL, 0, "card%u", n->fs->active);
 	else if ((n->kind == FS_STREAMLINK || n->kind == FS_NEWACTIVE) && n->text)
 		st->st_size = (off_t)strlen(n->text);
 	st->st_blocks = (st->st_size + 511) / 512;
@@ -53,26 +52,29 @@ void fs_entry_begin(struct fs_node *n, struct fuse_entry_param *e)
 	e->generation = n->ino;
 	fs_fill_attr(n, &e->attr);
 	e->attr_timeout = fs_attr_timeout(n);
-	e->entry_timeout = fs_entry_timeout();
+	e->entry_timeout = fs_entry_timeout(n->fs);
 	n->nlookup++;
 	n->nopen++;
 }
 
 void fs_entry_end(struct fs_node *n, bool sent)
 {
-	fs_lock();
+	struct fs *fs = n->fs; /* n may be freed by the unpin */
+
+	fs_lock(fs);
 	if (!sent)
 		n->nlookup--; /* the kernel never saw it: it will not forget it */
 	fs_node_unpin(n);
-	fs_unlock();
+	fs_unlock(fs);
 }
 
 void fs_reply_entry(fuse_req_t req, struct fs_node *n)
 {
+	struct fs *fs = fs_of(req);
 	struct fuse_entry_param e;
 
 	fs_entry_begin(n, &e);
-	fs_unlock();
+	fs_unlock(fs);
 	fs_fill_size(n, &e.attr);
 	fs_entry_end(n, fuse_reply_entry(req, &e) == 0);
 }

@@ -16,34 +16,35 @@ static char *bf_path(struct fs_node *n)
 {
 	char *path;
 
-	fs_lock();
+	fs_lock(n->fs);
 	path = fs_node_path(n);
-	fs_unlock();
+	fs_unlock(n->fs);
 	return path;
 }
 
 /*
  * After a change: a new mtime and, when someone other than root wrote,
  * setuid dropped, and setgid where it means set-group-ID (group execute
- * set), as every Linux filesystem does. One tree lock for both: this runs
- * after every write.
+ * set), as every Linux filesystem does. This runs after every write: the
+ * times and the privs flag need no lock, only a mode to change does.
  */
 static void bf_changed(struct fs_node *n, uid_t writer)
 {
 	struct fs_inval iv = {0};
 
-	fs_lock();
 	fs_node_touch(n);
-	if (writer != 0 && (n->mode & (S_ISUID | S_ISGID))) {
-		mode_t was = n->mode;
+	if (writer == 0 || !__atomic_load_n(&n->privs, __ATOMIC_ACQUIRE))
+		return;
+	fs_lock(n->fs);
+	if (n->privs) {
+		mode_t mode = n->mode & ~(mode_t)S_ISUID;
 
-		n->mode &= ~(mode_t)S_ISUID;
-		if (n->mode & S_IXGRP)
-			n->mode &= ~(mode_t)S_ISGID;
-		if (n->mode != was)
-			fs_inval_inode(&iv, n);
+		if (mode & S_IXGRP)
+			mode &= ~(mode_t)S_ISGID;
+		fs_node_set_mode(n, mode);
+		fs_inval_inode(&iv, n);
 	}
-	fs_unlock();
+	fs_unlock(n->fs);
 	/*
 	 * The kernel forgets size and mtime after a write by itself, not the
 	 * mode: told before the reply, so that no stat after the write shows

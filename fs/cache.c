@@ -21,17 +21,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct fuse_session *fs_session;
-bool fs_caching;
-
 double fs_attr_timeout(const struct fs_node *n)
 {
-	return fs_caching && !fs_kinds[n->kind].live ? FS_TIMEOUT : 0;
+	return n->fs->caching && !fs_kinds[n->kind].live ? FS_TIMEOUT : 0;
 }
 
-double fs_entry_timeout(void)
+double fs_entry_timeout(const struct fs *fs)
 {
-	return fs_caching ? FS_TIMEOUT : 0;
+	return fs->caching ? FS_TIMEOUT : 0;
 }
 
 static int cache_grow(struct fs_inval *iv)
@@ -52,8 +49,9 @@ void fs_inval_entry(struct fs_inval *iv, const struct fs_node *parent, const cha
 {
 	char *copy;
 
-	if (!fs_caching || cache_grow(iv))
+	if (!parent->fs->caching || cache_grow(iv))
 		return;
+	iv->fs = parent->fs;
 	copy = strdup(name);
 	if (!copy)
 		return;
@@ -62,8 +60,9 @@ void fs_inval_entry(struct fs_inval *iv, const struct fs_node *parent, const cha
 
 void fs_inval_inode(struct fs_inval *iv, const struct fs_node *n)
 {
-	if (!fs_caching || !n->nlookup || cache_grow(iv))
+	if (!n->fs->caching || !n->nlookup || cache_grow(iv))
 		return;
+	iv->fs = n->fs;
 	iv->e[iv->n++] = (struct fs_inval_item){.ino = fs_node_id(n)};
 }
 
@@ -74,10 +73,10 @@ void fs_inval_send(struct fs_inval *iv)
 
 		/* -ENOENT: the kernel holds nothing of it; nothing to do. */
 		if (e->name)
-			fuse_lowlevel_notify_inval_entry(fs_session, e->ino, e->name,
+			fuse_lowlevel_notify_inval_entry(iv->fs->session, e->ino, e->name,
 							 strlen(e->name));
 		else
-			fuse_lowlevel_notify_inval_inode(fs_session, e->ino, -1, 0);
+			fuse_lowlevel_notify_inval_inode(iv->fs->session, e->ino, -1, 0);
 		free(e->name);
 	}
 	free(iv->e);

@@ -33,21 +33,22 @@ static void fs_dir_free_open(struct fs_open *o)
 
 void fs_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
+	struct fs *fs = fs_of(req);
 	struct fs_dir *h;
 	struct fs_node *n;
 
-	if (fs_gate(req, fs_node_of(ino)))
+	if (fs_gate(req, fs_node_of(fs, ino)))
 		return;
 	h = calloc(1, sizeof(*h));
 	if (!h) {
 		fuse_reply_err(req, ENOMEM);
 		return;
 	}
-	fs_lock();
-	n = fs_node_of(ino);
+	fs_lock(fs);
+	n = fs_node_of(fs, ino);
 	h->ents = calloc(n->nkids + 2, sizeof(*h->ents));
 	if (!h->ents) {
-		fs_unlock();
+		fs_unlock(fs);
 		free(h);
 		fuse_reply_err(req, ENOMEM);
 		return;
@@ -68,8 +69,8 @@ void fs_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 		h->nents += e->name != NULL;
 	}
 	n->nopen++;
-	fs_unlock();
-	fs_open_add(&h->open, fs_dir_free_open);
+	fs_unlock(fs);
+	fs_open_add(fs, &h->open, fs_dir_free_open);
 	fi->fh = (uintptr_t)h;
 	if (fuse_reply_open(req, fi)) {
 		fs_open_del(&h->open);
@@ -110,6 +111,7 @@ void fs_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, struct f
 void fs_readdirplus(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 		    struct fuse_file_info *fi)
 {
+	struct fs *fs = fs_of(req);
 	struct fs_dir *h = (struct fs_dir *)(uintptr_t)fi->fh;
 	char *buf = malloc(size);
 	/* An entry takes more than 128 bytes of the reply (struct fuse_direntplus). */
@@ -128,8 +130,8 @@ void fs_readdirplus(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 		return;
 	}
 	/* What the tree holds, under its lock; each node pinned and looked up. */
-	fs_lock();
-	dir = fs_node_of(ino);
+	fs_lock(fs);
+	dir = fs_node_of(fs, ino);
 	for (size_t i = (size_t)off; i < h->nents && nents < most; i++, nents++) {
 		struct fs_node *n = i < 2 ? NULL : fs_node_find(dir, h->ents[i].name);
 
@@ -139,7 +141,7 @@ void fs_readdirplus(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 			held[nents] = n;
 		}
 	}
-	fs_unlock();
+	fs_unlock(fs);
 	/* Sizes, which kinds compute, with no lock; then the entries that fit. */
 	for (; nsent < nents; nsent++) {
 		size_t need, i = (size_t)off + nsent;
@@ -165,10 +167,11 @@ void fs_readdirplus(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 
 void fs_releasedir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
+	struct fs *fs = fs_of(req);
 	struct fs_dir *h = (struct fs_dir *)(uintptr_t)fi->fh;
 
 	fs_open_del(&h->open);
 	fs_dir_free_open(&h->open);
-	fs_unpin(fs_node_of(ino));
+	fs_unpin(fs_node_of(fs, ino));
 	fuse_reply_err(req, 0);
 }

@@ -5,7 +5,11 @@
  * handles (a card, a buffer) and names a design's parts by (card,
  * generation, index), asking core for everything a node shows.
  *
- * Locking: fs_state.lock guards the tree and node metadata. It may be held
+ * State: everything of a mount is in its struct fs, which FUSE hands each
+ * request (fuse_req_userdata) and each node points to: no globals, so a
+ * unit test may build a tree of its own (tests/unit/test_fs.c).
+ *
+ * Locking: fs->lock guards the tree and node metadata. It may be held
  * when calling core (it comes first in core/card_priv.h's order), never
  * across a FUSE reply, never around pq_card_program() or pq_card_free(),
  * never while a file's size is computed (fs_fill_size). A handler pins
@@ -62,6 +66,7 @@ enum fs_kind {
 };
 
 struct fs_node {
+	struct fs *fs; /* the mount it belongs to */
 	enum fs_kind kind;
 	char *name;
 	struct fs_node *parent; /* NULL once unlinked */
@@ -80,7 +85,15 @@ struct fs_node {
 	uid_t uid;	       /* (unless own: the card's, see fs_node_owner) */
 	gid_t gid;
 	bool own; /* its owner and mode are its own, not its card's */
-	struct timespec atime, mtime, ctime;
+	struct timespec atime;
+	/*
+	 * Read and written whole (atomics), with or without the tree lock: a
+	 * buffer's writes set them taking no lock (fs_node_touch). privs says
+	 * a write by anyone but root changes the mode (setuid or setgid to
+	 * drop), so that writes check it lock-free; mode itself is the lock's.
+	 */
+	int64_t mtime_ns, ctime_ns;
+	bool privs;
 	struct fs_node *all_prev, *all_next;
 };
 
@@ -100,17 +113,45 @@ struct fs_card {
 	unsigned epoch; /* bumped at each handover (atomic): open files recheck */
 };
 
+/*
+ * Every open file and directory is listed, so that unmount frees those whose
+ * release never came (a RELEASE still queued when the kernel unmounts).
+ */
+struct fs_open {
+	struct fs_open *prev, *next;
+	struct fs *fs;
+	void (*free)(struct fs_open *o);
+};
+
+struct run_wait;
+
+/*
+ * A mount. Lock order: lock (the tree), then core's locks; opens_lock,
+ * parked_lock and line_lock are leaves, taken with nothing else after them.
+ */
 struct fs {
 	pthread_mutex_t lock; /* the tree, and node metadata */
 	struct fs_node *root;
+	struct fs_node *all; /* every live node, so that unmount frees them all */
 	struct fs_card *cards;
 	size_t ncards;
 	unsigned active;
 	uint64_t next_ino;
-	char *mountpoint; /* absolute, for absolute buffer paths in args */
+	char *mountpoint;	      /* absolute, for absolute buffer paths in args */
+	struct fuse_session *session; /* for notifications, once mounted */
+	bool caching;		      /* the kernel may cache (off single-threaded, -s) */
+	pthread_mutex_t opens_lock;
+	struct fs_open opens; /* every open file's handle (a ring) */
+	uint64_t staged;      /* bytes reserved by every open overlay (atomic) */
+	pthread_mutex_t parked_lock;
+	struct run_wait *parked;   /* run.c: requests waiting for runs */
+	pthread_mutex_t line_lock; /* run.c: a run handle's last line */
 };
 
-extern struct fs fs_state;
+/* An empty mount: no cards, no tree yet (fs_tree_build), nothing cached. */
+void fs_init(struct fs *fs);
+/* Free what the mount still holds: its tree, open handles (not its cards). */
+void fs_destroy(struct fs *fs);
 
 /*
  * The tree lock. How often this thread holds it is counted, so that a
@@ -119,31 +160,28 @@ extern struct fs fs_state;
  */
 extern __thread unsigned fs_locked;
 
-static inline void fs_lock(void)
+static inline void fs_lock(struct fs *fs)
 {
-	pthread_mutex_lock(&fs_state.lock);
+	pthread_mutex_lock(&fs->lock);
 	fs_locked++;
 }
 
-static inline void fs_unlock(void)
+static inline void fs_unlock(struct fs *fs)
 {
 	fs_locked--;
-	pthread_mutex_unlock(&fs_state.lock);
+	pthread_mutex_unlock(&fs->lock);
 }
 
-/*
- * Every open file and directory is listed, so that unmount frees those whose
- * release never came (a RELEASE still queued when the kernel unmounts).
- */
-struct fs_open {
-	struct fs_open *prev, *next;
-	void (*free)(struct fs_open *o);
-};
+/* The mount a request is for. */
+static inline struct fs *fs_of(fuse_req_t req)
+{
+	return fuse_req_userdata(req);
+}
 
 /* Free what is still open; after the cards, whose waiters write into handles. */
-void fs_opens_destroy(void);
+void fs_opens_destroy(struct fs *fs);
 /* List an open file or directory (free_fn frees it at unmount), or take it off. */
-void fs_open_add(struct fs_open *o, void (*free_fn)(struct fs_open *));
+void fs_open_add(struct fs *fs, struct fs_open *o, void (*free_fn)(struct fs_open *));
 void fs_open_del(struct fs_open *o);
 
 /* Supplementary groups of an opener that count for access (more are ignored). */
@@ -233,8 +271,9 @@ extern const struct fs_file_ops fs_run_ops;	/* run.c */
 /* The file ops of a node's kind, or NULL for directories and symlinks. */
 const struct fs_file_ops *fs_file_ops_of(const struct fs_node *n);
 
-/* node.c: the tree. Callers hold fs_state.lock unless noted. */
-struct fs_node *fs_node_new(enum fs_kind kind, const char *name, mode_t mode, struct pq_card *card);
+/* node.c: the tree. Callers hold fs->lock unless noted. */
+struct fs_node *fs_node_new(struct fs *fs, enum fs_kind kind, const char *name, mode_t mode,
+			    struct pq_card *card);
 int fs_node_add(struct fs_node *parent, struct fs_node *kid);
 /* Room for one more kid, so that the next fs_node_add() cannot fail on memory. */
 int fs_node_reserve(struct fs_node *parent);
@@ -252,10 +291,18 @@ void fs_node_renamed(struct fs_node *n);
 /* "banks/bank0/a": the path from the card directory, malloc'd. */
 char *fs_node_path(const struct fs_node *n);
 struct fs_node *fs_node_card_dir(const struct fs_node *n, enum fs_kind kind);
-struct fs_node *fs_node_of(fuse_ino_t ino);
+struct fs_node *fs_node_of(struct fs *fs, fuse_ino_t ino);
 fuse_ino_t fs_node_id(const struct fs_node *n);
-void fs_node_touch(struct fs_node *n); /* mtime = ctime = now */
-void fs_tree_destroy(void);
+/* Times: any lock or none (see struct fs_node). */
+void fs_node_touch(struct fs_node *n);	 /* mtime = ctime = now */
+void fs_node_changed(struct fs_node *n); /* ctime = now */
+/* Set mtime (unless NULL) and ctime. */
+void fs_node_set_times(struct fs_node *n, const struct timespec *mtime,
+		       const struct timespec *ctime);
+void fs_node_times(const struct fs_node *n, struct timespec *mtime, struct timespec *ctime);
+/* Type and permission bits; tree lock held. */
+void fs_node_set_mode(struct fs_node *n, mode_t mode);
+void fs_tree_destroy(struct fs *fs);
 
 static inline bool fs_is_dir(const struct fs_node *n)
 {
@@ -270,12 +317,11 @@ static inline bool fs_in_bank(const struct fs_node *n)
 
 /* cache.c: what the kernel may cache, and for how long (seconds). */
 #define FS_TIMEOUT 1.0
-extern struct fuse_session *fs_session;
-extern bool fs_caching; /* off single-threaded (-s) */
 double fs_attr_timeout(const struct fs_node *n);
-double fs_entry_timeout(void);
+double fs_entry_timeout(const struct fs *fs);
 /* Invalidations collected under the tree lock, sent after it is released. */
 struct fs_inval {
+	struct fs *fs; /* the mount of the nodes collected */
 	struct fs_inval_item {
 		fuse_ino_t ino;
 		char *name; /* an entry of directory ino; NULL: ino's attributes */
@@ -317,14 +363,14 @@ void fs_cred_of(fuse_req_t req, struct fs_cred *c);
  * true, having replied EACCES (logged), when it is refused.
  */
 bool fs_gate(fuse_req_t req, const struct fs_node *n);
-/* The access check core asks at each start (pq_access_fn): who is an fs_cred. */
+/* The access check core asks at each start (pq_access_fn; ctx: the fs): who is an fs_cred. */
 int fs_access(void *ctx, const void *who, struct pq_buffer *b, char *why, size_t whylen);
 
 /* tree.c: the cards' directories, and their design parts after a change. */
-int fs_tree_build(void);
+int fs_tree_build(struct fs *fs);
 /* Rebuild a card's banks/, kernels/ and streams/; takes the tree lock. */
-void fs_card_refresh(struct pq_card *card);
-/* The resolver core calls for buffer paths in args (pq_resolve_fn). */
+void fs_card_refresh(struct fs *fs, struct pq_card *card);
+/* The resolver core calls for buffer paths in args (pq_resolve_fn; ctx: the fs). */
 int fs_resolve(void *ctx, struct pq_card *card, const char *path, struct pq_buffer **buf,
 	       char **canon, char *why, size_t whylen);
 
@@ -384,6 +430,13 @@ void fs_symlink(fuse_req_t req, const char *link, fuse_ino_t parent, const char 
 void fs_link(fuse_req_t req, fuse_ino_t ino, fuse_ino_t parent, const char *name);
 void fs_rename(fuse_req_t req, fuse_ino_t parent, const char *name, fuse_ino_t newparent,
 	       const char *newname, unsigned int flags);
+/*
+ * rename(2) in the tree, lock held: within a bank, or a new link onto the
+ * root's active. Nothing is touched unless it succeeds; why says what a
+ * refusal means, for the log. -errno.
+ */
+int fs_node_rename(struct fs_node *p, const char *name, struct fs_node *np, const char *newname,
+		   unsigned flags, char *why, size_t whylen);
 
 /* xattr.c: user.pynq.address, user.pynq.bank, user.pynq.tag (read-only). */
 void fs_getxattr(fuse_req_t req, fuse_ino_t ino, const char *name, size_t size);

@@ -6,6 +6,10 @@
  */
 #define _GNU_SOURCE
 #include "fs.h"
+#include "sim_backend.h"
+#ifdef PYNQFS_HAVE_XRT
+#include "xrt_backend.h"
+#endif
 
 #include <errno.h>
 #include <limits.h>
@@ -58,6 +62,16 @@ static void main_usage(const char *prog)
 	fuse_lowlevel_help();
 }
 
+/* The backend a card of the config names (conf/ accepts only these). */
+static const struct pq_backend_ops *main_backend(const char *name)
+{
+#ifdef PYNQFS_HAVE_XRT
+	if (!strcmp(name, "xrt"))
+		return &pq_xrt_ops;
+#endif
+	return strcmp(name, "sim") ? NULL : &pq_sim_ops;
+}
+
 /* Is dir a live pynqfs mount already? Mounting again would stack a second one. */
 static bool main_mounted_here(const char *dir)
 {
@@ -86,25 +100,30 @@ static void main_card_error(const char *file, const struct pq_card_conf *cc, siz
 static int main_card_count(const struct pq_config *conf, const struct pq_card_conf *cc, char *why,
 			   size_t whylen)
 {
+	const struct pq_backend_ops *ops = main_backend(cc->backend);
 	int n;
 
+	if (!ops) {
+		snprintf(why, whylen, "no backend '%s' in this build", cc->backend);
+		return -EINVAL;
+	}
 	if (cc->device != PQ_DEVICE_ALL)
 		return 1;
-	n = pq_card_count_devices(cc->backend, conf->xrt_emulation, why, whylen);
+	n = pq_card_count_devices(ops, conf->xrt_emulation, why, whylen);
 	if (n == 0)
 		snprintf(why, whylen, "device = \"all\", but %s finds no device%s", cc->backend,
 			 conf->xrt_emulation ? " (its noop shim has none to count)" : "");
 	return n > 0 ? n : n == 0 ? -ENODEV : n;
 }
 
-static int main_card_open(const struct pq_config *conf, const struct pq_card_conf *cc, int device,
-			  const char *file)
+static int main_card_open(struct fs *fs, const struct pq_config *conf,
+			  const struct pq_card_conf *cc, int device, const char *file)
 {
-	struct fs_card *fc = &fs_state.cards[fs_state.ncards];
-	size_t i = fs_state.ncards;
+	struct fs_card *fc = &fs->cards[fs->ncards];
+	size_t i = fs->ncards;
 	struct pq_card_params p = {
 		.index = (unsigned)i,
-		.backend = cc->backend,
+		.ops = main_backend(cc->backend),
 		.name = cc->name,
 		.device = device,
 		.emulation = conf->xrt_emulation,
@@ -115,6 +134,7 @@ static int main_card_open(const struct pq_config *conf, const struct pq_card_con
 		.log_lines = conf->log_lines,
 		.max_queued = conf->max_queued,
 		.resolve = fs_resolve,
+		.resolve_ctx = fs,
 		.access = fs_access,
 	};
 	char why[512] = "";
@@ -125,7 +145,7 @@ static int main_card_open(const struct pq_config *conf, const struct pq_card_con
 		main_card_error(file, cc, i, why, ret);
 		return ret;
 	}
-	fs_state.ncards++;
+	fs->ncards++;
 	fc->uid = cc->has_owner ? cc->uid : getuid();
 	fc->gid = cc->has_group ? cc->gid : getgid();
 	fc->mode = cc->has_mode ? cc->mode : 0755;
@@ -138,7 +158,7 @@ static int main_card_open(const struct pq_config *conf, const struct pq_card_con
 	return 0;
 }
 
-static int main_cards_init(const struct pq_config *conf, const char *file)
+static int main_cards_init(struct fs *fs, const struct pq_config *conf, const char *file)
 {
 	size_t total = 0;
 	char why[512];
@@ -156,28 +176,28 @@ static int main_cards_init(const struct pq_config *conf, const char *file)
 		}
 		total += counts[i] > 0 ? (size_t)counts[i] : 0;
 	}
-	fs_state.cards = ret ? NULL : calloc(total + 1, sizeof(*fs_state.cards));
-	if (!ret && !fs_state.cards)
+	fs->cards = ret ? NULL : calloc(total + 1, sizeof(*fs->cards));
+	if (!ret && !fs->cards)
 		ret = -ENOMEM;
 	for (size_t i = 0; i < conf->ncards && !ret; i++) {
 		const struct pq_card_conf *cc = &conf->cards[i];
 
 		for (int d = 0; d < counts[i] && !ret; d++)
-			ret = main_card_open(conf, cc, cc->device == PQ_DEVICE_ALL ? d : cc->device,
-					     file);
+			ret = main_card_open(fs, conf, cc,
+					     cc->device == PQ_DEVICE_ALL ? d : cc->device, file);
 	}
 	free(counts);
-	fs_state.active = conf->active;
+	fs->active = conf->active;
 	return ret;
 }
 
-static void main_cards_destroy(void)
+static void main_cards_destroy(struct fs *fs)
 {
-	for (size_t i = 0; i < fs_state.ncards; i++)
-		pq_card_destroy(fs_state.cards[i].card);
-	free(fs_state.cards);
-	fs_state.cards = NULL;
-	fs_state.ncards = 0;
+	for (size_t i = 0; i < fs->ncards; i++)
+		pq_card_destroy(fs->cards[i].card);
+	free(fs->cards);
+	fs->cards = NULL;
+	fs->ncards = 0;
 }
 
 int main(int argc, char *argv[])
@@ -188,9 +208,11 @@ int main(int argc, char *argv[])
 	struct pq_opts opts = {0};
 	struct pq_config conf = {0};
 	struct fuse_session *se;
+	struct fs fs;
 	char err[512];
 	int ret = 1;
 
+	fs_init(&fs);
 	if (fuse_opt_parse(&args, &opts, main_opt_spec, main_opt_proc) == -1)
 		goto out_args;
 	/* The mountpoint is the last plain argument; a source before it is ignored. */
@@ -224,48 +246,48 @@ int main(int argc, char *argv[])
 		goto out_cmd;
 	}
 	/* Absolute buffer paths in args are read against this. */
-	fs_state.mountpoint = realpath(cmd.mountpoint, NULL);
-	if (!fs_state.mountpoint && errno == ENOTCONN) {
+	fs.mountpoint = realpath(cmd.mountpoint, NULL);
+	if (!fs.mountpoint && errno == ENOTCONN) {
 		fprintf(stderr,
 			"pynqfs: %s: a dead pynqfs is still mounted there (its daemon was killed): "
 			"fusermount3 -u %s first\n",
 			cmd.mountpoint, cmd.mountpoint);
 		goto out_cards;
 	}
-	if (!fs_state.mountpoint) {
+	if (!fs.mountpoint) {
 		fprintf(stderr, "pynqfs: %s: %s\n", cmd.mountpoint, strerror(errno));
 		goto out_cards;
 	}
-	if (main_mounted_here(fs_state.mountpoint)) {
+	if (main_mounted_here(fs.mountpoint)) {
 		struct stat st;
 
-		if (stat(fs_state.mountpoint, &st) && errno == ENOTCONN)
+		if (stat(fs.mountpoint, &st) && errno == ENOTCONN)
 			fprintf(stderr,
 				"pynqfs: %s: a dead pynqfs is still mounted there (its daemon was "
 				"killed): fusermount3 -u %s first\n",
-				fs_state.mountpoint, fs_state.mountpoint);
+				fs.mountpoint, fs.mountpoint);
 		else
 			fprintf(stderr,
 				"pynqfs: %s is a pynqfs mount already (fusermount3 -u %s first)\n",
-				fs_state.mountpoint, fs_state.mountpoint);
+				fs.mountpoint, fs.mountpoint);
 		goto out_cards;
 	}
-	if (main_cards_init(&conf, opts.config))
+	if (main_cards_init(&fs, &conf, opts.config))
 		goto out_cards;
-	if (fs_tree_build()) {
+	if (fs_tree_build(&fs)) {
 		fprintf(stderr, "pynqfs: out of memory\n");
 		goto out_tree;
 	}
 
-	se = fuse_session_new(&args, &fs_ops, sizeof(fs_ops), NULL);
+	se = fuse_session_new(&args, &fs_ops, sizeof(fs_ops), &fs);
 	if (!se)
 		goto out_tree;
 	if (fuse_set_signal_handlers(se))
 		goto out_session;
 	if (fuse_session_mount(se, cmd.mountpoint))
 		goto out_signals;
-	fs_session = se;
-	fs_caching = !cmd.singlethread;
+	fs.session = se;
+	fs.caching = !cmd.singlethread;
 	fuse_daemonize(cmd.foreground);
 
 	if (cmd.singlethread) {
@@ -292,16 +314,17 @@ out_signals:
 	 * before the session: a run still queued answers its waiter, whose
 	 * request must still exist (its reply goes nowhere now).
 	 */
-	fs_tree_destroy();
-	main_cards_destroy();
-	fs_opens_destroy();
+	fs_tree_destroy(&fs);
+	main_cards_destroy(&fs);
+	fs_opens_destroy(&fs);
 out_session:
 	fuse_session_destroy(se);
 out_tree:
-	fs_tree_destroy();
+	fs_tree_destroy(&fs);
 out_cards:
-	main_cards_destroy();
-	free(fs_state.mountpoint);
+	main_cards_destroy(&fs);
+	free(fs.mountpoint);
+	fs_destroy(&fs);
 	pq_config_free(&conf);
 out_cmd:
 	free(cmd.mountpoint);

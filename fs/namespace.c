@@ -70,7 +70,7 @@ static struct fs_node *fs_new_in_bank(struct fs_node *p, enum fs_kind kind, cons
 				      mode_t mode, fuse_req_t req)
 {
 	const struct fuse_ctx *ctx = fuse_req_ctx(req);
-	struct fs_node *n = fs_node_new(kind, name, mode, p->card);
+	struct fs_node *n = fs_node_new(p->fs, kind, name, mode, p->card);
 
 	if (!n)
 		return NULL;
@@ -79,7 +79,7 @@ static struct fs_node *fs_new_in_bank(struct fs_node *p, enum fs_kind kind, cons
 	n->uid = ctx->uid;
 	n->gid = (p->mode & S_ISGID) ? p->gid : ctx->gid;
 	if (kind == FS_DIR && (p->mode & S_ISGID))
-		n->mode |= S_ISGID;
+		fs_node_set_mode(n, n->mode | S_ISGID);
 	return n;
 }
 
@@ -114,21 +114,22 @@ static int fs_make_buffer(fuse_req_t req, struct fs_node *p, const char *name, m
 		fs_node_unlink(n);
 		return ret;
 	}
-	p->mtime = p->ctime = n->mtime;
+	fs_node_touch(p);
 	*out = n;
 	return 0;
 }
 
 void fs_mknod(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode, dev_t rdev)
 {
+	struct fs *fs = fs_of(req);
 	struct fs_node *p, *n;
 	int ret;
 
-	if (fs_gate(req, fs_node_of(parent)))
+	if (fs_gate(req, fs_node_of(fs, parent)))
 		return;
 	(void)rdev;
-	fs_lock();
-	p = fs_node_of(parent);
+	fs_lock(fs);
+	p = fs_node_of(fs, parent);
 	ret = S_ISREG(mode) ? fs_make_buffer(req, p, name, mode, &n)
 			    : fs_fail(p, name, -EPERM,
 				      "only buffers (regular files) and directories live in banks");
@@ -136,20 +137,21 @@ void fs_mknod(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode, 
 		fs_reply_entry(req, n); /* unlocks */
 		return;
 	}
-	fs_unlock();
+	fs_unlock(fs);
 	fs_reply_status(req, ret);
 }
 
 void fs_create(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode,
 	       struct fuse_file_info *fi)
 {
+	struct fs *fs = fs_of(req);
 	struct fuse_entry_param e;
 	struct fs_node *p, *n;
 	struct fs_handle *h;
-	unsigned epoch = fs_card_epoch(fs_node_of(parent));
+	unsigned epoch = fs_card_epoch(fs_node_of(fs, parent));
 	int ret;
 
-	if (fs_gate(req, fs_node_of(parent)))
+	if (fs_gate(req, fs_node_of(fs, parent)))
 		return;
 	/* A handle like open's: the last close trims what writes reserved. */
 	h = fs_handle_listed(req, (fi->flags & O_ACCMODE) != O_RDONLY);
@@ -157,11 +159,11 @@ void fs_create(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode,
 		fuse_reply_err(req, ENOMEM);
 		return;
 	}
-	fs_lock();
-	p = fs_node_of(parent);
+	fs_lock(fs);
+	p = fs_node_of(fs, parent);
 	ret = fs_make_buffer(req, p, name, mode, &n);
 	if (ret) {
-		fs_unlock();
+		fs_unlock(fs);
 		fs_handle_unlist(h);
 		fs_reply_status(req, ret);
 		return;
@@ -171,14 +173,14 @@ void fs_create(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode,
 	/* Pinned twice: the entry's own pin, and the open file's. */
 	fs_entry_begin(n, &e);
 	n->nopen++;
-	fs_unlock();
+	fs_unlock(fs);
 	fs_fill_size(n, &e.attr);
 	fi->direct_io = 1;
 	fi->fh = (uintptr_t)h;
 	if (fuse_reply_create(req, &e, fi)) {
-		fs_lock();
+		fs_lock(fs);
 		fs_node_unpin(n); /* the open file's; the entry's pin still holds n */
-		fs_unlock();
+		fs_unlock(fs);
 		fs_entry_end(n, false);
 		fs_handle_unlist(h);
 		return;
@@ -188,13 +190,14 @@ void fs_create(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode,
 
 void fs_mkdir(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode)
 {
+	struct fs *fs = fs_of(req);
 	struct fs_node *p, *n = NULL;
 	int ret;
 
-	if (fs_gate(req, fs_node_of(parent)))
+	if (fs_gate(req, fs_node_of(fs, parent)))
 		return;
-	fs_lock();
-	p = fs_node_of(parent);
+	fs_lock(fs);
+	p = fs_node_of(fs, parent);
 	ret = fs_check_bank_parent(p, name, "a directory");
 	if (!ret && fs_node_find(p, name))
 		ret = fs_fail(p, name, -EEXIST, "already exists");
@@ -207,23 +210,24 @@ void fs_mkdir(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode)
 		}
 	}
 	if (!ret) {
-		p->mtime = p->ctime = n->mtime;
+		fs_node_touch(p);
 		fs_reply_entry(req, n); /* unlocks */
 		return;
 	}
-	fs_unlock();
+	fs_unlock(fs);
 	fs_reply_status(req, ret);
 }
 
 void fs_unlink(fuse_req_t req, fuse_ino_t parent, const char *name)
 {
+	struct fs *fs = fs_of(req);
 	struct fs_node *p, *n;
 	int ret = 0;
 
-	if (fs_gate(req, fs_node_of(parent)))
+	if (fs_gate(req, fs_node_of(fs, parent)))
 		return;
-	fs_lock();
-	p = fs_node_of(parent);
+	fs_lock(fs);
+	p = fs_node_of(fs, parent);
 	n = fs_node_find(p, name);
 	if (!n)
 		ret = -ENOENT;
@@ -234,19 +238,20 @@ void fs_unlink(fuse_req_t req, fuse_ino_t parent, const char *name)
 		fs_node_touch(p);
 		fs_node_unlink(n);
 	}
-	fs_unlock();
+	fs_unlock(fs);
 	fs_reply_status(req, ret);
 }
 
 void fs_rmdir(fuse_req_t req, fuse_ino_t parent, const char *name)
 {
+	struct fs *fs = fs_of(req);
 	struct fs_node *p, *n;
 	int ret = 0;
 
-	if (fs_gate(req, fs_node_of(parent)))
+	if (fs_gate(req, fs_node_of(fs, parent)))
 		return;
-	fs_lock();
-	p = fs_node_of(parent);
+	fs_lock(fs);
+	p = fs_node_of(fs, parent);
 	n = fs_node_find(p, name);
 	if (!n || !fs_is_dir(n))
 		ret = n ? -ENOTDIR : -ENOENT;
@@ -259,18 +264,18 @@ void fs_rmdir(fuse_req_t req, fuse_ino_t parent, const char *name)
 		fs_node_touch(p);
 		fs_node_unlink(n);
 	}
-	fs_unlock();
+	fs_unlock(fs);
 	fs_reply_status(req, ret);
 }
 
 /* The card a symlink to retarget active names: "cardN" (or "./cardN"), or NULL. */
-static struct fs_node *fs_active_target(const char *link)
+static struct fs_node *fs_active_target(struct fs *fs, const char *link)
 {
 	struct fs_node *c;
 
 	if (!strncmp(link, "./", 2))
 		link += 2;
-	c = fs_node_find(fs_state.root, link);
+	c = fs_node_find(fs->root, link);
 	return c && c->kind == FS_CARD ? c : NULL;
 }
 
@@ -281,24 +286,25 @@ static struct fs_node *fs_active_target(const char *link)
  */
 void fs_symlink(fuse_req_t req, const char *link, fuse_ino_t parent, const char *name)
 {
+	struct fs *fs = fs_of(req);
 	struct fs_node *p, *n = NULL;
 	int ret = 0;
 
-	if (fs_gate(req, fs_node_of(parent)))
+	if (fs_gate(req, fs_node_of(fs, parent)))
 		return;
-	fs_lock();
-	p = fs_node_of(parent);
-	if (p != fs_state.root)
+	fs_lock(fs);
+	p = fs_node_of(fs, parent);
+	if (p != fs->root)
 		ret = fs_fail(p, name, -EPERM, "symlinks cannot be made in pynqfs");
 	else if (strlen(name) > FS_NAME_MAX)
 		ret = -ENAMETOOLONG;
 	else if (fs_node_find(p, name))
 		ret = -EEXIST;
-	else if (!fs_active_target(link))
+	else if (!fs_active_target(fs, link))
 		/* card9 and ./card9 name a card that isn't there; anything else, no card. */
 		ret = strncmp(link + 2 * !strncmp(link, "./", 2), "card", 4) ? -EPERM : -ENOENT;
 	if (!ret) {
-		n = fs_node_new(FS_NEWACTIVE, name, S_IFLNK | 0777, NULL);
+		n = fs_node_new(fs, FS_NEWACTIVE, name, S_IFLNK | 0777, NULL);
 		if (!n || !(n->text = strdup(link)) || fs_node_add(p, n)) {
 			if (n)
 				fs_node_maybe_free(n);
@@ -309,33 +315,35 @@ void fs_symlink(fuse_req_t req, const char *link, fuse_ino_t parent, const char 
 		fs_reply_entry(req, n); /* unlocks */
 		return;
 	}
-	fs_unlock();
+	fs_unlock(fs);
 	fs_reply_status(req, ret);
 }
 
 /* rename(2) of a new link onto active: the one way active changes. Lock held. */
 static int fs_retarget_active(struct fs_node *n)
 {
-	struct fs_node *c = fs_active_target(n->text);
-	unsigned old = fs_state.active;
+	struct fs *fs = n->fs;
+	struct fs_node *c = fs_active_target(fs, n->text);
+	unsigned old = fs->active;
 
 	if (!c)
 		return -ENOENT; /* the card it named is gone: cannot happen today */
-	fs_state.active = pq_card_index(c->card);
+	fs->active = pq_card_index(c->card);
 	fs_node_unlink(n);
-	pq_card_log(c->card, "active: now card%u (was card%u)", fs_state.active, old);
+	pq_card_log(c->card, "active: now card%u (was card%u)", fs->active, old);
 	return 0;
 }
 
 void fs_link(fuse_req_t req, fuse_ino_t ino, fuse_ino_t parent, const char *name)
 {
+	struct fs *fs = fs_of(req);
 	int ret;
 
 	(void)ino;
-	fs_lock();
-	ret = fs_fail(fs_node_of(parent), name, -EPERM,
+	fs_lock(fs);
+	ret = fs_fail(fs_node_of(fs, parent), name, -EPERM,
 		      "hard links cannot be made: a buffer has one name");
-	fs_unlock();
+	fs_unlock(fs);
 	fs_reply_status(req, ret);
 }
 
@@ -349,8 +357,8 @@ static bool fs_is_ancestor(const struct fs_node *a, const struct fs_node *b)
 	return false;
 }
 
-static int fs_rename_locked(struct fs_node *p, const char *name, struct fs_node *np,
-			    const char *newname, unsigned flags, char *why, size_t whylen)
+int fs_node_rename(struct fs_node *p, const char *name, struct fs_node *np, const char *newname,
+		   unsigned flags, char *why, size_t whylen)
 {
 	struct fs_node *n = fs_node_find(p, name), *old;
 	char *nm;
@@ -362,7 +370,7 @@ static int fs_rename_locked(struct fs_node *p, const char *name, struct fs_node 
 		return -ENAMETOOLONG;
 	if (flags & ~RENAME_NOREPLACE)
 		return snprintf(why, whylen, "only plain renames are supported"), -EINVAL;
-	if (n->kind == FS_NEWACTIVE && np == fs_state.root && !strcmp(newname, "active") &&
+	if (n->kind == FS_NEWACTIVE && np == np->fs->root && !strcmp(newname, "active") &&
 	    !(flags & RENAME_NOREPLACE))
 		return fs_retarget_active(n);
 	if (n->kind == FS_NEWACTIVE)
@@ -392,9 +400,12 @@ static int fs_rename_locked(struct fs_node *p, const char *name, struct fs_node 
 		if (old->kind != FS_BUF && old->kind != FS_DIR)
 			return snprintf(why, whylen, "%s belongs to pynqfs", newname), -EPERM;
 	}
-	/* Everything that can fail, before either name is touched. */
+	/*
+	 * Everything that can fail, before either name is touched. Replacing
+	 * frees the target's slot in np: only a new name needs room.
+	 */
 	nm = strdup(newname);
-	if (!nm || fs_node_reserve(np)) {
+	if (!nm || (!old && fs_node_reserve(np))) {
 		free(nm);
 		return -ENOMEM;
 	}
@@ -409,25 +420,27 @@ static int fs_rename_locked(struct fs_node *p, const char *name, struct fs_node 
 	n->nlookup--;
 	if (!ret)
 		fs_node_renamed(n); /* args bound to what moved show where it is now */
-	clock_gettime(CLOCK_REALTIME, &n->ctime);
-	p->mtime = p->ctime = np->mtime = np->ctime = n->ctime;
+	fs_node_changed(n);
+	fs_node_touch(p);
+	fs_node_touch(np);
 	return ret ? -ENOMEM : 0;
 }
 
 void fs_rename(fuse_req_t req, fuse_ino_t parent, const char *name, fuse_ino_t newparent,
 	       const char *newname, unsigned int flags)
 {
+	struct fs *fs = fs_of(req);
 	struct fs_node *p;
 	char why[160] = "";
 	int ret;
 
-	if (fs_gate(req, fs_node_of(parent)) || fs_gate(req, fs_node_of(newparent)))
+	if (fs_gate(req, fs_node_of(fs, parent)) || fs_gate(req, fs_node_of(fs, newparent)))
 		return;
-	fs_lock();
-	p = fs_node_of(parent);
-	ret = fs_rename_locked(p, name, fs_node_of(newparent), newname, flags, why, sizeof(why));
+	fs_lock(fs);
+	p = fs_node_of(fs, parent);
+	ret = fs_node_rename(p, name, fs_node_of(fs, newparent), newname, flags, why, sizeof(why));
 	if (ret && why[0])
 		fs_fail(p, name, ret, "rename to %s: %s", newname, why);
-	fs_unlock();
+	fs_unlock(fs);
 	fs_reply_status(req, ret);
 }

@@ -11,13 +11,30 @@
 #include <string.h>
 #include <unistd.h>
 
-struct fs fs_state = {.lock = PTHREAD_MUTEX_INITIALIZER, .next_ino = 1};
 __thread unsigned fs_locked;
 
-/* Every live node, so that unmount can free those the kernel still held. */
-static struct fs_node *node_all;
+void fs_init(struct fs *fs)
+{
+	*fs = (struct fs){.next_ino = 1};
+	pthread_mutex_init(&fs->lock, NULL);
+	pthread_mutex_init(&fs->opens_lock, NULL);
+	pthread_mutex_init(&fs->parked_lock, NULL);
+	pthread_mutex_init(&fs->line_lock, NULL);
+	fs->opens.prev = fs->opens.next = &fs->opens;
+}
 
-struct fs_node *fs_node_new(enum fs_kind kind, const char *name, mode_t mode, struct pq_card *card)
+void fs_destroy(struct fs *fs)
+{
+	fs_tree_destroy(fs);
+	fs_opens_destroy(fs);
+	pthread_mutex_destroy(&fs->lock);
+	pthread_mutex_destroy(&fs->opens_lock);
+	pthread_mutex_destroy(&fs->parked_lock);
+	pthread_mutex_destroy(&fs->line_lock);
+}
+
+struct fs_node *fs_node_new(struct fs *fs, enum fs_kind kind, const char *name, mode_t mode,
+			    struct pq_card *card)
 {
 	struct fs_node *n = calloc(1, sizeof(*n));
 
@@ -28,19 +45,20 @@ struct fs_node *fs_node_new(enum fs_kind kind, const char *name, mode_t mode, st
 		free(n);
 		return NULL;
 	}
+	n->fs = fs;
 	n->kind = kind;
-	n->mode = mode;
+	fs_node_set_mode(n, mode);
 	n->card = card;
-	n->ino = fs_state.next_ino++;
-	n->uid = card ? fs_state.cards[pq_card_index(card)].uid : getuid();
-	n->gid = card ? fs_state.cards[pq_card_index(card)].gid : getgid();
+	n->ino = fs->next_ino++;
+	n->uid = card ? fs->cards[pq_card_index(card)].uid : getuid();
+	n->gid = card ? fs->cards[pq_card_index(card)].gid : getgid();
 	n->own = !card || kind == FS_DIR || kind == FS_BUF;
-	clock_gettime(CLOCK_REALTIME, &n->mtime);
-	n->atime = n->ctime = n->mtime;
-	n->all_next = node_all;
-	if (node_all)
-		node_all->all_prev = n;
-	node_all = n;
+	clock_gettime(CLOCK_REALTIME, &n->atime);
+	fs_node_set_times(n, &n->atime, &n->atime);
+	n->all_next = fs->all;
+	if (fs->all)
+		fs->all->all_prev = n;
+	fs->all = n;
 	return n;
 }
 
@@ -59,7 +77,7 @@ static void node_free(struct fs_node *n)
 	if (n->all_prev)
 		n->all_prev->all_next = n->all_next;
 	else
-		node_all = n->all_next;
+		n->fs->all = n->all_next;
 	if (n->all_next)
 		n->all_next->all_prev = n->all_prev;
 	node_drop_buf(n);
@@ -133,7 +151,7 @@ struct fs_node *fs_node_find(const struct fs_node *dir, const char *name)
 
 void fs_node_maybe_free(struct fs_node *n)
 {
-	if (n->parent || n->nlookup || n->nopen || n->nkids || n == fs_state.root)
+	if (n->parent || n->nlookup || n->nopen || n->nkids || n == n->fs->root)
 		return;
 	node_free(n);
 }
@@ -162,7 +180,7 @@ static void node_unlink_leaf(struct fs_node *n)
 	if (n->kind == FS_BUF)
 		pq_buffer_removed(n->buf);
 	fs_node_unlink_keep(n);
-	clock_gettime(CLOCK_REALTIME, &n->ctime);
+	fs_node_changed(n);
 	/* Device memory goes once the last descriptor closes (SPEC §4). */
 	if (!n->nopen)
 		node_drop_buf(n);
@@ -239,20 +257,68 @@ char *fs_node_path(const struct fs_node *n)
 	return out;
 }
 
-struct fs_node *fs_node_of(fuse_ino_t ino)
+struct fs_node *fs_node_of(struct fs *fs, fuse_ino_t ino)
 {
-	return ino == FUSE_ROOT_ID ? fs_state.root : (struct fs_node *)(uintptr_t)ino;
+	return ino == FUSE_ROOT_ID ? fs->root : (struct fs_node *)(uintptr_t)ino;
 }
 
 fuse_ino_t fs_node_id(const struct fs_node *n)
 {
-	return n == fs_state.root ? FUSE_ROOT_ID : (fuse_ino_t)(uintptr_t)n;
+	return n == n->fs->root ? FUSE_ROOT_ID : (fuse_ino_t)(uintptr_t)n;
+}
+
+static int64_t node_ns(const struct timespec *t)
+{
+	return (int64_t)t->tv_sec * 1000000000 + t->tv_nsec;
+}
+
+static struct timespec node_ts(int64_t ns)
+{
+	/* Floored: times before 1970 keep tv_nsec in [0, 1e9). */
+	int64_t s = ns / 1000000000 - (ns % 1000000000 < 0);
+
+	return (struct timespec){.tv_sec = s, .tv_nsec = ns - s * 1000000000};
+}
+
+/*
+ * ctime is stored before mtime, and read after it: whoever sees a write's
+ * mtime sees its ctime too.
+ */
+void fs_node_set_times(struct fs_node *n, const struct timespec *mtime,
+		       const struct timespec *ctime)
+{
+	__atomic_store_n(&n->ctime_ns, node_ns(ctime), __ATOMIC_RELAXED);
+	if (mtime)
+		__atomic_store_n(&n->mtime_ns, node_ns(mtime), __ATOMIC_RELEASE);
+}
+
+void fs_node_times(const struct fs_node *n, struct timespec *mtime, struct timespec *ctime)
+{
+	*mtime = node_ts(__atomic_load_n(&n->mtime_ns, __ATOMIC_ACQUIRE));
+	*ctime = node_ts(__atomic_load_n(&n->ctime_ns, __ATOMIC_RELAXED));
 }
 
 void fs_node_touch(struct fs_node *n)
 {
-	clock_gettime(CLOCK_REALTIME, &n->mtime);
-	n->ctime = n->mtime;
+	struct timespec now;
+
+	clock_gettime(CLOCK_REALTIME, &now);
+	fs_node_set_times(n, &now, &now);
+}
+
+void fs_node_changed(struct fs_node *n)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_REALTIME, &now);
+	fs_node_set_times(n, NULL, &now);
+}
+
+void fs_node_set_mode(struct fs_node *n, mode_t mode)
+{
+	n->mode = mode;
+	__atomic_store_n(&n->privs, (mode & S_ISUID) || ((mode & S_ISGID) && (mode & S_IXGRP)),
+			 __ATOMIC_RELEASE);
 }
 
 void fs_node_unpin(struct fs_node *n)
@@ -279,12 +345,12 @@ struct fs_node *fs_node_card_dir(const struct fs_node *n, enum fs_kind kind)
 	return NULL;
 }
 
-void fs_tree_destroy(void)
+void fs_tree_destroy(struct fs *fs)
 {
 	/* At unmount the kernel holds nothing: free every node, buffers first. */
-	fs_state.root = NULL;
-	while (node_all)
-		node_free(node_all);
+	fs->root = NULL;
+	while (fs->all)
+		node_free(fs->all);
 }
 
 void fs_node_owner(const struct fs_node *n, uid_t *uid, gid_t *gid, mode_t *mode)
@@ -297,7 +363,7 @@ void fs_node_owner(const struct fs_node *n, uid_t *uid, gid_t *gid, mode_t *mode
 		*mode = n->mode;
 		return;
 	}
-	fc = &fs_state.cards[pq_card_index(n->card)];
+	fc = &n->fs->cards[pq_card_index(n->card)];
 	*uid = fc->uid;
 	*gid = fc->gid;
 	*mode = (n->mode & ~(mode_t)0777) | (n->mode & 0777 & fc->mode);

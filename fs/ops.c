@@ -53,9 +53,9 @@ void fs_log(const struct fs_node *n, const char *fmt, ...)
 	if (vasprintf(&msg, fmt, ap) < 0)
 		msg = NULL;
 	va_end(ap);
-	fs_lock();
+	fs_lock(n->fs);
 	path = fs_node_path(n);
-	fs_unlock();
+	fs_unlock(n->fs);
 	pq_card_log(n->card, "%s: %s", path ? path : n->name, msg ? msg : "out of memory");
 	free(msg);
 	free(path);
@@ -74,7 +74,7 @@ bool fs_name_too_long(const struct fs_node *dir, const char *name)
 	return true;
 }
 
-static void fs_init(void *userdata, struct fuse_conn_info *conn)
+static void fs_conn_init(void *userdata, struct fuse_conn_info *conn)
 {
 	(void)userdata;
 	/* O_TRUNC comes with open: `cp` to overlay must not free the design first. */
@@ -86,28 +86,29 @@ static void fs_init(void *userdata, struct fuse_conn_info *conn)
 
 static void fs_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 {
+	struct fs *fs = fs_of(req);
 	struct fs_node *p, *n;
 
-	if (fs_gate(req, fs_node_of(parent)))
+	if (fs_gate(req, fs_node_of(fs, parent)))
 		return;
-	if (fs_name_too_long(fs_node_of(parent), name)) {
+	if (fs_name_too_long(fs_node_of(fs, parent), name)) {
 		fuse_reply_err(req, ENAMETOOLONG);
 		return;
 	}
-	fs_lock();
-	p = fs_node_of(parent);
+	fs_lock(fs);
+	p = fs_node_of(fs, parent);
 	n = fs_is_dir(p) ? fs_node_find(p, name) : NULL;
 	if (n) {
 		fs_reply_entry(req, n); /* unlocks */
 		return;
 	}
-	fs_unlock();
+	fs_unlock(fs);
 	fuse_reply_err(req, fs_is_dir(p) ? ENOENT : ENOTDIR);
 }
 
-static void fs_forget_one(fuse_ino_t ino, uint64_t nlookup)
+static void fs_forget_one(struct fs *fs, fuse_ino_t ino, uint64_t nlookup)
 {
-	struct fs_node *n = fs_node_of(ino);
+	struct fs_node *n = fs_node_of(fs, ino);
 
 	n->nlookup = nlookup > n->nlookup ? 0 : n->nlookup - nlookup;
 	fs_node_maybe_free(n);
@@ -115,43 +116,50 @@ static void fs_forget_one(fuse_ino_t ino, uint64_t nlookup)
 
 static void fs_forget(fuse_req_t req, fuse_ino_t ino, uint64_t nlookup)
 {
-	fs_lock();
-	fs_forget_one(ino, nlookup);
-	fs_unlock();
+	struct fs *fs = fs_of(req);
+
+	fs_lock(fs);
+	fs_forget_one(fs, ino, nlookup);
+	fs_unlock(fs);
 	fuse_reply_none(req);
 }
 
 static void fs_forget_multi(fuse_req_t req, size_t count, struct fuse_forget_data *forgets)
 {
-	fs_lock();
+	struct fs *fs = fs_of(req);
+
+	fs_lock(fs);
 	for (size_t i = 0; i < count; i++)
-		fs_forget_one(forgets[i].ino, forgets[i].nlookup);
-	fs_unlock();
+		fs_forget_one(fs, forgets[i].ino, forgets[i].nlookup);
+	fs_unlock(fs);
 	fuse_reply_none(req);
 }
 
 void fs_unpin(struct fs_node *n)
 {
-	fs_lock();
+	struct fs *fs = n->fs; /* n may be freed by the unpin */
+
+	fs_lock(fs);
 	fs_node_unpin(n);
-	fs_unlock();
+	fs_unlock(fs);
 }
 
 static void fs_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
+	struct fs *fs = fs_of(req);
 	struct fs_node *n;
 	struct stat st;
 	double timeout;
 
-	if (fs_gate(req, fs_node_of(ino)))
+	if (fs_gate(req, fs_node_of(fs, ino)))
 		return;
 	(void)fi;
-	fs_lock();
-	n = fs_node_of(ino);
+	fs_lock(fs);
+	n = fs_node_of(fs, ino);
 	fs_fill_attr(n, &st);
 	timeout = fs_attr_timeout(n);
 	n->nopen++;
-	fs_unlock();
+	fs_unlock(fs);
 	fs_fill_size(n, &st);
 	fs_unpin(n);
 	fuse_reply_attr(req, &st, timeout);
@@ -160,6 +168,7 @@ static void fs_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi
 static void fs_set_times(struct fs_node *n, const struct stat *attr, int to_set)
 {
 	struct timespec now;
+	const struct timespec *mtime = NULL;
 
 	clock_gettime(CLOCK_REALTIME, &now);
 	if (to_set & FUSE_SET_ATTR_ATIME)
@@ -167,10 +176,10 @@ static void fs_set_times(struct fs_node *n, const struct stat *attr, int to_set)
 	if (to_set & FUSE_SET_ATTR_ATIME_NOW)
 		n->atime = now;
 	if (to_set & FUSE_SET_ATTR_MTIME)
-		n->mtime = attr->st_mtim;
+		mtime = &attr->st_mtim;
 	if (to_set & FUSE_SET_ATTR_MTIME_NOW)
-		n->mtime = now;
-	n->ctime = now;
+		mtime = &now;
+	fs_node_set_times(n, mtime, &now);
 }
 
 /* truncate(2) and ftruncate(2): the kind's own, outside the tree lock. */
@@ -194,6 +203,7 @@ static int fs_truncate(struct fs_node *n, struct fuse_file_info *fi, off_t size)
 static void fs_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int to_set,
 		       struct fuse_file_info *fi)
 {
+	struct fs *fs = fs_of(req);
 	const int meta = FUSE_SET_ATTR_MODE | FUSE_SET_ATTR_UID | FUSE_SET_ATTR_GID |
 			 FUSE_SET_ATTR_ATIME | FUSE_SET_ATTR_MTIME | FUSE_SET_ATTR_ATIME_NOW |
 			 FUSE_SET_ATTR_MTIME_NOW | FUSE_SET_ATTR_CTIME;
@@ -201,17 +211,17 @@ static void fs_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int to
 	struct stat st;
 	int ret = 0;
 
-	if (fs_gate(req, fs_node_of(ino)))
+	if (fs_gate(req, fs_node_of(fs, ino)))
 		return;
-	fs_lock();
-	n = fs_node_of(ino);
+	fs_lock(fs);
+	n = fs_node_of(fs, ino);
 	if (n->kind == FS_CARD) {
-		fs_unlock();
+		fs_unlock(fs);
 		fs_card_setattr(req, n, attr, to_set);
 		return;
 	}
 	if ((to_set & meta) && !fs_in_bank(n)) {
-		fs_unlock();
+		fs_unlock(fs);
 		fs_log(n, "mode, owner and times belong to pynqfs here; only buffers and "
 			  "directories in banks/ have their own");
 		fuse_reply_err(req, EPERM);
@@ -219,13 +229,13 @@ static void fs_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int to
 	}
 	if (to_set & FUSE_SET_ATTR_SIZE) {
 		n->nopen++;
-		fs_unlock();
+		fs_unlock(fs);
 		ret = fs_truncate(n, fi, attr->st_size);
-		fs_lock();
+		fs_lock(fs);
 		fs_node_unpin(n);
 		if (ret) {
 			/* Why was logged. */
-			fs_unlock();
+			fs_unlock(fs);
 			fs_reply_status(req, ret);
 			return;
 		}
@@ -236,7 +246,7 @@ static void fs_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int to
 		n->own = true;
 	}
 	if (to_set & FUSE_SET_ATTR_MODE)
-		n->mode = (n->mode & S_IFMT) | (attr->st_mode & 07777);
+		fs_node_set_mode(n, (n->mode & S_IFMT) | (attr->st_mode & 07777));
 	if (to_set & FUSE_SET_ATTR_UID)
 		n->uid = attr->st_uid;
 	if (to_set & FUSE_SET_ATTR_GID)
@@ -245,7 +255,7 @@ static void fs_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int to
 		fs_set_times(n, attr, to_set);
 	fs_fill_attr(n, &st);
 	n->nopen++;
-	fs_unlock();
+	fs_unlock(fs);
 	fs_fill_size(n, &st);
 	fs_unpin(n);
 	fuse_reply_attr(req, &st, fs_attr_timeout(n));
@@ -253,10 +263,11 @@ static void fs_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int to
 
 static void fs_readlink(fuse_req_t req, fuse_ino_t ino)
 {
-	struct fs_node *n = fs_node_of(ino);
+	struct fs *fs = fs_of(req);
+	struct fs_node *n = fs_node_of(fs, ino);
 	char target[32];
 
-	if (fs_gate(req, fs_node_of(ino)))
+	if (fs_gate(req, fs_node_of(fs, ino)))
 		return;
 	if (n->kind == FS_STREAMLINK || n->kind == FS_NEWACTIVE) {
 		fuse_reply_readlink(req, n->text ? n->text : "");
@@ -266,38 +277,36 @@ static void fs_readlink(fuse_req_t req, fuse_ino_t ino)
 		fuse_reply_err(req, EINVAL);
 		return;
 	}
-	fs_lock();
-	snprintf(target, sizeof(target), "card%u", fs_state.active);
-	fs_unlock();
+	fs_lock(fs);
+	snprintf(target, sizeof(target), "card%u", fs->active);
+	fs_unlock(fs);
 	fuse_reply_readlink(req, target);
 }
 
-static pthread_mutex_t fs_opens_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct fs_open fs_opens = {&fs_opens, &fs_opens, NULL};
-
-void fs_open_add(struct fs_open *o, void (*free_fn)(struct fs_open *))
+void fs_open_add(struct fs *fs, struct fs_open *o, void (*free_fn)(struct fs_open *))
 {
+	o->fs = fs;
 	o->free = free_fn;
-	pthread_mutex_lock(&fs_opens_lock);
-	o->next = fs_opens.next;
-	o->prev = &fs_opens;
-	fs_opens.next->prev = o;
-	fs_opens.next = o;
-	pthread_mutex_unlock(&fs_opens_lock);
+	pthread_mutex_lock(&fs->opens_lock);
+	o->next = fs->opens.next;
+	o->prev = &fs->opens;
+	fs->opens.next->prev = o;
+	fs->opens.next = o;
+	pthread_mutex_unlock(&fs->opens_lock);
 }
 
 void fs_open_del(struct fs_open *o)
 {
-	pthread_mutex_lock(&fs_opens_lock);
+	pthread_mutex_lock(&o->fs->opens_lock);
 	o->prev->next = o->next;
 	o->next->prev = o->prev;
-	pthread_mutex_unlock(&fs_opens_lock);
+	pthread_mutex_unlock(&o->fs->opens_lock);
 }
 
-void fs_opens_destroy(void)
+void fs_opens_destroy(struct fs *fs)
 {
-	while (fs_opens.next != &fs_opens) {
-		struct fs_open *o = fs_opens.next;
+	while (fs->opens.next != &fs->opens) {
+		struct fs_open *o = fs->opens.next;
 
 		fs_open_del(o);
 		o->free(o);
@@ -328,31 +337,32 @@ static void fs_handle_free(struct fs_handle *h, bool listed)
 
 static void fs_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
+	struct fs *fs = fs_of(req);
 	bool wr = (fi->flags & O_ACCMODE) != O_RDONLY;
 	const struct fs_file_ops *ops;
 	struct fs_handle *h;
 	struct fs_node *n;
 	int ret = 0;
 
-	if (fs_gate(req, fs_node_of(ino)))
+	if (fs_gate(req, fs_node_of(fs, ino)))
 		return;
-	fs_lock();
-	n = fs_node_of(ino);
+	fs_lock(fs);
+	n = fs_node_of(fs, ino);
 	ops = fs_file_ops_of(n);
 	if (!ops) {
-		fs_unlock();
+		fs_unlock(fs);
 		fuse_reply_err(req, EISDIR);
 		return;
 	}
 	if (wr && !ops->write) {
-		fs_unlock();
+		fs_unlock(fs);
 		/* Root passes permission bits; the file still can't take writes. */
 		fs_log(n, "is read-only");
 		fuse_reply_err(req, EACCES);
 		return;
 	}
 	n->nopen++;
-	fs_unlock();
+	fs_unlock(fs);
 	fi->direct_io = 1; /* never a stale page: reads always come to us */
 	h = calloc(1, sizeof(*h));
 	if (h) {
@@ -372,7 +382,7 @@ static void fs_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 		fs_reply_status(req, ret);
 		return;
 	}
-	fs_open_add(&h->open, fs_handle_free_open);
+	fs_open_add(fs, &h->open, fs_handle_free_open);
 	fi->fh = (uintptr_t)h;
 	if (fuse_reply_open(req, fi)) {
 		fs_handle_free(h, true);
@@ -382,13 +392,14 @@ static void fs_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 
 struct fs_handle *fs_handle_listed(fuse_req_t req, bool writer)
 {
+	struct fs *fs = fs_of(req);
 	struct fs_handle *h = calloc(1, sizeof(*h));
 
 	if (!h)
 		return NULL;
 	h->writer = writer;
 	fs_handle_set_opener(req, h);
-	fs_open_add(&h->open, fs_handle_free_open);
+	fs_open_add(fs, &h->open, fs_handle_free_open);
 	return h;
 }
 
@@ -405,7 +416,8 @@ static struct fs_handle *fs_handle_of(struct fuse_file_info *fi)
 static void fs_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 		    struct fuse_file_info *fi)
 {
-	struct fs_node *n = fs_node_of(ino);
+	struct fs *fs = fs_of(req);
+	struct fs_node *n = fs_node_of(fs, ino);
 	const struct fs_file_ops *ops = fs_file_ops_of(n);
 
 	int ret;
@@ -425,7 +437,8 @@ static void fs_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 static void fs_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t size, off_t off,
 		     struct fuse_file_info *fi)
 {
-	struct fs_node *n = fs_node_of(ino);
+	struct fs *fs = fs_of(req);
+	struct fs_node *n = fs_node_of(fs, ino);
 	const struct fs_file_ops *ops = fs_file_ops_of(n);
 
 	int ret;
@@ -444,7 +457,8 @@ static void fs_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t siz
 
 static void fs_flush(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
-	struct fs_node *n = fs_node_of(ino);
+	struct fs *fs = fs_of(req);
+	struct fs_node *n = fs_node_of(fs, ino);
 	const struct fs_file_ops *ops = fs_file_ops_of(n);
 
 	struct fs_handle *h = fs_handle_of(fi);
@@ -465,13 +479,14 @@ static void fs_flush(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 
 static void fs_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
-	struct fs_node *n = fs_node_of(ino);
+	struct fs *fs = fs_of(req);
+	struct fs_node *n = fs_node_of(fs, ino);
 	const struct fs_file_ops *ops = fs_file_ops_of(n);
 
 	if (ops && ops->release && fs_handle_of(fi))
 		ops->release(n, fs_handle_of(fi));
 	fs_handle_free(fs_handle_of(fi), true);
-	fs_unpin(fs_node_of(ino));
+	fs_unpin(fs_node_of(fs, ino));
 	fuse_reply_err(req, 0);
 }
 
@@ -487,7 +502,8 @@ static void fs_fsync(fuse_req_t req, fuse_ino_t ino, int datasync, struct fuse_f
 static void fs_poll(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi,
 		    struct fuse_pollhandle *ph)
 {
-	struct fs_node *n = fs_node_of(ino);
+	struct fs *fs = fs_of(req);
+	struct fs_node *n = fs_node_of(fs, ino);
 	const struct fs_file_ops *ops = fs_file_ops_of(n);
 
 	if (ops && ops->poll) {
@@ -502,18 +518,21 @@ static void fs_poll(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi,
 static void fs_fallocate(fuse_req_t req, fuse_ino_t ino, int mode, off_t off, off_t len,
 			 struct fuse_file_info *fi)
 {
+	struct fs *fs = fs_of(req);
+
 	(void)fi;
-	fs_reply_status(req, fs_buffer_fallocate(fs_node_of(ino), mode, off, len));
+	fs_reply_status(req, fs_buffer_fallocate(fs_node_of(fs, ino), mode, off, len));
 }
 
 static void fs_statfs(fuse_req_t req, fuse_ino_t ino)
 {
+	struct fs *fs = fs_of(req);
 	struct statvfs sv = {.f_bsize = 4096, .f_frsize = 4096, .f_namemax = FS_NAME_MAX};
 	uint64_t cap = 0, used = 0;
 	struct fs_node *n;
 
-	fs_lock();
-	n = fs_node_of(ino);
+	fs_lock(fs);
+	n = fs_node_of(fs, ino);
 	if (fs_in_bank(n)) {
 		/* `df banks/DDR0`: that bank's capacity and what is left of it. */
 		if (pq_card_bank_usage(n->card, n->gen, n->index, &cap, &used))
@@ -522,12 +541,12 @@ static void fs_statfs(fuse_req_t req, fuse_ino_t ino)
 		sv.f_bfree = sv.f_bavail = (cap - used) / sv.f_frsize;
 		sv.f_files = sv.f_ffree = sv.f_favail = 1u << 20;
 	}
-	fs_unlock();
+	fs_unlock(fs);
 	fuse_reply_statfs(req, &sv);
 }
 
 const struct fuse_lowlevel_ops fs_ops = {
-	.init = fs_init,
+	.init = fs_conn_init,
 	.lookup = fs_lookup,
 	.forget = fs_forget,
 	.forget_multi = fs_forget_multi,

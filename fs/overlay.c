@@ -16,12 +16,11 @@
 /*
  * Staging is memory of the daemon that serves every card: one open takes
  * no more than the largest xclbin we accept (EFBIG), and all opens of all
- * cards together no more than OV_TOTAL (ENOSPC), counted as reserved.
+ * cards together no more than OV_TOTAL (ENOSPC), counted as reserved
+ * (fs->staged).
  */
 #define OV_MAX	 (1ull << 30)
 #define OV_TOTAL (2ull << 30)
-
-static uint64_t ov_staged; /* bytes reserved by every open overlay (atomic) */
 
 static int ov_open(struct fs_node *n, struct fs_handle *h, struct fuse_file_info *fi)
 {
@@ -68,9 +67,9 @@ static int ov_reserve(struct fs_node *n, struct fs_handle *h, size_t end)
 	while (cap < end)
 		cap *= 2;
 	cap = cap < OV_MAX ? cap : OV_MAX;
-	staged = __atomic_add_fetch(&ov_staged, cap - h->cap, __ATOMIC_RELAXED);
+	staged = __atomic_add_fetch(&n->fs->staged, cap - h->cap, __ATOMIC_RELAXED);
 	if (staged > OV_TOTAL) {
-		__atomic_sub_fetch(&ov_staged, cap - h->cap, __ATOMIC_RELAXED);
+		__atomic_sub_fetch(&n->fs->staged, cap - h->cap, __ATOMIC_RELAXED);
 		fs_log(n,
 		       "xclbins being written to overlays hold %llu MiB of the daemon's memory "
 		       "already (%llu MiB at most, for all cards): close one first",
@@ -81,7 +80,7 @@ static int ov_reserve(struct fs_node *n, struct fs_handle *h, size_t end)
 		    : mmap(NULL, cap, PROT_READ | PROT_WRITE,
 			   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (d == MAP_FAILED) {
-		__atomic_sub_fetch(&ov_staged, cap - h->cap, __ATOMIC_RELAXED);
+		__atomic_sub_fetch(&n->fs->staged, cap - h->cap, __ATOMIC_RELAXED);
 		return -ENOMEM;
 	}
 	h->data = d;
@@ -93,10 +92,9 @@ static int ov_reserve(struct fs_node *n, struct fs_handle *h, size_t end)
 /* The last close: what this open staged goes back to the others. */
 static void ov_release(struct fs_node *n, struct fs_handle *h)
 {
-	(void)n;
 	if (!h->mapped)
 		return;
-	__atomic_sub_fetch(&ov_staged, h->cap, __ATOMIC_RELAXED);
+	__atomic_sub_fetch(&n->fs->staged, h->cap, __ATOMIC_RELAXED);
 	munmap(h->data, h->cap);
 	h->data = NULL;
 	h->cap = h->len = 0;
@@ -146,7 +144,7 @@ static void ov_flush(fuse_req_t req, struct fs_node *n, struct fs_handle *h)
 	/* Done either way: a second close of a dup'ed descriptor repeats nothing. */
 	h->dirty = h->trunc = false;
 	if (!ret)
-		fs_card_refresh(n->card);
+		fs_card_refresh(n->fs, n->card);
 	fs_reply_status(req, ret);
 }
 
@@ -177,7 +175,7 @@ static int ov_truncate(struct fs_node *n, struct fs_handle *h, off_t size)
 	}
 	ret = pq_card_free(n->card);
 	if (!ret)
-		fs_card_refresh(n->card);
+		fs_card_refresh(n->fs, n->card);
 	return ret;
 }
 

@@ -32,9 +32,10 @@ static void owner_inval(const struct fs_node *dir, struct fs_inval *iv)
 
 void fs_card_setattr(fuse_req_t req, struct fs_node *n, const struct stat *attr, int to_set)
 {
+	struct fs *fs = fs_of(req);
 	const int owner = FUSE_SET_ATTR_MODE | FUSE_SET_ATTR_UID | FUSE_SET_ATTR_GID;
 	const struct fuse_ctx *ctx = fuse_req_ctx(req);
-	struct fs_card *fc = &fs_state.cards[pq_card_index(n->card)];
+	struct fs_card *fc = &fs->cards[pq_card_index(n->card)];
 	struct fs_inval iv = {0};
 	uid_t ouid, nuid;
 	gid_t ogid, ngid;
@@ -60,7 +61,7 @@ void fs_card_setattr(fuse_req_t req, struct fs_node *n, const struct stat *attr,
 		fuse_reply_err(req, EPERM);
 		return;
 	}
-	fs_lock();
+	fs_lock(fs);
 	ouid = fc->uid;
 	ogid = fc->gid;
 	omode = fc->mode;
@@ -75,10 +76,10 @@ void fs_card_setattr(fuse_req_t req, struct fs_node *n, const struct stat *attr,
 	nmode = fc->mode;
 	if (ouid != nuid || ogid != ngid || omode != nmode)
 		__atomic_add_fetch(&fc->epoch, 1, __ATOMIC_RELEASE); /* open files recheck */
-	clock_gettime(CLOCK_REALTIME, &n->ctime);
+	fs_node_changed(n);
 	fs_fill_attr(n, &st);
 	owner_inval(n, &iv);
-	fs_unlock();
+	fs_unlock(fs);
 	fs_inval_send(&iv); /* before the answer: no stale owner after chown returns */
 	/* The next user reads nothing of the previous one's (buffer names, output). */
 	if (ouid != nuid)
@@ -145,11 +146,12 @@ static bool owner_may(struct fs_cred *c, uid_t uid, gid_t gid, mode_t mode, unsi
 /* The card's directory as it is now; tree lock held. */
 static const struct fs_card *owner_card(const struct fs_node *n)
 {
-	return &fs_state.cards[pq_card_index(n->card)];
+	return &n->fs->cards[pq_card_index(n->card)];
 }
 
 bool fs_gate(fuse_req_t req, const struct fs_node *n)
 {
+	struct fs *fs = fs_of(req);
 	const struct fuse_ctx *ctx = fuse_req_ctx(req);
 	struct fs_cred c;
 	uid_t uid;
@@ -159,11 +161,11 @@ bool fs_gate(fuse_req_t req, const struct fs_node *n)
 	/* The card directory itself the kernel checks, as any directory. */
 	if (ctx->uid == 0 || !n->card || n->kind == FS_CARD)
 		return false;
-	fs_lock();
+	fs_lock(fs);
 	uid = owner_card(n)->uid;
 	gid = owner_card(n)->gid;
 	mode = owner_card(n)->mode;
-	fs_unlock();
+	fs_unlock(fs);
 	fs_cred_of(req, &c);
 	if (owner_may(&c, uid, gid, mode, 1))
 		return false;
@@ -178,7 +180,7 @@ bool fs_gate(fuse_req_t req, const struct fs_node *n)
 
 unsigned fs_card_epoch(const struct fs_node *n)
 {
-	return n->card ? __atomic_load_n(&fs_state.cards[pq_card_index(n->card)].epoch,
+	return n->card ? __atomic_load_n(&n->fs->cards[pq_card_index(n->card)].epoch,
 					 __ATOMIC_ACQUIRE)
 		       : 0;
 }
@@ -194,13 +196,13 @@ static int owner_check(struct fs_node *n, const struct fs_handle *h, int want)
 	unsigned bits = ((want & R_OK) ? 4 : 0) | ((want & W_OK) ? 2 : 0);
 
 	c = h->cred;
-	fs_lock();
+	fs_lock(n->fs);
 	fs_node_owner(n, &uid, &gid, &mode);
 	fc = owner_card(n);
 	cuid = fc->uid;
 	cgid = fc->gid;
 	cmode = fc->mode;
-	fs_unlock();
+	fs_unlock(n->fs);
 	/*
 	 * The card directory first: an fd keeps nothing once the card has
 	 * changed hands. Buffers keep their own owner and mode: the kernel's
@@ -242,15 +244,15 @@ int fs_access(void *ctx, const void *who, struct pq_buffer *b, char *why, size_t
 	gid_t gid;
 	mode_t mode;
 	char *path = NULL;
+	struct fs *fs = ctx;
 
-	(void)ctx;
 	if (c->uid == 0)
 		return 0;
 	owner_groups(c); /* not under the tree lock */
-	fs_lock();
+	fs_lock(fs);
 	n = pq_buffer_tag(b);
 	if (!n) {
-		fs_unlock();
+		fs_unlock(fs);
 		snprintf(why, whylen, "its buffer was removed");
 		return -EACCES;
 	}
@@ -282,7 +284,7 @@ int fs_access(void *ctx, const void *who, struct pq_buffer *b, char *why, size_t
 	}
 	if (refused)
 		path = fs_node_path(refused);
-	fs_unlock();
+	fs_unlock(fs);
 	if (!refused)
 		return 0;
 	snprintf(why, whylen, "uid %u may not %s %s (owner %u:%u, mode %04o)", (unsigned)c->uid,

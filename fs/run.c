@@ -25,18 +25,16 @@ enum run_wait_kind { RUN_READ, RUN_WRITE, RUN_POLL };
  * answer is going out: the list, under its lock, says who answers.
  */
 struct run_wait {
+	struct fs *fs;
 	enum run_wait_kind kind;
 	fuse_req_t req;
 	struct fs_handle *h;	      /* RUN_READ: where the line goes */
 	size_t size;		      /* RUN_READ: bytes asked; RUN_WRITE: bytes written */
 	bool flush;		      /* RUN_WRITE from close(2): answered as a flush */
 	struct fuse_pollhandle *ph;   /* RUN_POLL */
-	struct run_wait *prev, *next; /* run_parked, while listed */
+	struct run_wait *prev, *next; /* fs->parked, while listed */
 	bool listed, answered;
 };
-
-static pthread_mutex_t run_parked_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct run_wait *run_parked;
 
 static void run_unlist_locked(struct run_wait *w)
 {
@@ -45,7 +43,7 @@ static void run_unlist_locked(struct run_wait *w)
 	if (w->prev)
 		w->prev->next = w->next;
 	else
-		run_parked = w->next;
+		w->fs->parked = w->next;
 	if (w->next)
 		w->next->prev = w->prev;
 	w->listed = false;
@@ -54,17 +52,17 @@ static void run_unlist_locked(struct run_wait *w)
 /* libfuse's interrupt callback: answer the parked request, if still ours. */
 static void run_interrupt(fuse_req_t req, void *data)
 {
+	struct fs *fs = data;
 	struct run_wait *w;
 
-	(void)data;
-	pthread_mutex_lock(&run_parked_lock);
-	for (w = run_parked; w && w->req != req; w = w->next)
+	pthread_mutex_lock(&fs->parked_lock);
+	for (w = fs->parked; w && w->req != req; w = w->next)
 		;
 	if (w) {
 		run_unlist_locked(w);
 		w->answered = true; /* core still holds w: run_done frees it */
 	}
-	pthread_mutex_unlock(&run_parked_lock);
+	pthread_mutex_unlock(&fs->parked_lock);
 	if (w)
 		fuse_reply_err(req, EINTR);
 }
@@ -72,14 +70,14 @@ static void run_interrupt(fuse_req_t req, void *data)
 /* List w before core may answer it, and let its process's signals in. */
 static void run_park(struct run_wait *w)
 {
-	pthread_mutex_lock(&run_parked_lock);
-	w->next = run_parked;
-	if (run_parked)
-		run_parked->prev = w;
-	run_parked = w;
+	pthread_mutex_lock(&w->fs->parked_lock);
+	w->next = w->fs->parked;
+	if (w->fs->parked)
+		w->fs->parked->prev = w;
+	w->fs->parked = w;
 	w->listed = true;
-	pthread_mutex_unlock(&run_parked_lock);
-	fuse_req_interrupt_func(w->req, run_interrupt, NULL);
+	pthread_mutex_unlock(&w->fs->parked_lock);
+	fuse_req_interrupt_func(w->req, run_interrupt, w->fs);
 }
 
 /* Take w off the list to answer it: false if an interrupt answered it already. */
@@ -87,20 +85,19 @@ static bool run_claim(struct run_wait *w)
 {
 	bool mine;
 
-	pthread_mutex_lock(&run_parked_lock);
+	pthread_mutex_lock(&w->fs->parked_lock);
 	run_unlist_locked(w);
 	mine = !w->answered;
 	w->answered = true;
-	pthread_mutex_unlock(&run_parked_lock);
+	pthread_mutex_unlock(&w->fs->parked_lock);
 	return mine;
 }
 
 /*
  * A handle's last line (h->data, h->len): replaced by each read at offset 0,
- * read on by reads past it, possibly from two threads of one client.
+ * read on by reads past it, possibly from two threads of one client
+ * (fs->line_lock).
  */
-static pthread_mutex_t run_line_lock = PTHREAD_MUTEX_INITIALIZER;
-
 static void run_reply_line(fuse_req_t req, struct fs_handle *h, size_t size, const char *line)
 {
 	size_t len = strlen(line) + 1;
@@ -115,11 +112,11 @@ static void run_reply_line(fuse_req_t req, struct fs_handle *h, size_t size, con
 	snprintf(keep, len + 1, "%s\n", line);
 	memcpy(reply, keep, len + 1);
 	/* Kept before the reply: once answered, the file may be closed and h freed. */
-	pthread_mutex_lock(&run_line_lock);
+	pthread_mutex_lock(&fs_of(req)->line_lock);
 	old = h->data;
 	h->data = keep;
 	h->len = len;
-	pthread_mutex_unlock(&run_line_lock);
+	pthread_mutex_unlock(&fs_of(req)->line_lock);
 	free(old);
 	fs_reply_copy(req, reply, len < size ? len : size);
 	free(reply);
@@ -160,6 +157,7 @@ static struct run_wait *run_wait_new(fuse_req_t req, enum run_wait_kind kind)
 	struct run_wait *w = calloc(1, sizeof(*w));
 
 	if (w) {
+		w->fs = fs_of(req);
 		w->req = req;
 		w->kind = kind;
 	}
@@ -340,13 +338,13 @@ static void run_read(fuse_req_t req, struct fs_node *n, struct fs_handle *h, siz
 		char rest[320];
 		size_t at, n;
 
-		pthread_mutex_lock(&run_line_lock);
+		pthread_mutex_lock(&fs_of(req)->line_lock);
 		at = (size_t)off < h->len ? (size_t)off : h->len;
 		n = h->len - at < size ? h->len - at : size;
 		n = n < sizeof(rest) ? n : sizeof(rest);
 		if (n)
 			memcpy(rest, h->data + at, n);
-		pthread_mutex_unlock(&run_line_lock);
+		pthread_mutex_unlock(&fs_of(req)->line_lock);
 		fs_reply_copy(req, n ? rest : NULL, n);
 		return;
 	}

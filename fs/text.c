@@ -14,9 +14,8 @@
 
 int fs_text_cards(const struct fs_node *n, FILE *f)
 {
-	(void)n;
-	for (size_t i = 0; i < fs_state.ncards; i++) {
-		struct pq_card *c = fs_state.cards[i].card;
+	for (size_t i = 0; i < n->fs->ncards; i++) {
+		struct pq_card *c = n->fs->cards[i].card;
 
 		fprintf(f, "card%u %s %s\n", pq_card_index(c), pq_card_name(c), pq_card_backend(c));
 	}

@@ -6,6 +6,7 @@
  */
 #define _GNU_SOURCE
 #include "fs.h"
+#include "err.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -25,7 +26,7 @@ static mode_t tree_mode(enum fs_kind k)
 static int tree_add(struct fs_node *parent, enum fs_kind kind, const char *name, mode_t mode,
 		    struct pq_card *card, struct fs_node **out)
 {
-	struct fs_node *n = fs_node_new(kind, name, mode, card);
+	struct fs_node *n = fs_node_new(parent->fs, kind, name, mode, card);
 	int ret;
 
 	if (!n)
@@ -88,12 +89,12 @@ static int tree_cu(struct fs_node *kernels, struct pq_card *card, uint64_t gen,
 	return ret;
 }
 
-static struct fs_node *tree_card_dir(const struct pq_card *card)
+static struct fs_node *tree_card_dir(struct fs *fs, const struct pq_card *card)
 {
 	char name[32];
 
 	snprintf(name, sizeof(name), "card%u", pq_card_index(card));
-	return fs_node_find(fs_state.root, name);
+	return fs_node_find(fs->root, name);
 }
 
 /* Empty a design directory, telling the kernel each name is gone. */
@@ -109,9 +110,10 @@ static void tree_clear(struct fs_node *dir, struct fs_inval *iv)
 }
 
 /* Replace a card's design parts with those of l; tree lock held. */
-static int tree_refresh(struct pq_card *card, const struct pq_layout *l, struct fs_inval *iv)
+static int tree_refresh(struct fs *fs, struct pq_card *card, const struct pq_layout *l,
+			struct fs_inval *iv)
 {
-	struct fs_node *cd = tree_card_dir(card), *banks, *streams, *kernels;
+	struct fs_node *cd = tree_card_dir(fs, card), *banks, *streams, *kernels;
 	int ret = 0;
 
 	if (!cd)
@@ -134,17 +136,17 @@ static int tree_refresh(struct pq_card *card, const struct pq_layout *l, struct 
 	return ret;
 }
 
-void fs_card_refresh(struct pq_card *card)
+void fs_card_refresh(struct fs *fs, struct pq_card *card)
 {
 	struct fs_inval iv = {0};
 	struct pq_layout *l;
 	int ret;
 
-	fs_lock();
+	fs_lock(fs);
 	ret = pq_card_layout(card, &l);
 	if (!ret)
-		ret = tree_refresh(card, l, &iv);
-	fs_unlock();
+		ret = tree_refresh(fs, card, l, &iv);
+	fs_unlock(fs);
 	/* Before the load or free is answered: the old names must not be seen. */
 	fs_inval_send(&iv);
 	pq_layout_free(l);
@@ -152,14 +154,14 @@ void fs_card_refresh(struct pq_card *card)
 		pq_card_log(card, "out of memory while listing the new design");
 }
 
-static int tree_card(struct pq_card *card)
+static int tree_card(struct fs *fs, struct pq_card *card)
 {
 	struct fs_node *cd;
 	char name[32];
 	int ret;
 
 	snprintf(name, sizeof(name), "card%u", pq_card_index(card));
-	ret = tree_add(fs_state.root, FS_CARD, name, tree_mode(FS_CARD), card, &cd);
+	ret = tree_add(fs->root, FS_CARD, name, tree_mode(FS_CARD), card, &cd);
 	for (enum fs_kind k = 0; !ret && k < FS_NKINDS; k++) {
 		if (fs_kinds[k].name && fs_kinds[k].in == FS_CARD)
 			ret = tree_add(cd, k, fs_kinds[k].name, tree_mode(k), card, NULL);
@@ -167,21 +169,20 @@ static int tree_card(struct pq_card *card)
 	return ret;
 }
 
-int fs_tree_build(void)
+int fs_tree_build(struct fs *fs)
 {
 	int ret;
 
-	fs_state.root = fs_node_new(FS_ROOT, "", tree_mode(FS_ROOT), NULL);
-	if (!fs_state.root)
+	fs->root = fs_node_new(fs, FS_ROOT, "", tree_mode(FS_ROOT), NULL);
+	if (!fs->root)
 		return -ENOMEM;
 	ret = 0;
 	for (enum fs_kind k = 0; !ret && k < FS_NKINDS; k++) {
 		if (fs_kinds[k].name && fs_kinds[k].in == FS_ROOT && k != FS_ROOT)
-			ret = tree_add(fs_state.root, k, fs_kinds[k].name, tree_mode(k), NULL,
-				       NULL);
+			ret = tree_add(fs->root, k, fs_kinds[k].name, tree_mode(k), NULL, NULL);
 	}
-	for (size_t i = 0; !ret && i < fs_state.ncards; i++)
-		ret = tree_card(fs_state.cards[i].card);
+	for (size_t i = 0; !ret && i < fs->ncards; i++)
+		ret = tree_card(fs, fs->cards[i].card);
 	return ret;
 }
 
@@ -199,8 +200,8 @@ static struct fs_node *tree_step(struct fs_node *at, const char *name)
 	if (next && next->kind == FS_ACTIVE) {
 		char card[32];
 
-		snprintf(card, sizeof(card), "card%u", fs_state.active);
-		next = fs_node_find(fs_state.root, card);
+		snprintf(card, sizeof(card), "card%u", at->fs->active);
+		next = fs_node_find(at->fs->root, card);
 	}
 	return next;
 }
@@ -208,24 +209,25 @@ static struct fs_node *tree_step(struct fs_node *at, const char *name)
 int fs_resolve(void *ctx, struct pq_card *card, const char *path, struct pq_buffer **buf,
 	       char **canon, char *why, size_t whylen)
 {
-	size_t ml = strlen(fs_state.mountpoint);
+	struct fs *fs = ctx;
+	size_t ml = strlen(fs->mountpoint);
 	char *copy, *save = NULL;
 	struct fs_node *at;
 	int ret = -EINVAL;
 
-	(void)ctx;
 	*buf = NULL;
 	*canon = NULL;
 	if (path[0] == '/' &&
-	    (strncmp(path, fs_state.mountpoint, ml) || (path[ml] != '/' && path[ml]))) {
-		snprintf(why, whylen, "%s is not inside the mount (%s)", path, fs_state.mountpoint);
+	    (strncmp(path, fs->mountpoint, ml) || (path[ml] != '/' && path[ml]))) {
+		snprintf(why, whylen, "%s is not inside the mount (%s)", PQ_Q(path),
+			 fs->mountpoint);
 		return -EINVAL;
 	}
 	copy = strdup(path[0] == '/' ? path + ml : path);
 	if (!copy)
 		return -ENOMEM;
-	fs_lock();
-	at = path[0] == '/' ? fs_state.root : tree_card_dir(card);
+	fs_lock(fs);
+	at = path[0] == '/' ? fs->root : tree_card_dir(fs, card);
 	for (char *c = strtok_r(copy, "/", &save); c && at; c = strtok_r(NULL, "/", &save))
 		at = fs_is_dir(at) ? tree_step(at, c) : NULL;
 	/* Decided under the lock: once it is dropped, at may be gone. */
@@ -237,9 +239,10 @@ int fs_resolve(void *ctx, struct pq_card *card, const char *path, struct pq_buff
 			*buf = at->buf;
 		}
 	}
-	fs_unlock();
+	fs_unlock(fs);
 	free(copy);
 	if (ret == -EINVAL)
-		snprintf(why, whylen, "%s is not a buffer (make one in banks/<bank>/ first)", path);
+		snprintf(why, whylen, "%s is not a buffer (make one in banks/<bank>/ first)",
+			 PQ_Q(path));
 	return ret;
 }

@@ -26,7 +26,7 @@ static int xa_value(struct fs_node *n, const char *name, char *buf, size_t len)
 		return 0;
 	}
 	if (n->kind == FS_CARD && !strcmp(name, XA_CONF)) {
-		const struct fs_card *fc = &fs_state.cards[pq_card_index(n->card)];
+		const struct fs_card *fc = &n->fs->cards[pq_card_index(n->card)];
 
 		snprintf(buf, len, "%u:%u %04o", (unsigned)fc->conf_uid, (unsigned)fc->conf_gid,
 			 (unsigned)fc->conf_mode);
@@ -59,14 +59,15 @@ static void xa_reply(fuse_req_t req, const char *v, size_t len, size_t size)
 
 void fs_getxattr(fuse_req_t req, fuse_ino_t ino, const char *name, size_t size)
 {
+	struct fs *fs = fs_of(req);
 	char v[128];
 	int ret;
 
-	if (fs_gate(req, fs_node_of(ino)))
+	if (fs_gate(req, fs_node_of(fs, ino)))
 		return;
-	fs_lock();
-	ret = xa_value(fs_node_of(ino), name, v, sizeof(v));
-	fs_unlock();
+	fs_lock(fs);
+	ret = xa_value(fs_node_of(fs, ino), name, v, sizeof(v));
+	fs_unlock(fs);
 	if (ret)
 		fs_reply_status(req, ret);
 	else
@@ -75,22 +76,23 @@ void fs_getxattr(fuse_req_t req, fuse_ino_t ino, const char *name, size_t size)
 
 void fs_listxattr(fuse_req_t req, fuse_ino_t ino, size_t size)
 {
+	struct fs *fs = fs_of(req);
 	static const char *const names[] = {XA_ADDRESS, XA_BANK, XA_TAG, XA_CONF};
 	char list[128], v[128];
 	size_t len = 0;
 	struct fs_node *n;
 
-	if (fs_gate(req, fs_node_of(ino)))
+	if (fs_gate(req, fs_node_of(fs, ino)))
 		return;
-	fs_lock();
-	n = fs_node_of(ino);
+	fs_lock(fs);
+	n = fs_node_of(fs, ino);
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		if (xa_value(n, names[i], v, sizeof(v)) == 0) {
 			memcpy(list + len, names[i], strlen(names[i]) + 1);
 			len += strlen(names[i]) + 1;
 		}
 	}
-	fs_unlock();
+	fs_unlock(fs);
 	xa_reply(req, list, len, size);
 }
 
@@ -109,19 +111,23 @@ static void xa_refuse(const struct fs_node *n, const char *name, const char *wha
 void fs_setxattr(fuse_req_t req, fuse_ino_t ino, const char *name, const char *value, size_t size,
 		 int flags)
 {
+	struct fs *fs = fs_of(req);
+
 	(void)value;
 	(void)size;
 	(void)flags;
-	if (fs_gate(req, fs_node_of(ino)))
+	if (fs_gate(req, fs_node_of(fs, ino)))
 		return;
-	xa_refuse(fs_node_of(ino), name, "set");
+	xa_refuse(fs_node_of(fs, ino), name, "set");
 	fuse_reply_err(req, ENOTSUP);
 }
 
 void fs_removexattr(fuse_req_t req, fuse_ino_t ino, const char *name)
 {
-	if (fs_gate(req, fs_node_of(ino)))
+	struct fs *fs = fs_of(req);
+
+	if (fs_gate(req, fs_node_of(fs, ino)))
 		return;
-	xa_refuse(fs_node_of(ino), name, "removed");
+	xa_refuse(fs_node_of(fs, ino), name, "removed");
 	fuse_reply_err(req, ENOTSUP);
 }

@@ -21,7 +21,8 @@ export TSAN_OPTIONS="halt_on_error=1:abort_on_error=1:suppressions=$(pwd)/tests/
 
 echo "test: running unit and filesystem tests (ASan+UBSan), then races (TSan)"
 set -- "$PYNQFS_BUILD/tests/test_xclbin" "$PYNQFS_BUILD/tests/test_args" \
-	"$PYNQFS_BUILD/tests/test_card" "$PYNQFS_BUILD/tests/fuzz_xclbin tests/fuzz/corpus" \
+	"$PYNQFS_BUILD/tests/test_card" "$PYNQFS_BUILD/tests/test_fs" \
+	"$PYNQFS_BUILD/tests/fuzz_xclbin tests/fuzz/corpus" \
 	"$PYNQFS_BUILD/tests/fuzz_args tests/fuzz/args" "$PYNQFS_BUILD/tests/fuzz_config tests/fuzz/config"
 # libFuzzer on the parsers, briefly (clang; scripts/fuzz-long.sh for hours).
 set -- "$@" "sh scripts/fuzz.sh ${PYNQFS_FUZZ_SECONDS:-10}"

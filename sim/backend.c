@@ -7,6 +7,7 @@
  */
 #define _GNU_SOURCE
 #include "sim.h"
+#include "sim_backend.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -12,7 +12,7 @@
  * come back as NULL or -1 with errno often 0, mapped in xr_errno() alone.
  */
 #define _GNU_SOURCE
-#include "backend.h"
+#include "xrt_backend.h"
 
 #include <errno.h>
 #include <pthread.h>

@@ -25,6 +25,17 @@ ok $? "200 writes of a 100 KB bad token to run: log is $size bytes (< 200 lines 
 ok $? "no log line is longer than 545 bytes"
 grep -q "'xxxxx.*' is not a command" "$CARD/log"
 ok $? "the refusal is still logged, cut"
+# What a user wrote is quoted cut ("..."), so that the advice after it stays.
+long=$(head -c 600 /dev/zero | tr '\0' 7)
+/bin/echo "size=${long}x" >"$K/vadd_1/args" 2>/dev/null
+grep -q "size ([a-z ]*): '7\{80\}\.\.\.' is not an integer literal$" "$CARD/log"
+ok $? "a 601-byte bad value in args: 80 bytes of it quoted, then '...', then why"
+/bin/echo "in1=banks/bank0/$long" >"$K/vadd_1/args" 2>/dev/null
+grep -q "in1: banks/bank0/7*\.\.\. is not a buffer (make one in banks/<bank>/ first)$" "$CARD/log"
+ok $? "a long path that is no buffer: cut, and the advice whole"
+/bin/echo "$long=1" >"$K/vadd_1/args" 2>/dev/null
+grep -q "takes no arg named '7*\.\.\.' (its args: [a-z0-9_, ]*)$" "$CARD/log"
+ok $? "a long arg name: cut, and the kernel's args listed"
 
 # 2. Runners answer to the signals an administrator sends.
 truncate -s 4096 "$B/bank0/flag"
