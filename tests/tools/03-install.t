@@ -43,6 +43,10 @@ ok $? "a stream kernel model compiles against the installed pynq_stream.h, nothi
 printf '#include <pynq_stream.h>\nextern "C" void k(pynq_stream *s) { pynq_stream_write_u32(s, pynq_stream_read_u32(s, 0) + 1, true); }\n' |
 	c++ -shared -fPIC -O2 -Wall -Werror -I"$inc" -x c++ -o "$WORK/k.so" - 2>"$WORK/cxx.err"
 ok $? "and from C++ ($(head -3 "$WORK/cxx.err"))"
+printf '#include <ap_int.h>\nextern "C" void k(const ap_uint<512> *in, ap_uint<512> *out, int n) {\n#pragma HLS INTERFACE m_axi port = in\n\tfor (int i = 0; i < n; i++) {\n#pragma HLS PIPELINE II = 1\n\t\tout[i] = in[i] + 1;\n\t}\n}\n' |
+	c++ -shared -fPIC -O2 -Wall -Wextra -Werror -Wno-unknown-pragmas -I"$inc" -x c++ \
+		-o "$WORK/hls.so" - 2>"$WORK/hls.err"
+ok $? "an HLS kernel source (ap_uint<512>, pragmas) compiles against the installed ap_int.h ($(head -3 "$WORK/hls.err"))"
 # mount(8) runs /sbin/mount.fuse.pynqfs for type fuse.pynqfs. Point one at
 # the installed binary for this test, unless pynqfs is installed for real.
 HELPER=/sbin/mount.fuse.pynqfs
