@@ -31,8 +31,9 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#define PYNQ_STREAM_MAGIC     0x31534e50u /* "PNS1" */
+#define PYNQ_STREAM_MAGIC     0x32534e50u /* "PNS2" */
 #define PYNQ_STREAM_MAX_WIDTH 64	  /* bytes of TDATA: 512 bits */
+#define PYNQ_STREAM_NAME_MAX  64	  /* "mm2s_1.out", NUL included */
 
 /*
  * One FIFO in memory shared by its two ends. head and tail count the
@@ -50,6 +51,9 @@ typedef struct pynq_stream {
 	uint32_t head; /* elements read; the reader's */
 	uint32_t tail; /* elements written; the writer's */
 	uint32_t read_waits, write_waits;
+	uint32_t bits;			   /* TDATA bits: the ports' dataWidth */
+	char writer[PYNQ_STREAM_NAME_MAX]; /* "<cu>.<arg>" of each end, for messages */
+	char reader[PYNQ_STREAM_NAME_MAX];
 	uint8_t slots[]; /* depth x stride: TDATA, then TLAST in byte width */
 } pynq_stream;
 

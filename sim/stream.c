@@ -25,32 +25,36 @@ struct sim_stream {
 	size_t bytes;
 };
 
-/* Bytes of TDATA the port's C type carries: ap_axiu<32, ...> and the like, or hls::stream<T>. */
-static uint32_t ss_width(const char *type)
+/*
+ * TDATA bits of a stream: its ports' dataWidth from the xclbin, never the
+ * type's spelling. Both ends must agree, and the FIFO carries 512 at most.
+ */
+static int ss_width(const struct pq_design *d, const struct pq_stream *ds, uint32_t *bits,
+		    char *why, size_t whylen)
 {
-	static const char *const axis[] = {"ap_axiu<", "ap_axis<", "qdma_axis<"};
-	static const struct {
-		const char *name;
-		uint32_t size;
-	} c[] = {{"long long", 8}, {"double", 8},  {"int64_t", 8}, {"long", 8},
-		 {"float", 4},	   {"int32_t", 4}, {"short", 2},   {"int16_t", 2},
-		 {"char", 1},	   {"int8_t", 1},  {"int", 4}};
-	const char *p;
+	const struct pq_arg *src = &d->kernels[d->cus[ds->src_cu].kernel].args[ds->src_arg];
+	const struct pq_arg *sink = &d->kernels[d->cus[ds->sink_cu].kernel].args[ds->sink_arg];
+	char a[96], b[96];
 
-	for (size_t i = 0; type && i < sizeof(axis) / sizeof(axis[0]); i++) {
-		if ((p = strstr(type, axis[i]))) {
-			unsigned long bits = strtoul(p + strlen(axis[i]), NULL, 10);
-
-			if (bits >= 1 && bits <= 8 * PYNQ_STREAM_MAX_WIDTH)
-				return (uint32_t)((bits + 7) / 8);
-		}
+	pq_stream_end(d, ds->src_cu, ds->src_arg, a, sizeof(a));
+	pq_stream_end(d, ds->sink_cu, ds->sink_arg, b, sizeof(b));
+	if (!src->width || !sink->width) {
+		snprintf(why, whylen, "stream %s -> %s: the xclbin gives no dataWidth for %s", a, b,
+			 src->width ? b : a);
+		return -EINVAL;
 	}
-	p = type ? strstr(type, "stream<") : NULL;
-	for (size_t i = 0; p && i < sizeof(c) / sizeof(c[0]); i++) {
-		if (strstr(p, c[i].name))
-			return c[i].size;
+	if (src->width != sink->width) {
+		snprintf(why, whylen, "stream %s -> %s: %s writes %u bits, %s reads %u", a, b, a,
+			 src->width, b, sink->width);
+		return -EINVAL;
 	}
-	return 4;
+	if (src->width > 8 * PYNQ_STREAM_MAX_WIDTH) {
+		snprintf(why, whylen, "stream %s -> %s: %u bits; the sim's FIFOs carry %d at most",
+			 a, b, src->width, 8 * PYNQ_STREAM_MAX_WIDTH);
+		return -EINVAL;
+	}
+	*bits = src->width;
+	return 0;
 }
 
 void sim_streams_destroy(const struct pq_design *d, struct sim_stream *st)
@@ -79,15 +83,18 @@ int sim_streams_create(const struct pq_design *d, unsigned card, struct sim_stre
 		st[i].fd = -1;
 	for (size_t i = 0; i < d->nstreams; i++) {
 		const struct pq_stream *ds = &d->streams[i];
-		const struct pq_cu *src;
-		uint32_t width;
+		uint32_t width, bits;
 		char name[96];
 		int ret;
 
 		if (ds->src_cu < 0 || ds->sink_cu < 0)
 			continue;
-		src = &d->cus[ds->src_cu];
-		width = ss_width(d->kernels[src->kernel].args[ds->src_arg].type);
+		ret = ss_width(d, ds, &bits, why, whylen);
+		if (ret) {
+			sim_streams_destroy(d, st);
+			return ret;
+		}
+		width = (bits + 7) / 8;
 		st[i].bytes = pynq_stream_bytes(width, SIM_STREAM_DEPTH);
 		snprintf(name, sizeof(name), "pynqfs-card%u-%s", card, d->banks[ds->mem].name);
 		st[i].fd = sim_memfd(name, st[i].bytes);
@@ -103,8 +110,12 @@ int sim_streams_create(const struct pq_design *d, unsigned card, struct sim_stre
 		}
 		st[i].s->magic = PYNQ_STREAM_MAGIC;
 		st[i].s->width = width;
+		st[i].s->bits = bits;
 		st[i].s->depth = SIM_STREAM_DEPTH;
 		st[i].s->stride = (width + 8) & ~7u;
+		pq_stream_end(d, ds->src_cu, ds->src_arg, st[i].s->writer, sizeof(st[i].s->writer));
+		pq_stream_end(d, ds->sink_cu, ds->sink_arg, st[i].s->reader,
+			      sizeof(st[i].s->reader));
 		continue;
 	fail:
 		ret = -errno;

@@ -220,6 +220,14 @@ static int ds_args(struct ds_ctx *c, const config_setting_t *ks, struct pq_kerne
 			a->dir = !strcmp(stream, "in") ? PQ_DIR_IN : PQ_DIR_OUT;
 			a->port = strdup(ds_str(s, "port", name));
 			a->host_size = 8;
+			/* What Vitis writes as the port's dataWidth: never guessed from the type.
+			 */
+			if (ds_u64(c, s, "width", 0, &v) || v == 0 || v > 4096)
+				return ds_fail(c, s,
+					       "arg %s: a stream needs width, its TDATA bits "
+					       "(1 to 4096: the port's dataWidth)",
+					       name);
+			a->width = (uint32_t)v;
 		} else if (strchr(type, '*')) {
 			a->aq = PQ_AQ_GLOBAL;
 			a->port = strdup(ds_str(s, "port", "m_axi_gmem"));

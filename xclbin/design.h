@@ -64,7 +64,8 @@ struct pq_arg {
 	uint32_t offset; /* in the CU's control space */
 	uint32_t size;	 /* register bytes */
 	uint32_t host_size;
-	int dir; /* enum pq_stream_dir, streams only */
+	int dir;	/* enum pq_stream_dir, streams only */
+	uint32_t width; /* streams: TDATA bits, the port's dataWidth (0: not given) */
 };
 
 struct pq_kernel {

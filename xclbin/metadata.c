@@ -88,7 +88,7 @@ static int md_arg_cmp(const void *a, const void *b)
 
 struct md_port {
 	char *name, *mode;
-	uint64_t range;
+	uint64_t range, width;
 };
 
 static int md_kernel(const xmlNode *kn, struct pq_kernel *k, char *err, size_t errlen)
@@ -126,6 +126,11 @@ static int md_kernel(const xmlNode *kn, struct pq_kernel *k, char *err, size_t e
 		nports++;
 		p->name = md_attr(c, "name");
 		p->mode = md_attr(c, "mode");
+		if (md_num(c, "dataWidth", 0, UINT32_MAX, &p->width)) {
+			pq_fail(err, errlen, "EMBEDDED_METADATA: kernel %s port %s: bad dataWidth",
+				k->name, p->name ? p->name : "?");
+			goto out;
+		}
 		if (md_num(c, "range", 0, UINT64_MAX, &p->range)) {
 			pq_fail(err, errlen, "EMBEDDED_METADATA: kernel %s port %s: bad range",
 				k->name, p->name ? p->name : "?");
@@ -177,6 +182,8 @@ static int md_kernel(const xmlNode *kn, struct pq_kernel *k, char *err, size_t e
 				a->dir = PQ_DIR_IN;
 			else if (!strcmp(ports[p].mode, "write_only"))
 				a->dir = PQ_DIR_OUT;
+			if (a->aq == PQ_AQ_STREAM)
+				a->width = (uint32_t)ports[p].width;
 		}
 	}
 	qsort(k->args, k->nargs, sizeof(*k->args), md_arg_cmp);
@@ -366,7 +373,9 @@ static int md_write_ports(xmlTextWriterPtr w, const struct pq_kernel *k)
 			    md_attrs(w, "portType", "addressable") < 0)
 				return -1;
 		}
-		if (md_attrs(w, "dataWidth", "32") < 0 || xmlTextWriterEndElement(w) < 0)
+		if (md_attrf(w, "dataWidth", "%u",
+			     a->aq == PQ_AQ_STREAM && a->width ? a->width : 32) < 0 ||
+		    xmlTextWriterEndElement(w) < 0)
 			return -1;
 	}
 	return 0;

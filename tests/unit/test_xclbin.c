@@ -74,7 +74,8 @@ static uint32_t get32(const uint8_t *p)
 static bool arg_eq(const struct pq_arg *a, const struct pq_arg *b, char *why, size_t whylen)
 {
 	return SAMES(name) && SAMES(type) && SAMES(port) && SAME(aq, "%d") && SAME(id, "%d") &&
-	       SAME(offset, "%u") && SAME(size, "%u") && SAME(host_size, "%u") && SAME(dir, "%d");
+	       SAME(offset, "%u") && SAME(size, "%u") && SAME(host_size, "%u") && SAME(dir, "%d") &&
+	       SAME(width, "%u");
 }
 
 static bool kernel_eq(const struct pq_kernel *a, const struct pq_kernel *b, char *why,
