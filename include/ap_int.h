@@ -355,7 +355,7 @@ template <int W, bool S> struct ap_int_base {
 	template <class T, typename std::enable_if<std::is_integral<T>::value, int>::type = 0>
 	ap_int_base(T x)
 	{
-		const bool neg = std::is_signed<T>::value && x < 0;
+		const bool neg = std::is_signed<T>::value && (long long)x < 0;
 		word v[N];
 
 		v[0] = std::is_signed<T>::value ? (word)(long long)x : (word)(unsigned long long)x;
