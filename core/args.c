@@ -40,21 +40,13 @@ static const struct {
 	{"intptr_t", PQ_C_SINT, 8}, {"uintptr_t", PQ_C_UINT, 8},
 };
 
-int pq_ctype_of(const struct pq_arg *a, struct pq_ctype *t, char *err, size_t errlen)
+/* A scalar type's words in buf (written over); type is the whole, for messages. */
+static int ar_scalar(const char *type, char *buf, struct pq_ctype *t, char *err, size_t errlen)
 {
 	int nunsigned = 0, nsigned = 0, nlong = 0, nshort = 0, nchar = 0, nint = 0, nfloat = 0;
 	int ndouble = 0, nother = 0;
-	char buf[256], *save = NULL, *w;
+	char *save = NULL, *w;
 
-	if (a->aq == PQ_AQ_STREAM) {
-		*t = (struct pq_ctype){PQ_C_STREAM, 0};
-		return 0;
-	}
-	if (strchr(a->type, '*')) {
-		*t = (struct pq_ctype){PQ_C_PTR, 8};
-		return 0;
-	}
-	snprintf(buf, sizeof(buf), "%s", a->type);
 	for (w = strtok_r(buf, " \t", &save); w; w = strtok_r(NULL, " \t", &save)) {
 		unsigned ap;
 
@@ -77,9 +69,9 @@ int pq_ctype_of(const struct pq_arg *a, struct pq_ctype *t, char *err, size_t er
 		else if (!strcmp(w, "double"))
 			ndouble++;
 		else if ((ap = ar_ap_size(w, "ap_uint<")))
-			*t = (struct pq_ctype){PQ_C_UINT, ap}, nother++;
+			*t = (struct pq_ctype){.kind = PQ_C_UINT, .size = ap}, nother++;
 		else if ((ap = ar_ap_size(w, "ap_int<")))
-			*t = (struct pq_ctype){PQ_C_SINT, ap}, nother++;
+			*t = (struct pq_ctype){.kind = PQ_C_SINT, .size = ap}, nother++;
 		else {
 			size_t i;
 
@@ -90,38 +82,65 @@ int pq_ctype_of(const struct pq_arg *a, struct pq_ctype *t, char *err, size_t er
 			if (i == sizeof(ar_typedefs) / sizeof(ar_typedefs[0]))
 				return pq_fail(err, errlen,
 					       "the sim cannot pass type '%s' to a C function",
-					       a->type);
-			*t = (struct pq_ctype){ar_typedefs[i].kind, ar_typedefs[i].size};
+					       type);
+			*t = (struct pq_ctype){.kind = ar_typedefs[i].kind,
+					       .size = ar_typedefs[i].size};
 			nother++;
 		}
 	}
 	if (nother) {
 		if (nother > 1 || nunsigned || nsigned || nlong || nshort || nchar || nint ||
 		    nfloat || ndouble)
-			return pq_fail(err, errlen, "'%s' is not a C type the sim knows", a->type);
+			return pq_fail(err, errlen, "'%s' is not a C type the sim knows", type);
 		return 0;
 	}
 	if (nfloat + ndouble > 1 ||
 	    ((nfloat || ndouble) &&
 	     (nunsigned || nsigned || nshort || nchar || nint || nlong > (ndouble ? 1 : 0))))
-		return pq_fail(err, errlen, "'%s' is not a C type the sim knows", a->type);
+		return pq_fail(err, errlen, "'%s' is not a C type the sim knows", type);
 	if (nfloat) {
-		*t = (struct pq_ctype){PQ_C_FLOAT, 4};
+		*t = (struct pq_ctype){.kind = PQ_C_FLOAT, .size = 4};
 		return 0;
 	}
 	if (ndouble) {
 		if (nlong)
 			return pq_fail(err, errlen, "the sim cannot pass long double");
-		*t = (struct pq_ctype){PQ_C_DOUBLE, 8};
+		*t = (struct pq_ctype){.kind = PQ_C_DOUBLE, .size = 8};
 		return 0;
 	}
 	if (nunsigned + nsigned > 1 || nlong > 2 || nshort > 1 || nchar > 1 || nint > 1 ||
 	    (nshort && (nlong || nchar)) || (nchar && (nlong || nint)) ||
 	    !(nunsigned || nsigned || nlong || nshort || nchar || nint))
-		return pq_fail(err, errlen, "'%s' is not a C type the sim knows", a->type);
+		return pq_fail(err, errlen, "'%s' is not a C type the sim knows", type);
 	t->kind = nunsigned ? PQ_C_UINT : PQ_C_SINT;
 	t->size = nchar ? 1 : nshort ? 2 : nlong ? 8 : 4;
 	return 0;
+}
+
+int pq_ctype_of(const struct pq_arg *a, struct pq_ctype *t, char *err, size_t errlen)
+{
+	char buf[256], *amp;
+	int ret;
+
+	*t = (struct pq_ctype){0};
+	if (a->aq == PQ_AQ_STREAM) {
+		t->kind = PQ_C_STREAM;
+		return 0;
+	}
+	if (strchr(a->type, '*')) {
+		*t = (struct pq_ctype){.kind = PQ_C_PTR, .size = 8};
+		return 0;
+	}
+	snprintf(buf, sizeof(buf), "%s", a->type);
+	/* "int&", "unsigned int &": a scalar the kernel may write back. */
+	amp = strchr(buf, '&');
+	if (amp && !amp[1 + strspn(amp + 1, " \t")])
+		*amp = '\0';
+	else if (amp)
+		return pq_fail(err, errlen, "'%s' is not a C type the sim knows", a->type);
+	ret = ar_scalar(a->type, buf, t, err, errlen);
+	t->ref = amp != NULL;
+	return ret;
 }
 
 /* Skip an integer literal's C suffix (u, l, ul, ll, ull, in any case). */

@@ -24,6 +24,7 @@ enum pq_ckind {
 struct pq_ctype {
 	enum pq_ckind kind;
 	unsigned size; /* bytes the value takes in C */
+	bool ref;      /* a scalar by reference (T&): the kernel may write it back */
 };
 
 /*

@@ -40,6 +40,13 @@ void pq_bk_run_abort(const struct pq_backend_ops *ops, void *run)
 		ops->run_abort(run);
 }
 
+void pq_bk_run_outputs(const struct pq_backend_ops *ops, void *run, struct pq_runarg *args,
+		       size_t nargs)
+{
+	if (ops->run_outputs)
+		ops->run_outputs(run, args, nargs);
+}
+
 bool pq_bk_cu_running(const struct pq_backend_ops *ops, void *dd, size_t cu)
 {
 	return ops->cu_running ? ops->cu_running(dd, cu) : true;

@@ -29,6 +29,7 @@
  *   run_start   xrtRunOpen, xrtRunSetArg per arg, xrtRunStart
  *   run_wait    xrtRunWaitFor(timeout)
  *   run_abort   xrtRunStop (optional)
+ *   run_outputs (sim: a T& arg's value after the run; optional)
  *   run_free    xrtRunClose
  *   cu_running  (none: optional, an ap_ctrl_none CU runs once loaded)
  *
@@ -63,6 +64,7 @@ struct pq_runarg {
 	uint64_t size;	  /* buffers: the bytes the kernel may use */
 	const char *name; /* the arg's, for messages */
 	const char *path; /* buffers: as bound in args; NULL for a start from registers */
+	bool out;	  /* a scalar by reference (T&): run_outputs gives it back */
 };
 
 struct pq_backend_ops {
@@ -106,6 +108,11 @@ struct pq_backend_ops {
 	int (*run_wait)(void *run, unsigned timeout_ms, uint64_t *us, char *why, size_t whylen);
 	/* Optional: stop a run past its time, so that the CU takes the next. */
 	void (*run_abort)(void *run);
+	/*
+	 * Optional, after run_wait returned 0: the values the kernel left in
+	 * its by-reference scalars (args[i].bits where args[i].out).
+	 */
+	void (*run_outputs)(void *run, struct pq_runarg *args, size_t nargs);
 	void (*run_free)(void *run);
 	/*
 	 * Optional: whether free-running (ap_ctrl_none) CU cu runs. Such CUs
@@ -125,6 +132,8 @@ int pq_bk_reg_read(const struct pq_backend_ops *ops, void *dd, size_t cu, uint32
 int pq_bk_reg_write(const struct pq_backend_ops *ops, void *dd, size_t cu, uint32_t off,
 		    uint32_t val);
 void pq_bk_run_abort(const struct pq_backend_ops *ops, void *run);
+void pq_bk_run_outputs(const struct pq_backend_ops *ops, void *run, struct pq_runarg *args,
+		       size_t nargs);
 /* Optional: true (the device runs what it loaded) when the backend can't tell. */
 bool pq_bk_cu_running(const struct pq_backend_ops *ops, void *dd, size_t cu);
 /* The devices the backend can open: a count, or -errno with why. */

@@ -223,6 +223,8 @@ int pq_cu_args_from_binding(struct pq_cu_rt *cu, uint64_t *bits, struct pq_buffe
 			snprintf(why, whylen, "start: %s: %s was removed (bind another in args)",
 				 name, PQ_Q(shown));
 			ret = -EINVAL;
+		} else if (!snap[a].set && cu->types[a].ref) {
+			bits[a] = 0; /* an output (T&): it starts from 0 unless set */
 		} else if (!snap[a].set) {
 			snprintf(why, whylen, "start: %s is not set (write it to args)", name);
 			ret = -EINVAL;

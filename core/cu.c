@@ -101,6 +101,30 @@ static void cu_lock_bufs(struct pq_run *r, bool lock)
 	}
 }
 
+/*
+ * A run's T& args, as the kernel left them: in args (`name=value`) and the
+ * registers at their offsets, before the run is said to end.
+ */
+static void cu_outputs(struct pq_cu_rt *cu, void *run, struct pq_runarg *args, size_t nargs)
+{
+	bool any = false;
+
+	for (size_t i = 0; i < nargs; i++)
+		any |= args[i].out;
+	if (!any)
+		return;
+	pq_bk_run_outputs(cu->ld->card->ops, run, args, nargs);
+	pthread_mutex_lock(&cu->lock);
+	for (size_t i = 0; i < nargs; i++) {
+		if (!args[i].out)
+			continue;
+		cu->bound[i].bits = args[i].bits;
+		cu->bound[i].set = true;
+		pq_cu_reg_store(cu, i, args[i].bits);
+	}
+	pthread_mutex_unlock(&cu->lock);
+}
+
 /* Run r on the device, within the card's run timeout. */
 static int cu_execute(struct pq_cu_rt *cu, struct pq_run *r, uint64_t *us, char *why, size_t whylen)
 {
@@ -115,6 +139,7 @@ static int cu_execute(struct pq_cu_rt *cu, struct pq_run *r, uint64_t *us, char 
 	for (size_t i = 0; !ret && i < r->nargs; i++) {
 		args[i].bits = r->bits[i];
 		args[i].name = cu->k->args[i].name;
+		args[i].out = cu->types[i].ref;
 		if (!r->bufs[i])
 			continue;
 		args[i].bo = r->bufs[i]->bo;
@@ -138,6 +163,8 @@ static int cu_execute(struct pq_cu_rt *cu, struct pq_run *r, uint64_t *us, char 
 			snprintf(why, whylen, "ran past run_timeout_ms (%u ms) and was stopped%s%s",
 				 card->run_timeout_ms, waits[0] ? ": " : "", waits);
 		}
+		if (!ret)
+			cu_outputs(cu, run, args, r->nargs);
 		ops->run_free(run);
 	}
 	cu_lock_bufs(r, false);

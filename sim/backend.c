@@ -182,6 +182,7 @@ const struct pq_backend_ops pq_sim_ops = {
 	.run_start = sim_run_start,
 	.run_wait = sim_run_wait,
 	.run_abort = sim_run_abort,
+	.run_outputs = sim_run_outputs,
 	.run_free = sim_run_free,
 	.cu_running = sim_cu_running,
 };

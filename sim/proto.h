@@ -29,6 +29,7 @@ struct sim_setup {
 	char symbol[256];
 	uint8_t kind[SIM_MAX_ARGS];
 	uint8_t size[SIM_MAX_ARGS];
+	uint8_t ref[SIM_MAX_ARGS]; /* scalars passed by reference (T&): their values come back */
 	int32_t fd_bank[SIM_MAX_BANKS]; /* bank index of each bank fd sent */
 	int32_t arg_fd[SIM_MAX_ARGS];	/* stream args: which fd sent is its FIFO; else -1 */
 	uint64_t bank_size[SIM_MAX_BANKS];
@@ -56,8 +57,9 @@ struct sim_reply {
 	int32_t arg;
 	uint32_t access; /* enum sim_access */
 	int32_t sig;
-	int64_t off;   /* from the start of arg's buffer */
-	uint64_t addr; /* the runner's address, when arg is -1 */
+	int64_t off;		    /* from the start of arg's buffer */
+	uint64_t addr;		    /* the runner's address, when arg is -1 */
+	uint64_t out[SIM_MAX_ARGS]; /* SIM_OK: the T& args' values after the call */
 };
 
 #endif

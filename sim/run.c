@@ -230,7 +230,23 @@ int sim_run_wait(void *handle, unsigned timeout_ms, uint64_t *us, char *why, siz
 		return -EIO;
 	}
 	*us = rep.us;
+	memcpy(r->outs, rep.out, sizeof(r->outs));
 	return 0;
+}
+
+void sim_run_outputs(void *handle, struct pq_runarg *args, size_t nargs)
+{
+	const struct sim_runner *r = handle;
+	const struct pq_kernel *k = &r->sd->d->kernels[r->sd->d->cus[r->cu].kernel];
+
+	for (size_t i = 0; i < nargs && i < SIM_MAX_ARGS; i++) {
+		struct pq_ctype t;
+
+		if (!args[i].out || pq_ctype_of(&k->args[i], &t, NULL, 0))
+			continue;
+		/* What the kernel wrote: the type's bytes of the slot. */
+		args[i].bits = t.size >= 8 ? r->outs[i] : r->outs[i] & ((1ull << (8 * t.size)) - 1);
+	}
 }
 
 /* A kernel past its time: kill its runner; the next run gets a fresh one. */

@@ -81,11 +81,16 @@ static uint64_t rn_nruns; /* runs served */
 static void rn_reply(uint32_t type, uint64_t us, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* The T& args' values, by reference to the kernel, sent back with SIM_OK. */
+static uint64_t rn_out[SIM_MAX_ARGS];
+
 static void rn_reply(uint32_t type, uint64_t us, const char *fmt, ...)
 {
 	struct sim_reply r = {.type = type, .seq = rn_seq, .us = us};
 	va_list ap;
 
+	if (type == SIM_OK)
+		memcpy(r.out, rn_out, sizeof(r.out));
 	fflush(stdout); /* what the kernel printed reaches the log before the reply */
 	va_start(ap, fmt);
 	vsnprintf(r.msg, sizeof(r.msg), fmt, ap);
@@ -399,7 +404,8 @@ int main(void)
 		return 1;
 	}
 	for (uint32_t i = 0; i < rn_setup.nargs; i++) {
-		types[i] = rn_ffi_type(rn_setup.kind[i], rn_setup.size[i]);
+		types[i] = rn_setup.ref[i] ? &ffi_type_pointer
+					   : rn_ffi_type(rn_setup.kind[i], rn_setup.size[i]);
 		argp[i] = &vals[i];
 		if (!types[i]) {
 			rn_reply(SIM_FAIL, 0, "arg %u: a type the sim cannot pass", i);
@@ -452,6 +458,10 @@ int main(void)
 			case PQ_C_UINT:
 				/* little-endian: the low bytes are the value */
 				memcpy(&vals[i], &b, sizeof(b));
+				if (rn_setup.ref[i]) { /* T&: the kernel gets where it lives */
+					rn_out[i] = b;
+					vals[i].p = &rn_out[i];
+				}
 				break;
 			}
 		}

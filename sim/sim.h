@@ -75,6 +75,7 @@ struct sim_runner {
 	const struct pq_runarg *args; /* of the run in progress, core's until run_free */
 	size_t nargs;
 	uint64_t marks[SIM_MAX_ARGS]; /* where its streams stood at its start */
+	uint64_t outs[SIM_MAX_ARGS];  /* its T& args after its last run that ended well */
 };
 
 struct sim_design {
@@ -114,6 +115,7 @@ int sim_run_start(void *dd, size_t cu, const struct pq_runarg *args, size_t narg
 		  char *why, size_t whylen);
 int sim_run_wait(void *handle, unsigned timeout_ms, uint64_t *us, char *why, size_t whylen);
 void sim_run_abort(void *handle);
+void sim_run_outputs(void *handle, struct pq_runarg *args, size_t nargs);
 void sim_run_free(void *handle);
 void sim_log(struct sim_dev *dev, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

@@ -188,6 +188,7 @@ int sim_spawn(struct sim_design *sd, size_t cu, char *why, size_t whylen)
 			goto out;
 		su->kind[i] = (uint8_t)t.kind;
 		su->size[i] = (uint8_t)t.size;
+		su->ref[i] = t.ref;
 		su->arg_fd[i] = -1;
 	}
 	for (i = 0; i < sd->nbanks && su->nfds < SIM_MAX_BANKS; i++) {

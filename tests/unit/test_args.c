@@ -70,7 +70,8 @@ static void test_types(void)
 		"char int",
 		"int int",
 		"signed unsigned",
-		"int&",
+		"& int",
+		"int& &",
 		"hls::stream<int>&",
 		"",
 		"const",
@@ -82,8 +83,31 @@ static void test_types(void)
 		struct pq_ctype t = {0};
 		int ret = pq_ctype_of(&a, &t, err, sizeof(err));
 
-		tap_ok(ret == 0 && t.kind == ok_types[i].kind && t.size == ok_types[i].size,
+		tap_ok(ret == 0 && t.kind == ok_types[i].kind && t.size == ok_types[i].size &&
+			       !t.ref,
 		       "type '%s': kind %d size %u", ok_types[i].type, t.kind, t.size);
+	}
+	/* T&: a scalar output (mailbox kernels), the kernel writes it back. */
+	{
+		static const struct {
+			const char *type;
+			enum pq_ckind kind;
+			unsigned size;
+		} refs[] = {{"int&", PQ_C_SINT, 4},
+			    {"unsigned int &", PQ_C_UINT, 4},
+			    {"float&", PQ_C_FLOAT, 4},
+			    {"ap_uint<64> &", PQ_C_UINT, 8}};
+
+		for (size_t i = 0; i < sizeof(refs) / sizeof(refs[0]); i++) {
+			struct pq_arg a = arg_of(refs[i].type, 0);
+			struct pq_ctype t = {0};
+			int ret = pq_ctype_of(&a, &t, err, sizeof(err));
+
+			tap_ok(ret == 0 && t.kind == refs[i].kind && t.size == refs[i].size &&
+				       t.ref,
+			       "type '%s': a reference to kind %d size %u", refs[i].type, t.kind,
+			       t.size);
+		}
 	}
 	for (size_t i = 0; i < sizeof(bad_types) / sizeof(bad_types[0]); i++) {
 		struct pq_arg a = arg_of(bad_types[i], 0);
@@ -110,37 +134,37 @@ static void test_literals(void)
 		int ret;
 		uint64_t bits;
 	} cases[] = {
-		{{PQ_C_UINT, 4}, "1024", 0, 1024},
-		{{PQ_C_UINT, 4}, "0x400", 0, 1024},
-		{{PQ_C_UINT, 4}, "0400", 0, 256},
-		{{PQ_C_UINT, 4}, "4294967295", 0, 4294967295u},
-		{{PQ_C_UINT, 4}, "4294967296", -EINVAL, 0},
-		{{PQ_C_UINT, 4}, "-1", -EINVAL, 0},
-		{{PQ_C_UINT, 4}, "10u", 0, 10},
-		{{PQ_C_UINT, 4}, "10x", -EINVAL, 0},
-		{{PQ_C_UINT, 4}, "", -EINVAL, 0},
-		{{PQ_C_UINT, 1}, "255", 0, 255},
-		{{PQ_C_UINT, 1}, "256", -EINVAL, 0},
-		{{PQ_C_SINT, 1}, "-128", 0, 0x80},
-		{{PQ_C_SINT, 1}, "127", 0, 127},
-		{{PQ_C_SINT, 1}, "128", -EINVAL, 0},
-		{{PQ_C_SINT, 2}, "-32769", -EINVAL, 0},
-		{{PQ_C_SINT, 4}, "-3", 0, 0xfffffffd},
-		{{PQ_C_SINT, 4}, "2147483648", -EINVAL, 0},
-		{{PQ_C_SINT, 8}, "-9223372036854775808", 0, 0x8000000000000000ull},
-		{{PQ_C_SINT, 8}, "9223372036854775808", -EINVAL, 0},
-		{{PQ_C_SINT, 8}, "5LL", 0, 5},
-		{{PQ_C_UINT, 8}, "18446744073709551615ULL", 0, UINT64_MAX},
-		{{PQ_C_UINT, 8}, "18446744073709551616", -EINVAL, 0},
-		{{PQ_C_SINT, 4}, "1.5", -EINVAL, 0},
-		{{PQ_C_FLOAT, 4}, "2.5", 0, 0x40200000},
-		{{PQ_C_FLOAT, 4}, "2.5f", 0, 0x40200000},
-		{{PQ_C_FLOAT, 4}, "-1", 0, 0xbf800000},
-		{{PQ_C_FLOAT, 4}, "1e39", -EINVAL, 0},
-		{{PQ_C_FLOAT, 4}, "2.5x", -EINVAL, 0},
-		{{PQ_C_DOUBLE, 8}, "-1.25", 0, 0xbff4000000000000ull},
-		{{PQ_C_DOUBLE, 8}, "1e39", 0, 0x48078287f49c4a1dull},
-		{{PQ_C_DOUBLE, 8}, "1e999", -EINVAL, 0},
+		{{.kind = PQ_C_UINT, .size = 4}, "1024", 0, 1024},
+		{{.kind = PQ_C_UINT, .size = 4}, "0x400", 0, 1024},
+		{{.kind = PQ_C_UINT, .size = 4}, "0400", 0, 256},
+		{{.kind = PQ_C_UINT, .size = 4}, "4294967295", 0, 4294967295u},
+		{{.kind = PQ_C_UINT, .size = 4}, "4294967296", -EINVAL, 0},
+		{{.kind = PQ_C_UINT, .size = 4}, "-1", -EINVAL, 0},
+		{{.kind = PQ_C_UINT, .size = 4}, "10u", 0, 10},
+		{{.kind = PQ_C_UINT, .size = 4}, "10x", -EINVAL, 0},
+		{{.kind = PQ_C_UINT, .size = 4}, "", -EINVAL, 0},
+		{{.kind = PQ_C_UINT, .size = 1}, "255", 0, 255},
+		{{.kind = PQ_C_UINT, .size = 1}, "256", -EINVAL, 0},
+		{{.kind = PQ_C_SINT, .size = 1}, "-128", 0, 0x80},
+		{{.kind = PQ_C_SINT, .size = 1}, "127", 0, 127},
+		{{.kind = PQ_C_SINT, .size = 1}, "128", -EINVAL, 0},
+		{{.kind = PQ_C_SINT, .size = 2}, "-32769", -EINVAL, 0},
+		{{.kind = PQ_C_SINT, .size = 4}, "-3", 0, 0xfffffffd},
+		{{.kind = PQ_C_SINT, .size = 4}, "2147483648", -EINVAL, 0},
+		{{.kind = PQ_C_SINT, .size = 8}, "-9223372036854775808", 0, 0x8000000000000000ull},
+		{{.kind = PQ_C_SINT, .size = 8}, "9223372036854775808", -EINVAL, 0},
+		{{.kind = PQ_C_SINT, .size = 8}, "5LL", 0, 5},
+		{{.kind = PQ_C_UINT, .size = 8}, "18446744073709551615ULL", 0, UINT64_MAX},
+		{{.kind = PQ_C_UINT, .size = 8}, "18446744073709551616", -EINVAL, 0},
+		{{.kind = PQ_C_SINT, .size = 4}, "1.5", -EINVAL, 0},
+		{{.kind = PQ_C_FLOAT, .size = 4}, "2.5", 0, 0x40200000},
+		{{.kind = PQ_C_FLOAT, .size = 4}, "2.5f", 0, 0x40200000},
+		{{.kind = PQ_C_FLOAT, .size = 4}, "-1", 0, 0xbf800000},
+		{{.kind = PQ_C_FLOAT, .size = 4}, "1e39", -EINVAL, 0},
+		{{.kind = PQ_C_FLOAT, .size = 4}, "2.5x", -EINVAL, 0},
+		{{.kind = PQ_C_DOUBLE, .size = 8}, "-1.25", 0, 0xbff4000000000000ull},
+		{{.kind = PQ_C_DOUBLE, .size = 8}, "1e39", 0, 0x48078287f49c4a1dull},
+		{{.kind = PQ_C_DOUBLE, .size = 8}, "1e999", -EINVAL, 0},
 	};
 	char err[200], back[64];
 
@@ -155,7 +179,7 @@ static void test_literals(void)
 		       cases[i].t.size, ret ? "refused: " : "ok", err);
 	}
 	{
-		struct pq_ctype t = {PQ_C_SINT, 2};
+		struct pq_ctype t = {.kind = PQ_C_SINT, .size = 2};
 		uint64_t bits;
 
 		pq_value_parse(&t, "-300", &bits, err, sizeof(err));
