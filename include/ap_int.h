@@ -768,6 +768,12 @@ template <int W, bool S> struct ap_int_base {
 	}
 };
 
+/* Definitions of the constants, for code that takes their address (C++11). */
+template <int W, bool S> const int ap_int_base<W, S>::width;
+template <int W, bool S> const bool ap_int_base<W, S>::sign_flag;
+template <int W, bool S> const int ap_int_base<W, S>::N;
+template <int W, bool S> const int ap_int_base<W, S>::NU;
+
 template <int W> struct ap_int : ap_int_base<W, true> {
 	using ap_int_base<W, true>::ap_int_base;
 	ap_int()

@@ -6,7 +6,7 @@
 . "$(dirname "$0")/../misc.sh"
 
 mkdir -p "$WORK/kernels"
-g++ -shared -fPIC -O2 -Wall -Wextra -Werror -Wno-unknown-pragmas \
+g++ -shared -fPIC -O2 -Wall -Wextra -Werror -Wno-unknown-pragmas -I"$PYNQFS_SRC/include" \
 	-o "$WORK/kernels/mailbox.so" "$PYNQFS_SRC/tests/hls/mailbox_hls.cpp" 2>"$WORK/cc.err"
 ok $? "g++ -shared -fPIC -O2 mailbox_hls.cpp ($(head -3 "$WORK/cc.err"))"
 ln -s mailbox.so "$WORK/kernels/addout.so" && ln -s mailbox.so "$WORK/kernels/total.so"

@@ -1,9 +1,24 @@
 // SPDX-License-Identifier: MIT
 /*
- * Scalar outputs (T&) as Vitis HLS kernels write them, for the sim card
- * (tests/hls/04-hls-outputs.t, design tests/designs/hls_mailbox.cfg).
+ * Scalar outputs (T&) as Vitis HLS kernels write them, and a kernel on
+ * ap_fixed arrays, for the sim card (tests/hls/04-hls-outputs.t,
+ * 05-ap-fixed.t; design tests/designs/hls_mailbox.cfg).
  */
+#include <ap_fixed.h>
+
+typedef ap_fixed<16, 6> sample;
+typedef ap_fixed<24, 10, AP_RND, AP_SAT> result;
+
 extern "C" {
+
+/* out[i] = a[i] * b[i] (32 bits, exact), rounded and saturated into 24. */
+void fxmul(const sample *a, const sample *b, result *out, unsigned int n)
+{
+	for (unsigned int i = 0; i < n; i++) {
+#pragma HLS PIPELINE II = 1
+		out[i] = a[i] * b[i];
+	}
+}
 
 /* sum = a + b; calls counts the runs, from what the host left in it. */
 void addout(int a, int b, int &sum, unsigned int &calls)
