@@ -49,7 +49,7 @@ printf '#include <ap_int.h>\nextern "C" void k(const ap_uint<512> *in, ap_uint<5
 ok $? "an HLS kernel source (ap_uint<512>, pragmas) compiles against the installed ap_int.h ($(head -3 "$WORK/hls.err"))"
 c++ -shared -fPIC -O2 -Wall -Wextra -Werror -Wno-unknown-pragmas -I"$inc" -o "$WORK/fixed.so" \
 	"$PYNQFS_SRC/tests/hls/mailbox_hls.cpp" 2>"$WORK/fixed.err"
-ok $? "an HLS kernel on ap_fixed arrays compiles against the installed ap_fixed.h ($(head -3 "$WORK/fixed.err"))"
+ok $? "HLS kernels on ap_fixed and hls::vector arrays compile against the installed headers ($(head -3 "$WORK/fixed.err"))"
 c++ -shared -fPIC -O2 -Wall -Wextra -Werror -Wno-unknown-pragmas -I"$inc" -o "$WORK/streams.so" \
 	"$PYNQFS_SRC/tests/hls/streams_hls.cpp" 2>"$WORK/streams.err"
 ok $? "HLS stream kernels (hls_stream.h, ap_axi_sdata.h) compile against the installed headers ($(head -3 "$WORK/streams.err"))"
