@@ -14,13 +14,15 @@ QUICK=0
 [ "${1:-}" = --quick ] && QUICK=1
 ROUNDS=${PYNQFS_BENCH_ROUNDS:-3}
 SEQ_MB=1024 RAND_N=20000 NFILES=10000 NSHELL=500 NLAUNCH=5000 GROW_MB=128 CU_MB=64 NGUARD=200 GUARD_MB=4
+NPIPE=4000000
 if [ $QUICK = 1 ]; then
 	ROUNDS=1 SEQ_MB=16 RAND_N=500 NFILES=200 NSHELL=20 NLAUNCH=100 GROW_MB=8 CU_MB=1 NGUARD=6 GUARD_MB=1
+	NPIPE=20000
 fi
 
 ./scripts/deps.sh >/dev/null
 ./scripts/build.sh build-bench --buildtype=release >/dev/null
-ninja -C build-bench memfs randio launch >/dev/null
+ninja -C build-bench memfs randio launch pipe3 >/dev/null
 B=$top/build-bench
 W=$(mktemp -d /tmp/pynqfs-bench.XXXXXX)
 P=$W/p M=$W/m T=$W/t
@@ -33,6 +35,7 @@ cleanup() {
 trap cleanup EXIT
 cat >"$W/conf" <<C
 cards = ( { backend = "sim"; name = "xilinx_u280_gen3x16_xdma_1_202211_1"; any_shell = true; },
+          { backend = "sim"; name = "xilinx_u200_gen3x16_xdma_2_202110_1"; any_shell = true; },
           { backend = "sim"; name = "xilinx_u200_gen3x16_xdma_2_202110_1"; any_shell = true; } );
 sim = { kernel_path = [ "$B/examples/kernels", "$B/tests/kernels" ]; };
 C
@@ -40,7 +43,7 @@ C
 PD=$(pgrep -n -f "^$B/pynqfs .*$P\$")
 "$B/memfs" "$M"
 mount -t tmpfs -o size=4g tmpfs "$T"
-C0=$P/card0 C1=$P/card1
+C0=$P/card0 C1=$P/card1 C2=$P/card2
 cp "$B/examples/hbm_multi.xclbin" "$C0/overlay"
 # card1: two CUs of a kernel that only waits (sleeper: ms milliseconds), to
 # see how far CUs overlap when the machine's memory bandwidth is no limit.
@@ -50,6 +53,12 @@ for cu in 1 2; do
 	echo "banks/bank0/s$cu 50" >"$C1/kernels/sleeper_$cu/args"
 	echo call >"$C1/kernels/sleeper_$cu/run"
 done
+# card2: the stream pipeline mm2s -> increment (free-running) -> s2mm.
+cp "$B/examples/pipeline.xclbin" "$C2/overlay"
+perl -e 'print pack("l<*", 1 .. $ARGV[0])' $NPIPE >"$C2/banks/bank0/in"
+truncate -s $((NPIPE * 4)) "$C2/banks/bank1/out"
+echo "banks/bank0/in $NPIPE" >"$C2/kernels/mm2s_1/args"
+echo "banks/bank1/out $NPIPE" >"$C2/kernels/s2mm_1/args"
 # Where each target keeps its files: a bank directory on the card.
 dir_of() { case $1 in P) echo "$C0/banks/DDR0" ;; M) echo "$M" ;; T) echo "$T" ;; esac; }
 
@@ -164,6 +173,12 @@ while [ $round -le "$ROUNDS" ]; do
 	call='c() { echo call >"$1/kernels/sleeper_$2/run"; }'
 	timed sleepers-serial P $round sh -c "$call; c \"\$1\" 1 && c \"\$1\" 2" sh "$C1"
 	timed sleepers-parallel P $round sh -c "$call; c \"\$1\" 1 & a=\$!; c \"\$1\" 2 & b=\$!; wait \$a && wait \$b" sh "$C1"
+	# NPIPE elements through the three stages, against the same FIFOs
+	# between three threads of one process (bench/pipe3.c).
+	pipe='p() { echo start >"$1/kernels/s2mm_1/run" && echo call >"$1/kernels/mm2s_1/run" &&
+		echo wait >"$1/kernels/s2mm_1/run"; }'
+	timed pipeline P $round sh -c "$pipe; p \"\$1\"" sh "$C2"
+	timed pipeline M $round "$B/pipe3" $NPIPE
 	# Two writers at once, each on its own file.
 	for t in P M T; do
 		d=$(dir_of $t)
@@ -189,7 +204,7 @@ while [ $round -le "$ROUNDS" ]; do
 	round=$((round + 1))
 done
 
-perl - "$RES" "$W/mem" "$ROUNDS" "$QUICK" <<'PERL'
+perl - "$RES" "$W/mem" "$ROUNDS" "$QUICK" "$NPIPE" <<'PERL'
 use strict;
 use warnings;
 my ($res, $mem, $rounds, $quick) = @ARGV;
@@ -233,6 +248,11 @@ for my $pair (['grow-parallel', 'grow-serial', 'two files growing at once / one 
 		printf "%s, %s: %.2f (%.2f-%.2f)\n", $what, { P => 'pynqfs', M => 'memfs', T => 'tmpfs' }->{$tg},
 			median(@r), $s[0], $s[-1];
 	}
+}
+if ($t{pipeline}{P}) {
+	my $n = $ARGV[4];
+	printf "stream pipeline, 3 stages (mm2s, increment free-running, s2mm), pynqfs: %.2f M elements/s (median; target >= 1); 3 threads on the same FIFOs: %.2f M/s\n",
+		$n / median(@{ $t{pipeline}{P} }) / 1e6, $n / median(@{ $t{pipeline}{M} }) / 1e6;
 }
 open(my $m, '<', $mem) or die;
 my %mm;

@@ -10,7 +10,7 @@ sed 's/^/# /' "$WORK/bench.out"
 [ $rc -eq 0 ] && grep -q '^bench: OK$' "$WORK/bench.out"
 ok $? "scripts/bench.sh --quick runs to the end"
 for c in seq-write seq-read cp-over rand-write rand-read create ls-l stat-each unlink \
-	shell-echo launch-fd writers-2 mount-16; do
+	shell-echo launch-fd writers-2 mount-16 pipeline; do
 	grep -Eq "^$c +[0-9.]+ +[0-9.]+ .* [0-9.]+ \([0-9.]+-[0-9.]+\)" "$WORK/bench.out"
 	ok $? "a time and a ratio for $c"
 done
@@ -18,4 +18,6 @@ grep -q '^two CUs: serial / parallel' "$WORK/bench.out" &&
 	grep -q '^vmult runs taking turns between 6 sets of buffers / the same buffers, pynqfs: [0-9.]' "$WORK/bench.out" &&
 	grep -q '^daemon memory per empty buffer: [0-9]* bytes' "$WORK/bench.out"
 ok $? "the speedup of two CUs, the guard's cost and the memory per buffer"
+grep -q '^stream pipeline, 3 stages .*pynqfs: [0-9.]* M elements/s' "$WORK/bench.out"
+ok $? "the stream pipeline's elements per second"
 done_testing
