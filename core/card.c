@@ -459,6 +459,9 @@ int pq_card_program(struct pq_card *card, const uint8_t *img, size_t len)
 	snprintf(project, sizeof(project), "%s", d->project ? d->project : "xclbin");
 	pthread_mutex_unlock(&card->lock);
 	pq_log_add(&card->log, "overlay: loaded %s (%zu bytes, uuid %s)", project, len, uuid);
+	/* d is ld's, freed only by a load or free, which wait for load_lock. */
+	if (d->defaults)
+		pq_log_add(&card->log, "overlay: %s", d->defaults);
 	card_release(card, old);
 	pthread_mutex_unlock(&card->load_lock);
 	return 0;

@@ -17,7 +17,7 @@
 
 static void px_usage(FILE *f)
 {
-	fprintf(f, "usage: pynqfs-xclbin pack DESCRIPTION -o FILE.xclbin\n"
+	fprintf(f, "usage: pynqfs-xclbin pack [--sw-emu] DESCRIPTION -o FILE.xclbin\n"
 		   "       pynqfs-xclbin inspect FILE.xclbin\n"
 		   "       pynqfs-xclbin --help | --version\n");
 }
@@ -85,7 +85,7 @@ static int px_inspect(const char *path)
 }
 
 /* Write to OUT.tmp, then rename: a failed pack leaves no half file. */
-static int px_pack(const char *desc, const char *out)
+static int px_pack(const char *desc, const char *out, bool sw_emu)
 {
 	struct pq_design *d;
 	char err[512], *tmp = NULL;
@@ -98,7 +98,7 @@ static int px_pack(const char *desc, const char *out)
 		fprintf(stderr, "pynqfs-xclbin: %s\n", err);
 		return 1;
 	}
-	if (pq_xclbin_write(d, &img, &len, err, sizeof(err))) {
+	if ((sw_emu ? pq_xclbin_write_sw_emu : pq_xclbin_write)(d, &img, &len, err, sizeof(err))) {
 		fprintf(stderr, "pynqfs-xclbin: %s: %s\n", desc, err);
 		goto out;
 	}
@@ -142,7 +142,11 @@ int main(int argc, char **argv)
 	if (argc == 3 && !strcmp(argv[1], "inspect"))
 		return px_inspect(argv[2]);
 	if (argc == 5 && !strcmp(argv[1], "pack") && !strcmp(argv[3], "-o"))
-		return px_pack(argv[2], argv[4]);
+		return px_pack(argv[2], argv[4], false);
+	/* --sw-emu: the sections of a Vitis sw_emu build (metadata, clocks), for tests. */
+	if (argc == 6 && !strcmp(argv[1], "pack") && !strcmp(argv[2], "--sw-emu") &&
+	    !strcmp(argv[4], "-o"))
+		return px_pack(argv[3], argv[5], true);
 	px_usage(stderr);
 	return 2;
 }

@@ -68,6 +68,12 @@ struct pq_arg {
 	uint32_t width; /* streams: TDATA bits, the port's dataWidth (0: not given) */
 };
 
+/* A compute unit as EMBEDDED_METADATA names it (<instance>). */
+struct pq_instance {
+	char *name;
+	uint64_t base; /* its addrRemap base, 0 if none */
+};
+
 struct pq_kernel {
 	char *name;
 	char *vlnv;
@@ -75,6 +81,8 @@ struct pq_kernel {
 	uint32_t reg_range; /* size of the control space */
 	struct pq_arg *args;
 	size_t nargs;
+	struct pq_instance *instances; /* the metadata's, for xclbins with no IP_LAYOUT */
+	size_t ninstances;
 };
 
 /* A compute unit: one instance of a kernel. */
@@ -118,6 +126,12 @@ struct pq_design {
 	size_t nstreams;
 	struct pq_clock *clocks;
 	size_t nclocks;
+	/*
+	 * What the xclbin left out and was taken by default (sw_emu xclbins
+	 * have neither IP_LAYOUT nor MEM_TOPOLOGY nor CONNECTIVITY): words for
+	 * the log, or NULL.
+	 */
+	char *defaults;
 };
 
 void pq_design_free(struct pq_design *d);

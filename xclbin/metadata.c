@@ -91,6 +91,42 @@ struct md_port {
 	uint64_t range, width;
 };
 
+/* The kernel's <instance> elements: its compute units, for xclbins with no IP_LAYOUT. */
+static int md_instances(const xmlNode *kn, struct pq_kernel *k, char *err, size_t errlen)
+{
+	size_t n = 0;
+
+	for (const xmlNode *c = kn->children; c; c = c->next)
+		n += md_is(c, "instance");
+	if (n > MD_MAX_ARGS * 16)
+		return pq_fail(err, errlen, "EMBEDDED_METADATA: kernel %s has %zu instances",
+			       k->name, n);
+	k->instances = calloc(n ? n : 1, sizeof(*k->instances));
+	if (!k->instances)
+		return -ENOMEM;
+	for (const xmlNode *c = kn->children; c; c = c->next) {
+		struct pq_instance *in = &k->instances[k->ninstances];
+
+		if (!md_is(c, "instance"))
+			continue;
+		in->name = md_attr(c, "name");
+		k->ninstances++;
+		if (!md_ident(in->name))
+			return pq_fail(
+				err, errlen,
+				"EMBEDDED_METADATA: kernel %s: instance name '%s' is not a C "
+				"name",
+				k->name, in->name ? in->name : "");
+		for (const xmlNode *r = c->children; r; r = r->next) {
+			if (md_is(r, "addrRemap") && md_num(r, "base", 0, UINT64_MAX, &in->base))
+				return pq_fail(err, errlen,
+					       "EMBEDDED_METADATA: instance %s: bad addrRemap base",
+					       in->name);
+		}
+	}
+	return 0;
+}
+
 static int md_kernel(const xmlNode *kn, struct pq_kernel *k, char *err, size_t errlen)
 {
 	struct md_port *ports = NULL;
@@ -186,6 +222,10 @@ static int md_kernel(const xmlNode *kn, struct pq_kernel *k, char *err, size_t e
 				a->width = (uint32_t)ports[p].width;
 		}
 	}
+	ret = md_instances(kn, k, err, errlen);
+	if (ret)
+		goto out;
+	ret = -EINVAL;
 	qsort(k->args, k->nargs, sizeof(*k->args), md_arg_cmp);
 	for (size_t i = 1; i < k->nargs; i++) {
 		if (k->args[i].id == k->args[i - 1].id) {

@@ -4,9 +4,11 @@
  * caller's buffer; nothing is cast onto the image, so a hostile file can
  * make us fail but not read out of bounds.
  */
+#define _GNU_SOURCE
 #include "xclbin.h"
 #include "err.h"
 #include "metadata.h"
+#include "platform.h"
 
 #include <endian.h>
 #include <errno.h>
@@ -203,6 +205,22 @@ static int xb_cu_cmp(const void *a, const void *b)
 	return strcmp(((const struct pq_cu *)a)->name, ((const struct pq_cu *)b)->name);
 }
 
+/* Every arg of every CU may take any bank until CONNECTIVITY says otherwise. */
+static int xb_arg_mems(struct pq_design *d)
+{
+	for (size_t j = 0; j < d->ncus; j++) {
+		struct pq_cu *cu = &d->cus[j];
+		size_t n = d->kernels[cu->kernel].nargs;
+
+		cu->arg_mem = malloc((n ? n : 1) * sizeof(int));
+		if (!cu->arg_mem)
+			return -ENOMEM;
+		for (size_t a = 0; a < n; a++)
+			cu->arg_mem[a] = -1;
+	}
+	return 0;
+}
+
 static int xb_ip_layout(struct xb_image *im, const struct xb_section *s, struct pq_design *d)
 {
 	const uint8_t *sec = im->p + s->off;
@@ -258,16 +276,61 @@ static int xb_ip_layout(struct xb_image *im, const struct xb_section *s, struct 
 	/* Sorted now, so that CONNECTIVITY and streams point at final places. */
 	qsort(d->cus, d->ncus, sizeof(*d->cus), xb_cu_cmp);
 	/* Arg memories are filled once all kernels are known. */
-	for (size_t j = 0; j < d->ncus; j++) {
-		struct pq_cu *cu = &d->cus[j];
-		size_t n = d->kernels[cu->kernel].nargs;
+	return xb_arg_mems(d);
+}
 
-		cu->arg_mem = malloc((n ? n : 1) * sizeof(int));
-		if (!cu->arg_mem)
-			return -ENOMEM;
-		for (size_t a = 0; a < n; a++)
-			cu->arg_mem[a] = -1;
+/* No IP_LAYOUT (sw_emu): the compute units the metadata's <instance>s name. */
+static int xb_metadata_cus(struct xb_image *im, struct pq_design *d)
+{
+	static const char *const ctrl[] = {"ap_ctrl_hs", "ap_ctrl_chain", "ap_ctrl_none"};
+	size_t n = 0;
+
+	for (size_t k = 0; k < d->nkernels; k++)
+		n += d->kernels[k].ninstances;
+	d->cus = calloc(n ? n : 1, sizeof(*d->cus));
+	if (!d->cus)
+		return -ENOMEM;
+	for (size_t k = 0; k < d->nkernels; k++) {
+		const struct pq_kernel *kn = &d->kernels[k];
+
+		for (size_t i = 0; i < kn->ninstances; i++) {
+			struct pq_cu *cu = &d->cus[d->ncus];
+
+			for (size_t j = 0; j < d->ncus; j++) {
+				if (!strcmp(d->cus[j].name, kn->instances[i].name))
+					return xb_fail(
+						im,
+						"EMBEDDED_METADATA: compute unit '%s' appears "
+						"twice",
+						kn->instances[i].name);
+			}
+			cu->name = strdup(kn->instances[i].name);
+			if (!cu->name)
+				return -ENOMEM;
+			d->ncus++;
+			cu->kernel = k;
+			cu->base = kn->instances[i].base;
+			cu->ip_index = -1;
+			for (int c = 0; c < 3; c++) {
+				if (kn->protocol && !strcmp(kn->protocol, ctrl[c]))
+					cu->control = c;
+			}
+		}
 	}
+	qsort(d->cus, d->ncus, sizeof(*d->cus), xb_cu_cmp);
+	return xb_arg_mems(d);
+}
+
+/* Words for the log: what the xclbin left out, and what was taken instead. */
+static int xb_default(struct pq_design *d, const char *what)
+{
+	char *s;
+
+	if (asprintf(&s, "%s%s%s", d->defaults ? d->defaults : "", d->defaults ? "; " : "", what) <
+	    0)
+		return -ENOMEM;
+	free(d->defaults);
+	d->defaults = s;
 	return 0;
 }
 
@@ -491,7 +554,31 @@ int pq_xclbin_parse(const void *buf, size_t len, struct pq_design **out, char *e
 		if ((ret = xb_ip_layout(&im, ips, d)))
 			goto fail;
 		nips = (int32_t)xb_u32(im.p + ips->off);
+	} else if (meta) {
+		if ((ret = xb_metadata_cus(&im, d)) ||
+		    (d->ncus && (ret = xb_default(d, "no IP_LAYOUT: the compute units of "
+						     "EMBEDDED_METADATA"))))
+			goto fail;
 	}
+	if (!mem && d->ncus) {
+		char what[200];
+
+		ret = pq_platform_banks(d, what, sizeof(what));
+		if (ret == -ENOENT) {
+			xb_fail(&im, "no MEM_TOPOLOGY, and %s: nowhere to put buffers", what);
+			ret = -EINVAL;
+		}
+		if (!ret) {
+			char line[240];
+
+			snprintf(line, sizeof(line), "no MEM_TOPOLOGY: %s", what);
+			ret = xb_default(d, line);
+		}
+		if (ret)
+			goto fail;
+	}
+	if (!conn && d->ncus && (ret = xb_default(d, "no CONNECTIVITY: any bank for any arg")))
+		goto fail;
 	if ((ret = xb_streams(d)))
 		goto fail;
 	if (conn && (ret = xb_connectivity(&im, conn, nips, d)))
@@ -523,6 +610,9 @@ void pq_design_free(struct pq_design *d)
 			free(k->args[a].port);
 		}
 		free(k->args);
+		for (size_t j = 0; j < k->ninstances; j++)
+			free(k->instances[j].name);
+		free(k->instances);
 		free(k->name);
 		free(k->vlnv);
 		free(k->protocol);
@@ -537,5 +627,6 @@ void pq_design_free(struct pq_design *d)
 	free(d->streams);
 	free(d->clocks);
 	free(d->project);
+	free(d->defaults);
 	free(d);
 }

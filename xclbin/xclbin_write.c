@@ -161,7 +161,8 @@ static size_t xw_align8(size_t v)
 	return (v + 7) & ~(size_t)7;
 }
 
-int pq_xclbin_write(const struct pq_design *d, uint8_t **out, size_t *len, char *err, size_t errlen)
+static int xw_write(const struct pq_design *d, bool sw_emu, uint8_t **out, size_t *len, char *err,
+		    size_t errlen)
 {
 	struct xw_sec secs[5] = {
 		{.kind = AXLF_EMBEDDED_METADATA, .name = "metadata"},
@@ -170,7 +171,7 @@ int pq_xclbin_write(const struct pq_design *d, uint8_t **out, size_t *len, char 
 		{.kind = AXLF_CONNECTIVITY, .name = "connectivity"},
 		{.kind = AXLF_CLOCK_FREQ_TOPOLOGY, .name = "clock_freq"},
 	};
-	const size_t nsec = sizeof(secs) / sizeof(secs[0]);
+	size_t nsec = sizeof(secs) / sizeof(secs[0]);
 	uint8_t *img = NULL;
 	size_t total, off;
 	char *xml = NULL;
@@ -185,6 +186,12 @@ int pq_xclbin_write(const struct pq_design *d, uint8_t **out, size_t *len, char 
 	    (ret = xw_ip_layout(d, &secs[2], err, errlen)) ||
 	    (ret = xw_connectivity(d, &secs[3])) || (ret = xw_clocks(d, &secs[4])))
 		goto out;
+	if (sw_emu) { /* metadata and clocks only */
+		for (size_t i = 1; i < 4; i++)
+			free(secs[i].data);
+		secs[1] = secs[4];
+		nsec = 2;
+	}
 
 	total = xw_align8(AXLF_OFF_SECTIONS + nsec * AXLF_SECTION_HDR_SIZE);
 	for (size_t i = 0; i < nsec; i++)
@@ -227,4 +234,15 @@ out:
 		free(secs[i].data);
 	free(img);
 	return ret;
+}
+
+int pq_xclbin_write(const struct pq_design *d, uint8_t **out, size_t *len, char *err, size_t errlen)
+{
+	return xw_write(d, false, out, len, err, errlen);
+}
+
+int pq_xclbin_write_sw_emu(const struct pq_design *d, uint8_t **out, size_t *len, char *err,
+			   size_t errlen)
+{
+	return xw_write(d, true, out, len, err, errlen);
 }

@@ -225,6 +225,54 @@ static void test_roundtrip(void)
 	}
 }
 
+/* A Vitis sw_emu build's shape: metadata and clocks, no IP_LAYOUT, MEM_TOPOLOGY, CONNECTIVITY. */
+static void test_sw_emu(void)
+{
+	struct pq_design *d = load_design("hbm_multi"), *p = NULL;
+	char err[512] = "";
+	uint8_t *img = NULL;
+	size_t len;
+	bool same = true;
+
+	if (!tap_ok(d != NULL, "sw_emu: hbm_multi description loads"))
+		return;
+	tap_ok(pq_xclbin_write_sw_emu(d, &img, &len, err, sizeof(err)) == 0 &&
+		       parse_copy(img, len, &p, err, sizeof(err)) == 0,
+	       "sw_emu-shaped hbm_multi parses (%s)", err);
+	if (!p)
+		goto out;
+	same = p->ncus == d->ncus;
+	for (size_t i = 0; same && i < d->ncus; i++)
+		same = !strcmp(p->cus[i].name, d->cus[i].name) &&
+		       p->cus[i].base == d->cus[i].base &&
+		       !strcmp(p->kernels[p->cus[i].kernel].name,
+			       d->kernels[d->cus[i].kernel].name) &&
+		       p->cus[i].control == d->cus[i].control && p->cus[i].arg_mem[0] == -1;
+	tap_ok(same, "its compute units come from the metadata's instances, any bank for any arg");
+	tap_ok(p->nbanks == 34 && !strcmp(p->banks[0].tag, "HBM[0]") &&
+		       p->banks[31].size == 256ull << 20 && !strcmp(p->banks[32].tag, "DDR[0]") &&
+		       p->banks[33].size == 16ull << 30,
+	       "its banks are the U280's: 32 x 256 MiB HBM, 2 x 16 GiB DDR (%zu banks)", p->nbanks);
+	tap_ok(p->defaults && strstr(p->defaults, "no IP_LAYOUT") &&
+		       strstr(p->defaults, "no MEM_TOPOLOGY: the memories of xilinx_u280") &&
+		       strstr(p->defaults, "no CONNECTIVITY"),
+	       "the defaults taken are said: %s", p->defaults ? p->defaults : "(none)");
+	pq_design_free(p);
+	p = NULL;
+	free(img);
+	img = NULL;
+	snprintf(d->shell, sizeof(d->shell), "acme_board_1");
+	err[0] = '\0';
+	tap_ok(pq_xclbin_write_sw_emu(d, &img, &len, err, sizeof(err)) == 0 &&
+		       parse_copy(img, len, &p, err, sizeof(err)) == -EINVAL &&
+		       strstr(err, "acme_board_1 is not a platform pynqfs knows"),
+	       "an unknown platform with no MEM_TOPOLOGY is refused: %s", err);
+out:
+	free(img);
+	pq_design_free(p);
+	pq_design_free(d);
+}
+
 static void test_model(void)
 {
 	struct pq_design *d = load_design("vadd"), *h = load_design("hbm_multi");
@@ -573,6 +621,7 @@ int main(void)
 	}
 	test_fixture();
 	test_roundtrip();
+	test_sw_emu();
 	test_model();
 	test_truncations();
 	test_corruptions();
