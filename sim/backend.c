@@ -73,11 +73,42 @@ static void sim_unload(void *dd)
 		sim_runner_stop(&sd->runners[i]);
 	free(sd->runners);
 	sim_streams_destroy(sd->d, sd->streams);
+	if (sd->so_fd >= 0)
+		close(sd->so_fd);
 	pthread_mutex_destroy(&sd->free_lock);
 	for (size_t i = 0; i < sd->nbanks; i++)
 		sim_bank_fini(&sd->banks[i]);
 	free(sd->banks);
 	free(sd);
+}
+
+/*
+ * A sw_emu xclbin's BITSTREAM is its kernels, an x86-64 shared object:
+ * kept in a sealed memfd, for the kernels not on the kernel path. Any
+ * other BITSTREAM (a card's) means nothing to the sim.
+ */
+static int sim_bitstream(struct sim_design *sd, const void *img, size_t len, char *why,
+			 size_t whylen)
+{
+	const uint8_t *b = (const uint8_t *)img + sd->d->bitstream_off;
+	uint64_t n = sd->d->bitstream_size;
+	char name[64];
+
+	if (n < 64 || sd->d->bitstream_off > len || n > len - sd->d->bitstream_off ||
+	    memcmp(b, "\177ELF", 4) || b[4] != 2 /* 64-bit */ || b[5] != 1 /* little-endian */ ||
+	    (b[16] | b[17] << 8) != 3 /* ET_DYN */ || (b[18] | b[19] << 8) != 62 /* x86-64 */)
+		return 0;
+	snprintf(name, sizeof(name), "pynqfs-card%u-bitstream", sd->dev->index);
+	sd->so_fd = sim_memfd_const(name, b, n);
+	if (sd->so_fd < 0) {
+		snprintf(why, whylen, "memory for the xclbin's kernels: %s", strerror(-sd->so_fd));
+		return sd->so_fd;
+	}
+	sim_log(sd->dev,
+		"overlay: the xclbin's BITSTREAM is an x86-64 shared object (%llu bytes): "
+		"kernels not on sim.kernel_path run from it",
+		(unsigned long long)n);
+	return 0;
 }
 
 static int sim_load(void *dev, const struct pq_design *d, const void *img, size_t len, void **dd,
@@ -87,12 +118,11 @@ static int sim_load(void *dev, const struct pq_design *d, const void *img, size_
 	struct sim_dev *sv = dev;
 	int ret = 0;
 
-	(void)img;
-	(void)len;
 	if (!sd)
 		return -ENOMEM;
 	sd->dev = sv;
 	sd->d = d;
+	sd->so_fd = -1;
 	pthread_mutex_init(&sd->free_lock, NULL);
 	sd->banks = calloc(d->nbanks ? d->nbanks : 1, sizeof(*sd->banks));
 	sd->runners = calloc(d->ncus ? d->ncus : 1, sizeof(*sd->runners));
@@ -141,6 +171,8 @@ static int sim_load(void *dev, const struct pq_design *d, const void *img, size_
 		return ret;
 	}
 	ret = sim_streams_create(d, sv->index, &sd->streams, why, whylen);
+	if (!ret)
+		ret = sim_bitstream(sd, img, len, why, whylen);
 	if (ret) {
 		sim_unload(sd);
 		return ret;

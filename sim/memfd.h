@@ -30,4 +30,31 @@ static inline int sim_memfd(const char *name, uint64_t size)
 	return fd;
 }
 
+/*
+ * A memfd holding len bytes that no one can change (sealed against writes
+ * and resizing): a kernel's shared object for runners to load. -errno.
+ */
+static inline int sim_memfd_const(const char *name, const void *data, size_t len)
+{
+	int fd = memfd_create(name, MFD_CLOEXEC | MFD_ALLOW_SEALING), err;
+	size_t done = 0;
+
+	if (fd < 0)
+		return -errno;
+	while (done < len) {
+		ssize_t n = write(fd, (const char *)data + done, len - done);
+
+		if (n <= 0)
+			break;
+		done += (size_t)n;
+	}
+	if (done < len ||
+	    fcntl(fd, F_ADD_SEALS, F_SEAL_WRITE | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL)) {
+		err = done < len ? EIO : errno;
+		close(fd);
+		return -err;
+	}
+	return fd;
+}
+
 #endif

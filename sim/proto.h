@@ -25,7 +25,8 @@ enum sim_access { SIM_READ, SIM_WRITE, SIM_TOUCH /* read or write: not known */ 
 struct sim_setup {
 	uint32_t type;			/* SIM_SETUP */
 	uint32_t nargs, nfds, nbankfds; /* fds sent: nbankfds banks, then streams */
-	char path[4096];		/* the kernel's .so */
+	char path[4096];		/* the kernel's .so, unless so_fd >= 0 */
+	int32_t so_fd; /* which fd sent is the kernel's .so (the xclbin's), or -1 */
 	char symbol[256];
 	uint8_t kind[SIM_MAX_ARGS];
 	uint8_t size[SIM_MAX_ARGS];

@@ -170,8 +170,17 @@ static int rn_recv_setup(void)
 			    (size_t)st.st_size)
 			return -1;
 	}
-	for (int i = (int)rn_setup.nbankfds; i < nfds; i++)
-		close(fds[i]);
+	/* The kernel's own .so (the xclbin's BITSTREAM): loaded through its fd. */
+	if (rn_setup.so_fd >= 0) {
+		if (rn_setup.so_fd < (int32_t)rn_setup.nbankfds || rn_setup.so_fd >= nfds)
+			return -1;
+		snprintf(rn_setup.path, sizeof(rn_setup.path), "/proc/self/fd/%d",
+			 fds[rn_setup.so_fd]);
+	}
+	for (int i = (int)rn_setup.nbankfds; i < nfds; i++) {
+		if (i != rn_setup.so_fd)
+			close(fds[i]);
+	}
 	nfds = (int)rn_setup.nbankfds;
 	for (int i = 0; i < nfds; i++) {
 		int32_t bank = rn_setup.fd_bank[i];

@@ -85,7 +85,8 @@ struct sim_design {
 	size_t nbanks;
 	struct sim_runner *runners; /* one per CU, each used by its CU's worker only */
 	struct sim_stream *streams; /* indexed like design->streams, or NULL */
-	pthread_mutex_t free_lock;  /* the runners of free-running CUs, which no worker uses */
+	int so_fd; /* the xclbin's BITSTREAM when it is an x86-64 shared object, or -1 */
+	pthread_mutex_t free_lock; /* the runners of free-running CUs, which no worker uses */
 };
 
 static inline uint64_t sim_round(uint64_t v)

@@ -155,6 +155,7 @@ int sim_spawn(struct sim_design *sd, size_t cu, char *why, size_t whylen)
 	char runner[4096];
 	struct sim_reply rep;
 	char *argv[2];
+	bool own; /* the kernel comes from the xclbin's BITSTREAM */
 	size_t i;
 
 	if (!su)
@@ -165,10 +166,15 @@ int sim_spawn(struct sim_design *sd, size_t cu, char *why, size_t whylen)
 		if (access(su->path, R_OK) == 0)
 			break;
 	}
-	if (i == dev->nkernel_path) {
+	/* The kernel path wins; else the xclbin's own shared object, if it has one. */
+	su->so_fd = -1;
+	if (i == dev->nkernel_path && sd->so_fd < 0) {
 		snprintf(why, whylen, "no %s.so on the kernel path (sim.kernel_path)", k->name);
 		goto out;
 	}
+	own = i == dev->nkernel_path;
+	if (own)
+		snprintf(su->path, sizeof(su->path), "the xclbin's BITSTREAM");
 	if (!sim_runner_path(runner, sizeof(runner))) {
 		snprintf(why, whylen, "pynqfs-runner is not installed (%s)", PYNQFS_RUNNER_PATHS);
 		goto out;
@@ -215,6 +221,10 @@ int sim_spawn(struct sim_design *sd, size_t cu, char *why, size_t whylen)
 		}
 		su->arg_fd[i] = (int32_t)su->nfds;
 		fds[su->nfds++] = fd;
+	}
+	if (own) {
+		su->so_fd = (int32_t)su->nfds;
+		fds[su->nfds++] = sd->so_fd;
 	}
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv)) {
 		ret = -errno;

@@ -17,7 +17,7 @@
 
 static void px_usage(FILE *f)
 {
-	fprintf(f, "usage: pynqfs-xclbin pack [--sw-emu] DESCRIPTION -o FILE.xclbin\n"
+	fprintf(f, "usage: pynqfs-xclbin pack [--sw-emu[=KERNELS.so]] DESCRIPTION -o FILE.xclbin\n"
 		   "       pynqfs-xclbin inspect FILE.xclbin\n"
 		   "       pynqfs-xclbin --help | --version\n");
 }
@@ -85,8 +85,11 @@ static int px_inspect(const char *path)
 }
 
 /* Write to OUT.tmp, then rename: a failed pack leaves no half file. */
-static int px_pack(const char *desc, const char *out, bool sw_emu)
+/* sw_emu: NULL for a full xclbin, else "" or the shared object for BITSTREAM. */
+static int px_pack(const char *desc, const char *out, const char *sw_emu)
 {
+	uint8_t *bits = NULL;
+	size_t bitlen = 0;
 	struct pq_design *d;
 	char err[512], *tmp = NULL;
 	uint8_t *img = NULL;
@@ -98,7 +101,14 @@ static int px_pack(const char *desc, const char *out, bool sw_emu)
 		fprintf(stderr, "pynqfs-xclbin: %s\n", err);
 		return 1;
 	}
-	if ((sw_emu ? pq_xclbin_write_sw_emu : pq_xclbin_write)(d, &img, &len, err, sizeof(err))) {
+	if (sw_emu && sw_emu[0] && (ret = px_slurp(sw_emu, &bits, &bitlen))) {
+		fprintf(stderr, "pynqfs-xclbin: %s: %s\n", sw_emu, strerror(-ret));
+		ret = 1;
+		goto out;
+	}
+	ret = 1;
+	if (sw_emu ? pq_xclbin_write_sw_emu(d, bits, bitlen, &img, &len, err, sizeof(err))
+		   : pq_xclbin_write(d, &img, &len, err, sizeof(err))) {
 		fprintf(stderr, "pynqfs-xclbin: %s: %s\n", desc, err);
 		goto out;
 	}
@@ -125,6 +135,7 @@ out:
 		fclose(f);
 	free(tmp);
 	free(img);
+	free(bits);
 	pq_design_free(d);
 	return ret;
 }
@@ -142,11 +153,11 @@ int main(int argc, char **argv)
 	if (argc == 3 && !strcmp(argv[1], "inspect"))
 		return px_inspect(argv[2]);
 	if (argc == 5 && !strcmp(argv[1], "pack") && !strcmp(argv[3], "-o"))
-		return px_pack(argv[2], argv[4], false);
-	/* --sw-emu: the sections of a Vitis sw_emu build (metadata, clocks), for tests. */
-	if (argc == 6 && !strcmp(argv[1], "pack") && !strcmp(argv[2], "--sw-emu") &&
-	    !strcmp(argv[4], "-o"))
-		return px_pack(argv[3], argv[5], true);
+		return px_pack(argv[2], argv[4], NULL);
+	/* The sections of a Vitis sw_emu build (metadata, clocks, the kernels' .so). */
+	if (argc == 6 && !strcmp(argv[1], "pack") && !strncmp(argv[2], "--sw-emu", 8) &&
+	    (!argv[2][8] || argv[2][8] == '=') && !strcmp(argv[4], "-o"))
+		return px_pack(argv[3], argv[5], argv[2][8] ? argv[2] + 9 : "");
 	px_usage(stderr);
 	return 2;
 }

@@ -132,6 +132,8 @@ struct pq_design {
 	 * the log, or NULL.
 	 */
 	char *defaults;
+	/* The BITSTREAM section within the image parsed (size 0: none). */
+	uint64_t bitstream_off, bitstream_size;
 };
 
 void pq_design_free(struct pq_design *d);

@@ -477,7 +477,7 @@ static const struct xb_section *xb_find(const struct xb_section *secs, unsigned 
 int pq_xclbin_parse(const void *buf, size_t len, struct pq_design **out, char *err, size_t errlen)
 {
 	struct xb_image im = {.p = buf, .len = len, .err = err, .errlen = errlen};
-	const struct xb_section *mem, *ips, *conn, *meta, *clk;
+	const struct xb_section *mem, *ips, *conn, *meta, *clk, *bits;
 	struct xb_section *secs = NULL;
 	struct pq_design *d = NULL;
 	uint64_t declared, nsec;
@@ -541,6 +541,11 @@ int pq_xclbin_parse(const void *buf, size_t len, struct pq_design **out, char *e
 	ips = xb_find(secs, nsec, AXLF_IP_LAYOUT);
 	meta = xb_find(secs, nsec, AXLF_EMBEDDED_METADATA);
 	clk = xb_find(secs, nsec, AXLF_CLOCK_FREQ_TOPOLOGY);
+	bits = xb_find(secs, nsec, AXLF_BITSTREAM);
+	if (bits) {
+		d->bitstream_off = bits->off;
+		d->bitstream_size = bits->size;
+	}
 
 	if (mem && (ret = xb_mem_topology(&im, mem, d)))
 		goto fail;

@@ -29,6 +29,7 @@
 #define AXLF_SECTION_HDR_SIZE 40 /* kind u32, name[16], pad, offset u64, size u64 */
 
 enum axlf_kind {
+	AXLF_BITSTREAM = 0, /* sw_emu builds: the kernels as an x86-64 shared object */
 	AXLF_EMBEDDED_METADATA = 2,
 	AXLF_MEM_TOPOLOGY = 6,
 	AXLF_CONNECTIVITY = 7,
@@ -65,9 +66,10 @@ int pq_xclbin_write(const struct pq_design *d, uint8_t **out, size_t *len, char 
 /*
  * The same in the shape of a Vitis sw_emu build: EMBEDDED_METADATA (its
  * <instance>s name the compute units) and the clocks, and no MEM_TOPOLOGY,
- * IP_LAYOUT or CONNECTIVITY.
+ * IP_LAYOUT or CONNECTIVITY; a BITSTREAM of bitlen bytes when bitlen > 0
+ * (a sw_emu build's is its kernels compiled as a shared object).
  */
-int pq_xclbin_write_sw_emu(const struct pq_design *d, uint8_t **out, size_t *len, char *err,
-			   size_t errlen);
+int pq_xclbin_write_sw_emu(const struct pq_design *d, const void *bitstream, size_t bitlen,
+			   uint8_t **out, size_t *len, char *err, size_t errlen);
 
 #endif

@@ -161,8 +161,8 @@ static size_t xw_align8(size_t v)
 	return (v + 7) & ~(size_t)7;
 }
 
-static int xw_write(const struct pq_design *d, bool sw_emu, uint8_t **out, size_t *len, char *err,
-		    size_t errlen)
+static int xw_write(const struct pq_design *d, bool sw_emu, const void *bits, size_t bitlen,
+		    uint8_t **out, size_t *len, char *err, size_t errlen)
 {
 	struct xw_sec secs[5] = {
 		{.kind = AXLF_EMBEDDED_METADATA, .name = "metadata"},
@@ -186,11 +186,22 @@ static int xw_write(const struct pq_design *d, bool sw_emu, uint8_t **out, size_
 	    (ret = xw_ip_layout(d, &secs[2], err, errlen)) ||
 	    (ret = xw_connectivity(d, &secs[3])) || (ret = xw_clocks(d, &secs[4])))
 		goto out;
-	if (sw_emu) { /* metadata and clocks only */
+	if (sw_emu) { /* metadata and clocks, and the kernels' shared object */
 		for (size_t i = 1; i < 4; i++)
 			free(secs[i].data);
 		secs[1] = secs[4];
 		nsec = 2;
+		if (bitlen) {
+			secs[2] = (struct xw_sec){.kind = AXLF_BITSTREAM, .name = "bitstream"};
+			secs[2].data = malloc(bitlen);
+			if (!secs[2].data) {
+				ret = -ENOMEM;
+				goto out;
+			}
+			memcpy(secs[2].data, bits, bitlen);
+			secs[2].size = bitlen;
+			nsec = 3;
+		}
 	}
 
 	total = xw_align8(AXLF_OFF_SECTIONS + nsec * AXLF_SECTION_HDR_SIZE);
@@ -238,11 +249,11 @@ out:
 
 int pq_xclbin_write(const struct pq_design *d, uint8_t **out, size_t *len, char *err, size_t errlen)
 {
-	return xw_write(d, false, out, len, err, errlen);
+	return xw_write(d, false, NULL, 0, out, len, err, errlen);
 }
 
-int pq_xclbin_write_sw_emu(const struct pq_design *d, uint8_t **out, size_t *len, char *err,
-			   size_t errlen)
+int pq_xclbin_write_sw_emu(const struct pq_design *d, const void *bitstream, size_t bitlen,
+			   uint8_t **out, size_t *len, char *err, size_t errlen)
 {
-	return xw_write(d, true, out, len, err, errlen);
+	return xw_write(d, true, bitstream, bitlen, out, len, err, errlen);
 }

@@ -236,7 +236,7 @@ static void test_sw_emu(void)
 
 	if (!tap_ok(d != NULL, "sw_emu: hbm_multi description loads"))
 		return;
-	tap_ok(pq_xclbin_write_sw_emu(d, &img, &len, err, sizeof(err)) == 0 &&
+	tap_ok(pq_xclbin_write_sw_emu(d, NULL, 0, &img, &len, err, sizeof(err)) == 0 &&
 		       parse_copy(img, len, &p, err, sizeof(err)) == 0,
 	       "sw_emu-shaped hbm_multi parses (%s)", err);
 	if (!p)
@@ -263,7 +263,7 @@ static void test_sw_emu(void)
 	img = NULL;
 	snprintf(d->shell, sizeof(d->shell), "acme_board_1");
 	err[0] = '\0';
-	tap_ok(pq_xclbin_write_sw_emu(d, &img, &len, err, sizeof(err)) == 0 &&
+	tap_ok(pq_xclbin_write_sw_emu(d, NULL, 0, &img, &len, err, sizeof(err)) == 0 &&
 		       parse_copy(img, len, &p, err, sizeof(err)) == -EINVAL &&
 		       strstr(err, "acme_board_1 is not a platform pynqfs knows"),
 	       "an unknown platform with no MEM_TOPOLOGY is refused: %s", err);
