@@ -11,7 +11,7 @@ mkdir -p "$WORK/kernels"
 g++ -shared -fPIC -O2 -Wall -Wextra -Werror -Wno-unknown-pragmas -I"$PYNQFS_SRC/include" \
 	-o "$WORK/kernels/hls.so" "$PYNQFS_SRC/tests/hls/streams_hls.cpp" 2>"$WORK/cc.err"
 ok $? "g++ -shared -fPIC -O2 -I include streams_hls.cpp ($(head -3 "$WORK/cc.err"))"
-for k in wsrc wsink ssrc ssink asrc asink badsink; do
+for k in wsrc wsink ssrc ssink asrc asink badsink hinc; do
 	ln -s hls.so "$WORK/kernels/$k.so"
 done
 write_conf <<C
@@ -82,6 +82,23 @@ b = struct.unpack("<%dI" % (n + 11), open(sys.argv[2], "rb").read())
 sys.exit(any(y != x ^ 0x5a5a5a5a for x, y in zip(a, b)) or b[n + 10] != n)
 PY
 ok $? "hls::stream<ap_axiu<32, 0, 0, 0> >: $n elements, and TLAST on the last stopped the sink"
+
+# Through a free-running HLS stage: asrc_3 -> hinc_1 (ap_ctrl_none) -> asink_2.
+[ "$(cat "$K/hinc_1/state")" = running ]
+ok $? "the free-running hinc_1 runs from load"
+n=100000
+head -c $((n * 4)) /dev/urandom >"$WORK/fin"
+cp "$WORK/fin" "$B/fin" && truncate -s $(((n + 1) * 4)) "$B/fout"
+pipe asrc_3 asink_2 "banks/bank0/fin $n" "banks/bank0/fout $n"
+cp "$B/fout" "$WORK/fout"
+python3 - "$WORK/fin" "$WORK/fout" $n <<'PY'
+import struct, sys
+n = int(sys.argv[3])
+a = struct.unpack("<%dI" % n, open(sys.argv[1], "rb").read())
+b = struct.unpack("<%dI" % (n + 1), open(sys.argv[2], "rb").read())
+sys.exit(any(y != ((x + 1) & 0xffffffff) ^ 0x5a5a5a5a for x, y in zip(a, b)) or b[n] != n)
+PY
+ok $? "$n elements through the free-running HLS stage, each + 1, TLAST kept"
 
 # An element type of 64 bits on a 32-bit port: the run stops, and says why.
 truncate -s 4 "$B/bad"

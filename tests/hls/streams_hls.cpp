@@ -97,6 +97,16 @@ void asink(hls::stream<ap_axiu<32, 0, 0, 0>> &in, int *out, unsigned int n)
 	out[n] = (int)i;
 }
 
+/* Free-running (ap_ctrl_none): one element a call, data + 1, TLAST kept. */
+void hinc(hls::stream<ap_axiu<32, 0, 0, 0>> &in, hls::stream<ap_axiu<32, 0, 0, 0>> &out)
+{
+#pragma HLS INTERFACE ap_ctrl_none port = return
+	ap_axiu<32, 0, 0, 0> e = in.read();
+
+	e.data += 1;
+	out.write(e);
+}
+
 void badsink(hls::stream<ap_uint<64>> &in, int *out)
 {
 	out[0] = in.read().to_int();
