@@ -225,3 +225,23 @@ write_conf() {
 	CONF=$WORK/pynqfs.conf
 	cat >"$CONF"
 }
+
+# hls_mount SOURCE KERNEL... [-- CONFIG-LINES]: build an HLS C++ SOURCE
+# (tests/hls/) against include/ into one shared object, as each KERNEL.so of
+# $WORK/kernels, and mount a sim card whose kernel path is that directory.
+hls_mount() {
+	src=$1
+	shift
+	mkdir -p "$WORK/kernels"
+	g++ -shared -fPIC -O2 -Wall -Wextra -Werror -Wno-unknown-pragmas -I"$PYNQFS_SRC/include" \
+		-o "$WORK/kernels/hls.so" "$PYNQFS_SRC/tests/hls/$src" 2>"$WORK/cc.err"
+	ok $? "g++ -shared -fPIC -O2 -I include $src ($(head -3 "$WORK/cc.err"))"
+	for k in "$@"; do
+		ln -sf hls.so "$WORK/kernels/$k.so"
+	done
+	write_conf <<C
+cards = ( { backend = "sim"; name = "xilinx_u200_gen3x16_xdma_2_202110_1"; any_shell = true; } );
+sim = { kernel_path = [ "$WORK/kernels" ]; run_timeout_ms = 60000; };
+C
+	mount_pynqfs -o config="$CONF"
+}

@@ -5,15 +5,7 @@
 # 512-bit element checked against Python's integers.
 . "$(dirname "$0")/../misc.sh"
 
-mkdir -p "$WORK/kernels"
-g++ -shared -fPIC -O2 -Wall -Wextra -Werror -Wno-unknown-pragmas -I"$PYNQFS_SRC/include" \
-	-o "$WORK/kernels/wide_copy.so" "$PYNQFS_SRC/tests/hls/wide_hls.cpp" 2>"$WORK/cc.err"
-ok $? "g++ -shared -fPIC -O2 -I include wide_hls.cpp ($(head -3 "$WORK/cc.err"))"
-write_conf <<C
-cards = ( { backend = "sim"; name = "xilinx_u200_gen3x16_xdma_2_202110_1"; any_shell = true; } );
-sim = { kernel_path = [ "$WORK/kernels", "$PYNQFS_BUILD/examples/kernels" ]; };
-C
-mount_pynqfs -o config="$CONF"
+hls_mount wide_hls.cpp wide_copy
 cp "$DESIGNS/hbm_multi.xclbin" "$CARD/overlay"
 ok $? "hbm_multi loads, wide_copy from the HLS source"
 

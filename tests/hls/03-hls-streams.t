@@ -7,18 +7,7 @@
 # with a log line naming the port and both widths.
 . "$(dirname "$0")/../misc.sh"
 
-mkdir -p "$WORK/kernels"
-g++ -shared -fPIC -O2 -Wall -Wextra -Werror -Wno-unknown-pragmas -I"$PYNQFS_SRC/include" \
-	-o "$WORK/kernels/hls.so" "$PYNQFS_SRC/tests/hls/streams_hls.cpp" 2>"$WORK/cc.err"
-ok $? "g++ -shared -fPIC -O2 -I include streams_hls.cpp ($(head -3 "$WORK/cc.err"))"
-for k in wsrc wsink ssrc ssink asrc asink badsink hinc; do
-	ln -s hls.so "$WORK/kernels/$k.so"
-done
-write_conf <<C
-cards = ( { backend = "sim"; name = "xilinx_u200_gen3x16_xdma_2_202110_1"; any_shell = true; } );
-sim = { kernel_path = [ "$WORK/kernels" ]; run_timeout_ms = 60000; };
-C
-mount_pynqfs -o config="$CONF"
+hls_mount streams_hls.cpp wsrc wsink ssrc ssink asrc asink badsink hinc
 cp "$PYNQFS_BUILD/tests/hls_streams.xclbin" "$CARD/overlay"
 ok $? "hls_streams loads"
 K=$CARD/kernels

@@ -5,16 +5,7 @@
 # the host never set starts from 0, one it set starts from its value.
 . "$(dirname "$0")/../misc.sh"
 
-mkdir -p "$WORK/kernels"
-g++ -shared -fPIC -O2 -Wall -Wextra -Werror -Wno-unknown-pragmas -I"$PYNQFS_SRC/include" \
-	-o "$WORK/kernels/mailbox.so" "$PYNQFS_SRC/tests/hls/mailbox_hls.cpp" 2>"$WORK/cc.err"
-ok $? "g++ -shared -fPIC -O2 mailbox_hls.cpp ($(head -3 "$WORK/cc.err"))"
-ln -s mailbox.so "$WORK/kernels/addout.so" && ln -s mailbox.so "$WORK/kernels/total.so"
-write_conf <<C
-cards = ( { backend = "sim"; name = "xilinx_u200_gen3x16_xdma_2_202110_1"; any_shell = true; } );
-sim = { kernel_path = [ "$WORK/kernels" ]; };
-C
-mount_pynqfs -o config="$CONF"
+hls_mount mailbox_hls.cpp addout total
 cp "$PYNQFS_BUILD/tests/hls_mailbox.xclbin" "$CARD/overlay"
 ok $? "hls_mailbox loads"
 K=$CARD/kernels

@@ -19,15 +19,7 @@ python3 "$PYNQFS_SRC/tests/hls/check_fixed.py" <"$WORK/lines" >"$WORK/tap"
 ok $? "every line as exact arithmetic says"
 sed 's/^/# /' "$WORK/tap"
 
-mkdir -p "$WORK/kernels"
-g++ -shared -fPIC -O2 -Wall -Wextra -Werror -Wno-unknown-pragmas -I"$PYNQFS_SRC/include" \
-	-o "$WORK/kernels/fxmul.so" "$PYNQFS_SRC/tests/hls/mailbox_hls.cpp" 2>"$WORK/cc.err"
-ok $? "g++ -shared mailbox_hls.cpp ($(head -3 "$WORK/cc.err"))"
-write_conf <<C
-cards = ( { backend = "sim"; name = "xilinx_u200_gen3x16_xdma_2_202110_1"; any_shell = true; } );
-sim = { kernel_path = [ "$WORK/kernels" ]; };
-C
-mount_pynqfs -o config="$CONF"
+hls_mount mailbox_hls.cpp fxmul
 cp "$PYNQFS_BUILD/tests/hls_mailbox.xclbin" "$CARD/overlay"
 n=50000
 head -c $((n * 2)) /dev/urandom >"$WORK/a"

@@ -11,15 +11,7 @@ ok $? "tests/hls/vector_math.cpp compiles ($(head -3 "$WORK/cc.err"))"
 ok $? "its checks pass"
 sed 's/^/# /' "$WORK/tap"
 
-mkdir -p "$WORK/kernels"
-g++ -shared -fPIC -O2 -Wall -Wextra -Werror -Wno-unknown-pragmas -I"$PYNQFS_SRC/include" \
-	-o "$WORK/kernels/vecmac.so" "$PYNQFS_SRC/tests/hls/mailbox_hls.cpp" 2>"$WORK/cc.err"
-ok $? "g++ -shared mailbox_hls.cpp ($(head -3 "$WORK/cc.err"))"
-write_conf <<C
-cards = ( { backend = "sim"; name = "xilinx_u200_gen3x16_xdma_2_202110_1"; any_shell = true; } );
-sim = { kernel_path = [ "$WORK/kernels" ]; };
-C
-mount_pynqfs -o config="$CONF"
+hls_mount mailbox_hls.cpp vecmac
 cp "$PYNQFS_BUILD/tests/hls_mailbox.xclbin" "$CARD/overlay"
 n=4096
 python3 -c "
