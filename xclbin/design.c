@@ -4,6 +4,7 @@
 #include "design.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -94,4 +95,29 @@ void pq_uuid_format(const uint8_t u[16], char *buf)
 	sprintf(buf, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", u[0],
 		u[1], u[2], u[3], u[4], u[5], u[6], u[7], u[8], u[9], u[10], u[11], u[12], u[13],
 		u[14], u[15]);
+}
+
+static int design_cu_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct pq_cu *)a)->name, ((const struct pq_cu *)b)->name);
+}
+
+void pq_design_sort_cus(struct pq_design *d)
+{
+	qsort(d->cus, d->ncus, sizeof(*d->cus), design_cu_cmp);
+}
+
+int pq_design_any_bank(struct pq_design *d)
+{
+	for (size_t j = 0; j < d->ncus; j++) {
+		struct pq_cu *cu = &d->cus[j];
+		size_t n = d->kernels[cu->kernel].nargs;
+
+		cu->arg_mem = malloc((n ? n : 1) * sizeof(int));
+		if (!cu->arg_mem)
+			return -ENOMEM;
+		for (size_t a = 0; a < n; a++)
+			cu->arg_mem[a] = -1;
+	}
+	return 0;
 }

@@ -146,6 +146,10 @@ static inline bool pq_bank_visible(const struct pq_bank *b)
 
 /* Give every bank its directory name (SPEC §4 cleaning and collisions). */
 void pq_design_name_banks(struct pq_design *d);
+/* Sort the compute units by name (the order the tree and core use). */
+void pq_design_sort_cus(struct pq_design *d);
+/* Give every CU's args arg_mem -1 (any bank) until CONNECTIVITY says otherwise. */
+int pq_design_any_bank(struct pq_design *d);
 
 /* "vadd(const int* in1, stream out, unsigned int size)"; malloc'd. */
 char *pq_kernel_signature(const struct pq_kernel *k);

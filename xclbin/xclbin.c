@@ -8,7 +8,7 @@
 #include "xclbin.h"
 #include "err.h"
 #include "metadata.h"
-#include "platform.h"
+#include "defaults.h"
 
 #include <endian.h>
 #include <errno.h>
@@ -200,27 +200,6 @@ static int xb_add_bare_kernel(struct pq_design *d, const char *name)
 	return (int)d->nkernels - 1;
 }
 
-static int xb_cu_cmp(const void *a, const void *b)
-{
-	return strcmp(((const struct pq_cu *)a)->name, ((const struct pq_cu *)b)->name);
-}
-
-/* Every arg of every CU may take any bank until CONNECTIVITY says otherwise. */
-static int xb_arg_mems(struct pq_design *d)
-{
-	for (size_t j = 0; j < d->ncus; j++) {
-		struct pq_cu *cu = &d->cus[j];
-		size_t n = d->kernels[cu->kernel].nargs;
-
-		cu->arg_mem = malloc((n ? n : 1) * sizeof(int));
-		if (!cu->arg_mem)
-			return -ENOMEM;
-		for (size_t a = 0; a < n; a++)
-			cu->arg_mem[a] = -1;
-	}
-	return 0;
-}
-
 static int xb_ip_layout(struct xb_image *im, const struct xb_section *s, struct pq_design *d)
 {
 	const uint8_t *sec = im->p + s->off;
@@ -274,64 +253,9 @@ static int xb_ip_layout(struct xb_image *im, const struct xb_section *s, struct 
 		cu->ip_index = i;
 	}
 	/* Sorted now, so that CONNECTIVITY and streams point at final places. */
-	qsort(d->cus, d->ncus, sizeof(*d->cus), xb_cu_cmp);
+	pq_design_sort_cus(d);
 	/* Arg memories are filled once all kernels are known. */
-	return xb_arg_mems(d);
-}
-
-/* No IP_LAYOUT (sw_emu): the compute units the metadata's <instance>s name. */
-static int xb_metadata_cus(struct xb_image *im, struct pq_design *d)
-{
-	static const char *const ctrl[] = {"ap_ctrl_hs", "ap_ctrl_chain", "ap_ctrl_none"};
-	size_t n = 0;
-
-	for (size_t k = 0; k < d->nkernels; k++)
-		n += d->kernels[k].ninstances;
-	d->cus = calloc(n ? n : 1, sizeof(*d->cus));
-	if (!d->cus)
-		return -ENOMEM;
-	for (size_t k = 0; k < d->nkernels; k++) {
-		const struct pq_kernel *kn = &d->kernels[k];
-
-		for (size_t i = 0; i < kn->ninstances; i++) {
-			struct pq_cu *cu = &d->cus[d->ncus];
-
-			for (size_t j = 0; j < d->ncus; j++) {
-				if (!strcmp(d->cus[j].name, kn->instances[i].name))
-					return xb_fail(
-						im,
-						"EMBEDDED_METADATA: compute unit '%s' appears "
-						"twice",
-						kn->instances[i].name);
-			}
-			cu->name = strdup(kn->instances[i].name);
-			if (!cu->name)
-				return -ENOMEM;
-			d->ncus++;
-			cu->kernel = k;
-			cu->base = kn->instances[i].base;
-			cu->ip_index = -1;
-			for (int c = 0; c < 3; c++) {
-				if (kn->protocol && !strcmp(kn->protocol, ctrl[c]))
-					cu->control = c;
-			}
-		}
-	}
-	qsort(d->cus, d->ncus, sizeof(*d->cus), xb_cu_cmp);
-	return xb_arg_mems(d);
-}
-
-/* Words for the log: what the xclbin left out, and what was taken instead. */
-static int xb_default(struct pq_design *d, const char *what)
-{
-	char *s;
-
-	if (asprintf(&s, "%s%s%s", d->defaults ? d->defaults : "", d->defaults ? "; " : "", what) <
-	    0)
-		return -ENOMEM;
-	free(d->defaults);
-	d->defaults = s;
-	return 0;
+	return pq_design_any_bank(d);
 }
 
 static struct pq_cu *xb_cu_by_ip(struct pq_design *d, int ip)
@@ -559,30 +483,9 @@ int pq_xclbin_parse(const void *buf, size_t len, struct pq_design **out, char *e
 		if ((ret = xb_ip_layout(&im, ips, d)))
 			goto fail;
 		nips = (int32_t)xb_u32(im.p + ips->off);
-	} else if (meta) {
-		if ((ret = xb_metadata_cus(&im, d)) ||
-		    (d->ncus && (ret = xb_default(d, "no IP_LAYOUT: the compute units of "
-						     "EMBEDDED_METADATA"))))
-			goto fail;
 	}
-	if (!mem && d->ncus) {
-		char what[200];
-
-		ret = pq_platform_banks(d, what, sizeof(what));
-		if (ret == -ENOENT) {
-			xb_fail(&im, "no MEM_TOPOLOGY, and %s: nowhere to put buffers", what);
-			ret = -EINVAL;
-		}
-		if (!ret) {
-			char line[240];
-
-			snprintf(line, sizeof(line), "no MEM_TOPOLOGY: %s", what);
-			ret = xb_default(d, line);
-		}
-		if (ret)
-			goto fail;
-	}
-	if (!conn && d->ncus && (ret = xb_default(d, "no CONNECTIVITY: any bank for any arg")))
+	/* A sw_emu build leaves these out: compute units, banks and connections by default. */
+	if ((ret = pq_design_defaults(d, !ips, !mem, !conn, im.err, im.errlen)))
 		goto fail;
 	if ((ret = xb_streams(d)))
 		goto fail;
