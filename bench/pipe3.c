@@ -22,9 +22,9 @@ static pynq_stream *p3_new(void)
 		exit(1);
 	s->magic = PYNQ_STREAM_MAGIC;
 	s->width = 4;
-	s->bits = 32;
 	s->depth = DEPTH;
 	s->stride = (4 + 8) & ~7u;
+	pynq_stream_info_of(s)->bits = 32;
 	return s;
 }
 

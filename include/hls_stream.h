@@ -143,14 +143,15 @@ template <typename T, int DEPTH = 0> class stream
 	/* The FIFO's element and T's must be the same size: say which and stop. */
 	void check(bool writing) const
 	{
-		const pynq_stream *s = fifo();
+		pynq_stream *s = fifo();
+		const pynq_stream_info *in = pynq_stream_info_of(s);
 
 		if (s->width == pl::bytes)
 			return;
 		fprintf(stderr,
 			"hls::stream: %s carries %u bits an element (%u bytes, the xclbin's "
 			"dataWidth), but the kernel's element type is %u bytes: the run stops\n",
-			writing ? s->writer : s->reader, s->bits, s->width, pl::bytes);
+			writing ? in->writer : in->reader, in->bits, s->width, pl::bytes);
 		fflush(stderr);
 		abort();
 	}

@@ -32,7 +32,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#define PYNQ_STREAM_MAGIC     0x32534e50u /* "PNS2" */
+#define PYNQ_STREAM_MAGIC     0x31534e50u /* "PNS1" */
 #define PYNQ_STREAM_MAX_WIDTH 64	  /* bytes of TDATA: 512 bits */
 #define PYNQ_STREAM_NAME_MAX  64	  /* "mm2s_1.out", NUL included */
 
@@ -52,16 +52,29 @@ typedef struct pynq_stream {
 	uint32_t head; /* elements read; the reader's */
 	uint32_t tail; /* elements written; the writer's */
 	uint32_t read_waits, write_waits;
-	uint32_t bits;			   /* TDATA bits: the ports' dataWidth */
-	char writer[PYNQ_STREAM_NAME_MAX]; /* "<cu>.<arg>" of each end, for messages */
-	char reader[PYNQ_STREAM_NAME_MAX];
 	uint8_t slots[]; /* depth x stride: TDATA, then TLAST in byte width */
 } pynq_stream;
 
-/* Bytes a stream of depth elements of width bytes takes. */
+/*
+ * After the slots: what the xclbin says of the stream, for messages. Kept
+ * out of pynq_stream so that its layout stays that of PNS1, which kernel
+ * models built against an older header still use.
+ */
+typedef struct pynq_stream_info {
+	uint32_t bits;			   /* TDATA bits: the ports' dataWidth */
+	char writer[PYNQ_STREAM_NAME_MAX]; /* "<cu>.<arg>" of each end */
+	char reader[PYNQ_STREAM_NAME_MAX];
+} pynq_stream_info;
+
+/* Bytes a stream of depth elements of width bytes takes, its info included. */
 static inline size_t pynq_stream_bytes(uint32_t width, uint32_t depth)
 {
-	return sizeof(pynq_stream) + (size_t)depth * ((width + 8) & ~7u);
+	return sizeof(pynq_stream) + (size_t)depth * ((width + 8) & ~7u) + sizeof(pynq_stream_info);
+}
+
+static inline pynq_stream_info *pynq_stream_info_of(pynq_stream *s)
+{
+	return (pynq_stream_info *)(s->slots + (size_t)s->depth * s->stride);
 }
 
 static inline void pynq_stream__wait(uint32_t *word, uint32_t seen)

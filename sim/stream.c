@@ -83,6 +83,7 @@ int sim_streams_create(const struct pq_design *d, unsigned card, struct sim_stre
 		st[i].fd = -1;
 	for (size_t i = 0; i < d->nstreams; i++) {
 		const struct pq_stream *ds = &d->streams[i];
+		pynq_stream_info *info;
 		uint32_t width, bits;
 		char name[96];
 		int ret;
@@ -110,12 +111,13 @@ int sim_streams_create(const struct pq_design *d, unsigned card, struct sim_stre
 		}
 		st[i].s->magic = PYNQ_STREAM_MAGIC;
 		st[i].s->width = width;
-		st[i].s->bits = bits;
+
 		st[i].s->depth = SIM_STREAM_DEPTH;
 		st[i].s->stride = (width + 8) & ~7u;
-		pq_stream_end(d, ds->src_cu, ds->src_arg, st[i].s->writer, sizeof(st[i].s->writer));
-		pq_stream_end(d, ds->sink_cu, ds->sink_arg, st[i].s->reader,
-			      sizeof(st[i].s->reader));
+		info = pynq_stream_info_of(st[i].s);
+		info->bits = bits;
+		pq_stream_end(d, ds->src_cu, ds->src_arg, info->writer, sizeof(info->writer));
+		pq_stream_end(d, ds->sink_cu, ds->sink_arg, info->reader, sizeof(info->reader));
 		continue;
 	fail:
 		ret = -errno;

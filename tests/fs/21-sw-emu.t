@@ -72,6 +72,19 @@ cp "$WORK/swb.xclbin" "$CARD/overlay"
 ok $? "with vadd.so on the kernel path, that one runs (b - a: 1000 each)"
 unmount_pynqfs
 
+# No MEM_TOPOLOGY and a platform pynqfs doesn't know: refused (EINVAL), named.
+sed 's/^shell = .*/shell = "acme_board_1";/' "$PYNQFS_SRC/examples/designs/vadd.cfg" >"$WORK/acme.cfg"
+$PYNQFS_XCLBIN pack --sw-emu "$WORK/acme.cfg" -o "$WORK/acme.xclbin"
+write_conf <<C
+cards = ( { backend = "sim"; name = "xilinx_u200_gen3x16_xdma_2_202110_1"; any_shell = true; } );
+C
+mount_pynqfs -o config="$CONF"
+out=$(cp "$WORK/acme.xclbin" "$CARD/overlay" 2>&1)
+[ $? -ne 0 ] && echo "$out" | grep -q "$(errno_text EINVAL)" && [ "$(cat "$CARD/state")" = empty ]
+ok $? "an unknown platform without MEM_TOPOLOGY: EINVAL, nothing loaded ($out)"
+card_log_has "no MEM_TOPOLOGY, and acme_board_1 is not a platform pynqfs knows the memories of: nowhere to put buffers"
+unmount_pynqfs
+
 # A BITSTREAM that is no shared object (a card's bitstream) means nothing to the sim.
 head -c 4096 /dev/urandom >"$WORK/noise"
 $PYNQFS_XCLBIN pack --sw-emu="$WORK/noise" "$PYNQFS_SRC/examples/designs/vadd.cfg" -o "$WORK/swn.xclbin"

@@ -1,6 +1,6 @@
 #!/bin/sh
-# include/hls_vector.h and hls_math.h: checked in C++ (tests/hls/vector_math.cpp,
-# ASan and UBSan), then an HLS kernel on hls::vector<float, 16> arrays run
+# include/hls_vector.h, hls_math.h and a local hls::stream: checked in C++
+# (tests/hls/vector_math.cpp, ASan and UBSan), then an HLS kernel on hls::vector<float, 16> arrays run
 # on the sim card through the filesystem, every float checked.
 . "$(dirname "$0")/../misc.sh"
 

@@ -3,11 +3,13 @@
  * hls_vector.h and hls_math.h, checked in C++ (TAP): vector operators
  * against element loops, layout and alignment, reductions; math on float,
  * double, ap_fixed (against std:: of the value, stored by the type's own
- * rounding) and integers.
+ * rounding) and integers. And a local hls::stream (hls_stream.h), as a
+ * dataflow region uses one.
  */
 #include <ap_fixed.h>
 #include <ap_int.h>
 #include <hls_math.h>
+#include <hls_stream.h>
 #include <hls_vector.h>
 
 #include <cmath>
@@ -79,6 +81,22 @@ int main()
 	check(hls::sqrt(ap_ufixed<8, 2, AP_TRN, AP_SAT>(3.9)) ==
 		      ap_ufixed<8, 2, AP_TRN, AP_SAT>(1.96875),
 	      "sqrt into ap_ufixed<8, 2, AP_TRN, AP_SAT>: cut toward -inf, as the type says");
+	/* A local stream: in order, bounded by DEPTH when given; empty reads give T(). */
+	hls::stream<ap_uint<40>, 3> s("s");
+	ap_uint<40> x;
+
+	check(s.empty() && !s.full() && s.write_nb(1) && s.write_nb(2) && s.write_nb(3) &&
+		      s.full() && !s.write_nb(4) && s.size() == 3,
+	      "a local stream<T, 3>: full after 3, write_nb refused then");
+	s >> x;
+	check(x == 1 && s.read() == 2 && s.read_nb(x) && x == 3 && s.empty() && !s.read_nb(x),
+	      "read, >>, read_nb in order; read_nb refuses when empty");
+	x = 77;
+	s.read(x);
+	check(x == 0, "reading it empty gives T() (and says so on stderr)");
+	hls::stream<hls::vector<int, 4>> vs;
+	vs << hls::vector<int, 4>(9);
+	check(vs.read().reduce_add() == 36, "a stream of vectors");
 	printf("1..%d\n", n_test);
 	return n_fail != 0;
 }
