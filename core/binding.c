@@ -18,7 +18,7 @@ int pq_cu_check_buffer(struct pq_cu_rt *cu, size_t a, struct pq_buffer *b, const
 {
 	struct pq_card *card = cu->ld->card, *bc = pq_buffer_card(b);
 	const struct pq_design *d = cu->ld->design;
-	int want = cu->cu->arg_mem[a];
+	int want = cu->cu->arg_mem[a], last = cu->cu->arg_last[a];
 
 	if (bc != card) {
 		snprintf(why, whylen, "%s is on card%u, this kernel on card%u", PQ_Q(shown),
@@ -29,9 +29,10 @@ int pq_cu_check_buffer(struct pq_cu_rt *cu, size_t a, struct pq_buffer *b, const
 		snprintf(why, whylen, "%s belongs to a design that is gone", PQ_Q(shown));
 		return -EINVAL;
 	}
-	if (want >= 0 && (size_t)want != b->bank) {
-		snprintf(why, whylen, "%s is in %s, but port %s connects to %s", PQ_Q(shown),
-			 d->banks[b->bank].name, cu->k->args[a].port, d->banks[want].name);
+	if (want >= 0 && ((size_t)want > b->bank || b->bank > (size_t)last)) {
+		snprintf(why, whylen, "%s is in %s, but port %s connects to %s%s%s", PQ_Q(shown),
+			 d->banks[b->bank].name, cu->k->args[a].port, d->banks[want].name,
+			 last > want ? ".." : "", last > want ? d->banks[last].name : "");
 		return -EINVAL;
 	}
 	return 0;

@@ -278,17 +278,14 @@ static int ds_cu(struct ds_ctx *c, const config_setting_t *s, struct pq_design *
 			return ds_fail(c, s, "compute unit %s appears twice", name);
 	}
 	cu->name = strdup(name);
-	cu->arg_mem = malloc((k->nargs + 1) * sizeof(int));
 	d->ncus++;
-	if (!cu->name || !cu->arg_mem)
+	if (!cu->name || pq_cu_any_bank(cu, k->nargs))
 		return -ENOMEM;
 	cu->kernel = ki;
 	cu->ip_index = (int)d->ncus - 1;
 	cu->control = ds_control(k->protocol);
 	if (ds_u64(c, s, "base", 0, &cu->base))
 		return -EINVAL;
-	for (size_t a = 0; a < k->nargs; a++)
-		cu->arg_mem[a] = -1;
 	for (int i = 0; conn && i < config_setting_length(conn); i++) {
 		const config_setting_t *m = config_setting_get_elem(conn, i);
 		const char *arg = config_setting_name(m), *tag = config_setting_get_string(m);
@@ -303,7 +300,7 @@ static int ds_cu(struct ds_ctx *c, const config_setting_t *s, struct pq_design *
 			return ds_fail(c, m, "%s: connect.%s: no bank tagged '%s'", name, arg, tag);
 		if (k->args[a].aq != PQ_AQ_GLOBAL)
 			return ds_fail(c, m, "%s: %s is not a pointer arg", name, arg);
-		cu->arg_mem[a] = b;
+		cu->arg_mem[a] = cu->arg_last[a] = b;
 	}
 	return 0;
 }
@@ -374,7 +371,7 @@ static int ds_stream_end(struct ds_ctx *c, const config_setting_t *s, struct pq_
 		if (a < 0 || k->args[a].aq != PQ_AQ_STREAM || k->args[a].dir != dir)
 			return ds_fail(c, s, "stream %s: %s is not an %s stream arg",
 				       d->banks[mem].tag, v, dir == PQ_DIR_OUT ? "out" : "in");
-		d->cus[j].arg_mem[a] = mem;
+		d->cus[j].arg_mem[a] = d->cus[j].arg_last[a] = mem;
 		*cu = (int)j;
 		*arg = a;
 		return 0;

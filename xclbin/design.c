@@ -107,17 +107,32 @@ void pq_design_sort_cus(struct pq_design *d)
 	qsort(d->cus, d->ncus, sizeof(*d->cus), design_cu_cmp);
 }
 
+int pq_cu_any_bank(struct pq_cu *cu, size_t nargs)
+{
+	cu->arg_mem = malloc((nargs ? nargs : 1) * sizeof(int));
+	cu->arg_last = malloc((nargs ? nargs : 1) * sizeof(int));
+	if (!cu->arg_mem || !cu->arg_last)
+		return -ENOMEM;
+	for (size_t a = 0; a < nargs; a++)
+		cu->arg_mem[a] = cu->arg_last[a] = -1;
+	return 0;
+}
+
 int pq_design_any_bank(struct pq_design *d)
 {
 	for (size_t j = 0; j < d->ncus; j++) {
-		struct pq_cu *cu = &d->cus[j];
-		size_t n = d->kernels[cu->kernel].nargs;
-
-		cu->arg_mem = malloc((n ? n : 1) * sizeof(int));
-		if (!cu->arg_mem)
+		if (pq_cu_any_bank(&d->cus[j], d->kernels[d->cus[j].kernel].nargs))
 			return -ENOMEM;
-		for (size_t a = 0; a < n; a++)
-			cu->arg_mem[a] = -1;
 	}
 	return 0;
+}
+
+void pq_cu_connect(struct pq_cu *cu, size_t a, int mem)
+{
+	if (cu->arg_mem[a] >= 0 && mem == cu->arg_last[a] + 1)
+		cu->arg_last[a] = mem;
+	else if (cu->arg_mem[a] >= 0 && mem == cu->arg_mem[a] - 1)
+		cu->arg_mem[a] = mem;
+	else
+		cu->arg_mem[a] = cu->arg_last[a] = mem;
 }

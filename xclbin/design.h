@@ -92,7 +92,11 @@ struct pq_cu {
 	uint64_t base;
 	int control;  /* IP_CONTROL from IP_LAYOUT */
 	int ip_index; /* position in IP_LAYOUT */
-	int *arg_mem; /* per arg: MEM_TOPOLOGY index it connects to, or -1 */
+	/*
+	 * Per arg: the MEM_TOPOLOGY indexes it connects to, arg_mem[a] to
+	 * arg_last[a] (a range, as Vitis connects HBM[0:3]), or -1 for any.
+	 */
+	int *arg_mem, *arg_last;
 };
 
 /* A kernel-to-kernel stream: a streaming memory entry and its two ends. */
@@ -150,6 +154,13 @@ void pq_design_name_banks(struct pq_design *d);
 void pq_design_sort_cus(struct pq_design *d);
 /* Give every CU's args arg_mem -1 (any bank) until CONNECTIVITY says otherwise. */
 int pq_design_any_bank(struct pq_design *d);
+/* The same for one CU of nargs args. */
+int pq_cu_any_bank(struct pq_cu *cu, size_t nargs);
+/*
+ * Connect arg a of cu to bank mem as well: a bank next to its range widens
+ * it; any other replaces it (one range an arg).
+ */
+void pq_cu_connect(struct pq_cu *cu, size_t a, int mem);
 
 /* "vadd(const int* in1, stream out, unsigned int size)"; malloc'd. */
 char *pq_kernel_signature(const struct pq_kernel *k);

@@ -346,7 +346,7 @@ static int xb_connectivity(struct xb_image *im, const struct xb_section *s, int3
 			return xb_fail(im, "CONNECTIVITY[%d]: %s has no argument with id %d", i,
 				       cu->name, arg);
 		}
-		cu->arg_mem[a] = mem;
+		pq_cu_connect(cu, (size_t)a, mem);
 		st = xb_stream_by_mem(d, (size_t)mem);
 		if (!st)
 			continue;
@@ -528,6 +528,7 @@ void pq_design_free(struct pq_design *d)
 	for (size_t i = 0; i < d->ncus; i++) {
 		free(d->cus[i].name);
 		free(d->cus[i].arg_mem);
+		free(d->cus[i].arg_last);
 	}
 	free(d->kernels);
 	free(d->cus);

@@ -63,6 +63,9 @@ int pq_xclbin_parse(const void *buf, size_t len, struct pq_design **out, char *e
 /* Serialise a design as an axlf image (malloc'd into *out). */
 int pq_xclbin_write(const struct pq_design *d, uint8_t **out, size_t *len, char *err,
 		    size_t errlen);
+/* The same with a BITSTREAM of bitlen bytes (pynqfs-vpp's: the kernels, a shared object). */
+int pq_xclbin_write_with(const struct pq_design *d, const void *bitstream, size_t bitlen,
+			 uint8_t **out, size_t *len, char *err, size_t errlen);
 /*
  * The same in the shape of a Vitis sw_emu build: EMBEDDED_METADATA (its
  * <instance>s name the compute units) and the clocks, and no MEM_TOPOLOGY,

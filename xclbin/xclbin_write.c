@@ -113,8 +113,10 @@ static int xw_connectivity(const struct pq_design *d, struct xw_sec *s)
 	size_t n = 0, k = 0;
 
 	for (size_t i = 0; i < d->ncus; i++) {
-		for (size_t a = 0; a < d->kernels[d->cus[i].kernel].nargs; a++)
-			n += d->cus[i].arg_mem[a] >= 0;
+		for (size_t a = 0; a < d->kernels[d->cus[i].kernel].nargs; a++) {
+			if (d->cus[i].arg_mem[a] >= 0)
+				n += (size_t)(d->cus[i].arg_last[a] - d->cus[i].arg_mem[a] + 1);
+		}
 	}
 	s->size = AXLF_CONN_OFF + n * AXLF_CONN_SIZE;
 	s->data = calloc(1, s->size);
@@ -125,15 +127,16 @@ static int xw_connectivity(const struct pq_design *d, struct xw_sec *s)
 		const struct pq_cu *cu = xw_cu_at(d, (int)ip);
 		const struct pq_kernel *kern = &d->kernels[cu->kernel];
 
+		/* A range is an entry a bank, as Vitis writes HBM[0:3]. */
 		for (size_t a = 0; a < kern->nargs; a++) {
-			uint8_t *c = s->data + AXLF_CONN_OFF + k * AXLF_CONN_SIZE;
+			for (int m = cu->arg_mem[a]; m >= 0 && m <= cu->arg_last[a]; m++) {
+				uint8_t *c = s->data + AXLF_CONN_OFF + k * AXLF_CONN_SIZE;
 
-			if (cu->arg_mem[a] < 0)
-				continue;
-			xw_u32(c, (uint32_t)kern->args[a].id);
-			xw_u32(c + 4, (uint32_t)ip);
-			xw_u32(c + 8, (uint32_t)cu->arg_mem[a]);
-			k++;
+				xw_u32(c, (uint32_t)kern->args[a].id);
+				xw_u32(c + 4, (uint32_t)ip);
+				xw_u32(c + 8, (uint32_t)m);
+				k++;
+			}
 		}
 	}
 	return 0;
@@ -164,14 +167,14 @@ static size_t xw_align8(size_t v)
 static int xw_write(const struct pq_design *d, bool sw_emu, const void *bits, size_t bitlen,
 		    uint8_t **out, size_t *len, char *err, size_t errlen)
 {
-	struct xw_sec secs[5] = {
+	struct xw_sec secs[6] = {
 		{.kind = AXLF_EMBEDDED_METADATA, .name = "metadata"},
 		{.kind = AXLF_MEM_TOPOLOGY, .name = "mem_topology"},
 		{.kind = AXLF_IP_LAYOUT, .name = "ip_layout"},
 		{.kind = AXLF_CONNECTIVITY, .name = "connectivity"},
 		{.kind = AXLF_CLOCK_FREQ_TOPOLOGY, .name = "clock_freq"},
 	};
-	size_t nsec = sizeof(secs) / sizeof(secs[0]);
+	size_t nsec = 5;
 	uint8_t *img = NULL;
 	size_t total, off;
 	char *xml = NULL;
@@ -186,22 +189,21 @@ static int xw_write(const struct pq_design *d, bool sw_emu, const void *bits, si
 	    (ret = xw_ip_layout(d, &secs[2], err, errlen)) ||
 	    (ret = xw_connectivity(d, &secs[3])) || (ret = xw_clocks(d, &secs[4])))
 		goto out;
-	if (sw_emu) { /* metadata and clocks, and the kernels' shared object */
+	if (sw_emu) { /* metadata and clocks only */
 		for (size_t i = 1; i < 4; i++)
 			free(secs[i].data);
 		secs[1] = secs[4];
 		nsec = 2;
-		if (bitlen) {
-			secs[2] = (struct xw_sec){.kind = AXLF_BITSTREAM, .name = "bitstream"};
-			secs[2].data = malloc(bitlen);
-			if (!secs[2].data) {
-				ret = -ENOMEM;
-				goto out;
-			}
-			memcpy(secs[2].data, bits, bitlen);
-			secs[2].size = bitlen;
-			nsec = 3;
+	}
+	if (bitlen) { /* the kernels, as a shared object */
+		secs[nsec] = (struct xw_sec){.kind = AXLF_BITSTREAM, .name = "bitstream"};
+		secs[nsec].data = malloc(bitlen);
+		if (!secs[nsec].data) {
+			ret = -ENOMEM;
+			goto out;
 		}
+		memcpy(secs[nsec].data, bits, bitlen);
+		secs[nsec++].size = bitlen;
 	}
 
 	total = xw_align8(AXLF_OFF_SECTIONS + nsec * AXLF_SECTION_HDR_SIZE);
@@ -250,6 +252,12 @@ out:
 int pq_xclbin_write(const struct pq_design *d, uint8_t **out, size_t *len, char *err, size_t errlen)
 {
 	return xw_write(d, false, NULL, 0, out, len, err, errlen);
+}
+
+int pq_xclbin_write_with(const struct pq_design *d, const void *bitstream, size_t bitlen,
+			 uint8_t **out, size_t *len, char *err, size_t errlen)
+{
+	return xw_write(d, false, bitstream, bitlen, out, len, err, errlen);
 }
 
 int pq_xclbin_write_sw_emu(const struct pq_design *d, const void *bitstream, size_t bitlen,

@@ -125,9 +125,10 @@ static bool design_eq(const struct pq_design *a, const struct pq_design *b, char
 			return snprintf(why, whylen, "cu %zu: %s != %s", i, x->name, y->name),
 			       false;
 		for (size_t g = 0; g < a->kernels[x->kernel].nargs; g++) {
-			if (x->arg_mem[g] != y->arg_mem[g])
-				return snprintf(why, whylen, "cu %s arg %zu: mem %d != %d", x->name,
-						g, x->arg_mem[g], y->arg_mem[g]),
+			if (x->arg_mem[g] != y->arg_mem[g] || x->arg_last[g] != y->arg_last[g])
+				return snprintf(why, whylen, "cu %s arg %zu: mem %d..%d != %d..%d",
+						x->name, g, x->arg_mem[g], x->arg_last[g],
+						y->arg_mem[g], y->arg_last[g]),
 				       false;
 		}
 	}
@@ -225,6 +226,40 @@ static void test_roundtrip(void)
 	}
 }
 
+/*
+ * An arg connected to a range of banks (Vitis's sp=cu.arg:HBM[1:3]) is an
+ * entry a bank in CONNECTIVITY, and parses back as that range.
+ */
+static void test_bank_range(void)
+{
+	struct pq_design *d = load_design("hbm_multi"), *p = NULL;
+	char err[512] = "", why[256] = "";
+	uint8_t *img = NULL;
+	size_t len;
+
+	if (!tap_ok(d != NULL, "hbm_multi loads for the range check"))
+		return;
+	d->cus[0].arg_mem[0] = d->cus[0].arg_last[0] = -1;
+	pq_cu_connect(&d->cus[0], 0, 1);
+	pq_cu_connect(&d->cus[0], 0, 2);
+	pq_cu_connect(&d->cus[0], 0, 3);
+	tap_ok(d->cus[0].arg_mem[0] == 1 && d->cus[0].arg_last[0] == 3,
+	       "banks 1, 2, 3 connected one by one make the range 1..3 (%d..%d)",
+	       d->cus[0].arg_mem[0], d->cus[0].arg_last[0]);
+	tap_ok(pq_xclbin_write(d, &img, &len, err, sizeof(err)) == 0 &&
+		       parse_copy(img, len, &p, err, sizeof(err)) == 0 &&
+		       design_eq(d, p, why, sizeof(why)),
+	       "the range is written and parses back the same %s%s", err, why);
+	pq_cu_connect(&d->cus[0], 0, 0);
+	pq_cu_connect(&d->cus[0], 1, 5);
+	tap_ok(d->cus[0].arg_mem[0] == 0 && d->cus[0].arg_last[0] == 3 &&
+		       d->cus[0].arg_mem[1] == 5 && d->cus[0].arg_last[1] == 5,
+	       "a bank below the range widens it; a bank far from it replaces it");
+	free(img);
+	pq_design_free(p);
+	pq_design_free(d);
+}
+
 /* A Vitis sw_emu build's shape: metadata and clocks, no IP_LAYOUT, MEM_TOPOLOGY, CONNECTIVITY. */
 static void test_sw_emu(void)
 {
@@ -249,10 +284,13 @@ static void test_sw_emu(void)
 			       d->kernels[d->cus[i].kernel].name) &&
 		       p->cus[i].control == d->cus[i].control && p->cus[i].arg_mem[0] == -1;
 	tap_ok(same, "its compute units come from the metadata's instances, any bank for any arg");
-	tap_ok(p->nbanks == 34 && !strcmp(p->banks[0].tag, "HBM[0]") &&
+	tap_ok(p->nbanks == 40 && !strcmp(p->banks[0].tag, "HBM[0]") &&
 		       p->banks[31].size == 256ull << 20 && !strcmp(p->banks[32].tag, "DDR[0]") &&
-		       p->banks[33].size == 16ull << 30,
-	       "its banks are the U280's: 32 x 256 MiB HBM, 2 x 16 GiB DDR (%zu banks)", p->nbanks);
+		       p->banks[33].size == 16ull << 30 && !strcmp(p->banks[39].tag, "PLRAM[5]") &&
+		       p->banks[39].size == 128ull << 10,
+	       "its banks are the U280's: 32 x 256 MiB HBM, 2 x 16 GiB DDR, 6 x 128 KiB PLRAM "
+	       "(%zu banks)",
+	       p->nbanks);
 	tap_ok(p->defaults && strstr(p->defaults, "no IP_LAYOUT") &&
 		       strstr(p->defaults, "no MEM_TOPOLOGY: the memories of xilinx_u280") &&
 		       strstr(p->defaults, "no CONNECTIVITY"),
@@ -621,6 +659,7 @@ int main(void)
 	}
 	test_fixture();
 	test_roundtrip();
+	test_bank_range();
 	test_sw_emu();
 	test_model();
 	test_truncations();
