@@ -17,9 +17,9 @@ C
 mount_pynqfs -o config="$CONF"
 cp "$WORK/sw.xclbin" "$CARD/overlay"
 ok $? "the sw_emu-shaped xclbin loads"
-card_log_has "overlay: no IP_LAYOUT: the compute units of EMBEDDED_METADATA; no MEM_TOPOLOGY: the memories of xilinx_u200_gen3x16_xdma_2_202110_1 (4 x 16 GiB DDR4); no CONNECTIVITY: any bank for any arg"
-[ "$(ls "$CARD/banks" | tr '\n' ' ')" = "bank0 bank1 bank2 bank3 " ] && [ "$(ls "$CARD/kernels")" = vadd_1 ]
-ok $? "banks/ holds the U200's four banks, kernels/ vadd_1"
+card_log_has "overlay: no IP_LAYOUT: the compute units of EMBEDDED_METADATA; no MEM_TOPOLOGY: the memories of xilinx_u200_gen3x16_xdma_2_202110_1 (4 x 16 GiB DDR4, 3 x 128 KiB PLRAM); no CONNECTIVITY: any bank for any arg"
+[ "$(ls "$CARD/banks" | tr '\n' ' ')" = "PLRAM0 PLRAM1 PLRAM2 bank0 bank1 bank2 bank3 " ] && [ "$(ls "$CARD/kernels")" = vadd_1 ]
+ok $? "banks/ holds the U200's four banks and three PLRAMs, kernels/ vadd_1"
 grep -q '^vadd_1 *: vadd(const int\* in1, const int\* in2, int\* out_r, unsigned int size)' "$CARD/summary"
 ok $? "summary lists the compute unit"
 # Any bank for any arg: in1 and in2 in one bank, out_r in another.
