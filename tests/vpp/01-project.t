@@ -13,7 +13,7 @@ ints() { perl -e 'print pack("l<*", @ARGV)' -- "$@"; }
 floats() { perl -e 'print pack("f<*", @ARGV)' -- "$@"; }
 words() { od -An -t"$1" -v "$2" | tr -s ' \n' '\n' | sed '/^$/d' | tr '\n' ' '; }
 
-cp -r "$PYNQFS_SRC/tests/vpp/project" "$WORK/project"
+cp -r "$PYNQFS_SRC/examples/vitis" "$WORK/project"
 make -C "$WORK/project" VPP="$VPP" >"$WORK/make.log" 2>&1
 ok $? "make VPP=pynqfs-vpp builds the project ($(grep -m1 error "$WORK/make.log"))"
 P=$WORK/project

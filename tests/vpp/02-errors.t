@@ -8,7 +8,7 @@
 VPP=$PYNQFS_BUILD/pynqfs-vpp
 [ -x "$VPP" ] || { echo "1..0 # SKIP no pynqfs-vpp in this build (libclang-dev missing)"; exit 0; }
 U200=xilinx_u200_gen3x16_xdma_2_202110_1
-SRC=$PYNQFS_SRC/tests/vpp/project/src
+SRC=$PYNQFS_SRC/examples/vitis/src
 cd "$WORK" || exit 1
 
 # vpp_fails PATTERN ARGS...: pynqfs-vpp ARGS exits 1 and says PATTERN.
