@@ -84,7 +84,7 @@ int sim_streams_create(const struct pq_design *d, unsigned card, struct sim_stre
 	for (size_t i = 0; i < d->nstreams; i++) {
 		const struct pq_stream *ds = &d->streams[i];
 		pynq_stream_info *info;
-		uint32_t width, bits;
+		uint32_t width, bits, depth;
 		char name[96];
 		int ret;
 
@@ -96,7 +96,8 @@ int sim_streams_create(const struct pq_design *d, unsigned card, struct sim_stre
 			return ret;
 		}
 		width = (bits + 7) / 8;
-		st[i].bytes = pynq_stream_bytes(width, SIM_STREAM_DEPTH);
+		depth = d->banks[ds->mem].depth ? d->banks[ds->mem].depth : SIM_STREAM_DEPTH;
+		st[i].bytes = pynq_stream_bytes(width, depth);
 		snprintf(name, sizeof(name), "pynqfs-card%u-%s", card, d->banks[ds->mem].name);
 		st[i].fd = sim_memfd(name, st[i].bytes);
 		if (st[i].fd < 0) {
@@ -112,7 +113,7 @@ int sim_streams_create(const struct pq_design *d, unsigned card, struct sim_stre
 		st[i].s->magic = PYNQ_STREAM_MAGIC;
 		st[i].s->width = width;
 
-		st[i].s->depth = SIM_STREAM_DEPTH;
+		st[i].s->depth = depth;
 		st[i].s->stride = (width + 8) & ~7u;
 		info = pynq_stream_info_of(st[i].s);
 		info->bits = bits;

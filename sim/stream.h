@@ -13,7 +13,7 @@
 
 #include "xclbin.h"
 
-#define SIM_STREAM_DEPTH 1024 /* elements each FIFO holds */
+#define SIM_STREAM_DEPTH 1024 /* elements a FIFO holds when its xclbin says no depth */
 
 struct sim_stream;
 

@@ -420,6 +420,7 @@ static int lk_stream(struct lk *l, const struct vpp_setting *s)
 {
 	struct pq_design *d = l->d;
 	const char *v = s->value, *c1 = strchr(v, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+	unsigned long depth = 0;
 	struct pq_stream *st;
 	struct pq_bank *b;
 	int ret;
@@ -428,8 +429,8 @@ static int lk_stream(struct lk *l, const struct vpp_setting *s)
 		return lk_fail(l, s->where, "%s=%s: say CU.OUT:CU.IN[:DEPTH]", s->key, v);
 	if (c2) {
 		char *end;
-		unsigned long depth = strtoul(c2 + 1, &end, 10);
 
+		depth = strtoul(c2 + 1, &end, 10);
 		if (end == c2 + 1 || *end || depth < 1 || depth > (1ul << 20))
 			return lk_fail(l, s->where,
 				       "%s=%s: the depth is a number of elements, 1 to %lu", s->key,
@@ -446,6 +447,7 @@ static int lk_stream(struct lk *l, const struct vpp_setting *s)
 	b->type = PQ_MEM_STREAMING_CONNECTION;
 	b->streaming = b->used = true;
 	b->route_id = b->base = d->nstreams;
+	b->depth = (uint32_t)depth;
 	st->mem = d->nbanks;
 	d->cus[st->src_cu].arg_mem[st->src_arg] = d->cus[st->src_cu].arg_last[st->src_arg] =
 		(int)d->nbanks;

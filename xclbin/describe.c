@@ -145,6 +145,12 @@ static int ds_banks(struct ds_ctx *c, const config_t *cf, struct pq_design *d)
 			b->type = PQ_MEM_STREAMING_CONNECTION;
 			b->streaming = b->used = true;
 			b->route_id = b->base = (uint64_t)(i - n);
+			if (ds_u64(c, s, "depth", 0, &v))
+				return -EINVAL;
+			if (v > 1u << 20)
+				return ds_fail(c, s, "stream %s: depth is 1 to %u elements", tag,
+					       1u << 20);
+			b->depth = (uint32_t)v;
 			continue;
 		}
 		b->type = ds_mem_type(ds_str(s, "type", "DDR4"));

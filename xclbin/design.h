@@ -52,6 +52,12 @@ struct pq_bank {
 	uint64_t size;	   /* bytes (0 for streams) */
 	uint64_t base;	   /* base address, or flow id for streams */
 	uint64_t route_id; /* streams only */
+	/*
+	 * Streams: the FIFO depth, in elements, a link config gave it
+	 * (stream_connect=a.out:b.in:64), 0 if none. Vitis builds it into the
+	 * hardware; pynqfs-vpp writes it in EMBEDDED_METADATA (<pynqfs_fifo>).
+	 */
+	uint32_t depth;
 };
 
 /* One argument of a kernel, in signature (id) order. */

@@ -254,6 +254,32 @@ out:
 	return ret;
 }
 
+/* <pynqfs_fifo stream="dc_0" depth="64"/>: a stream's FIFO depth, as pynqfs-vpp links it. */
+static int md_fifo(const xmlNode *n, struct pq_design *d, char *err, size_t errlen)
+{
+	char *stream = md_attr(n, "stream");
+	uint64_t depth;
+	int ret = -EINVAL;
+
+	if (md_num(n, "depth", 0, 1u << 20, &depth) || !depth) {
+		pq_fail(err, errlen, "EMBEDDED_METADATA: pynqfs_fifo %s: depth must be 1 to %u",
+			stream ? stream : "?", 1u << 20);
+		goto out;
+	}
+	for (size_t b = 0; stream && b < d->nbanks; b++) {
+		if (d->banks[b].streaming && !strcmp(d->banks[b].tag, stream)) {
+			d->banks[b].depth = (uint32_t)depth;
+			ret = 0;
+			goto out;
+		}
+	}
+	pq_fail(err, errlen, "EMBEDDED_METADATA: pynqfs_fifo: no stream '%s' in MEM_TOPOLOGY",
+		stream ? stream : "");
+out:
+	free(stream);
+	return ret;
+}
+
 static int md_kernels(const xmlNode *core, struct pq_design *d, char *err, size_t errlen)
 {
 	int ret;
@@ -261,6 +287,8 @@ static int md_kernels(const xmlNode *core, struct pq_design *d, char *err, size_
 	for (const xmlNode *kn = core->children; kn; kn = kn->next) {
 		struct pq_kernel *k;
 
+		if (md_is(kn, "pynqfs_fifo") && (ret = md_fifo(kn, d, err, errlen)))
+			return ret;
 		if (!md_is(kn, "kernel"))
 			continue;
 		k = realloc(d->kernels, (d->nkernels + 1) * sizeof(*k));
@@ -484,6 +512,14 @@ int pq_metadata_write(const struct pq_design *d, char **xml, size_t *len)
 			MD_W(xmlTextWriterEndElement(w));
 			MD_W(xmlTextWriterEndElement(w));
 		}
+		MD_W(xmlTextWriterEndElement(w));
+	}
+	for (size_t b = 0; b < d->nbanks; b++) {
+		if (!d->banks[b].streaming || !d->banks[b].depth)
+			continue;
+		MD_W(md_start(w, "pynqfs_fifo"));
+		MD_W(md_attrs(w, "stream", d->banks[b].tag));
+		MD_W(md_attrf(w, "depth", "%u", d->banks[b].depth));
 		MD_W(xmlTextWriterEndElement(w));
 	}
 	MD_W(xmlTextWriterEndDocument(w));

@@ -95,7 +95,7 @@ static bool bank_eq(const struct pq_bank *a, const struct pq_bank *b, char *why,
 {
 	return SAMES(tag) && SAMES(name) && SAME(type, "%d") && SAME(used, "%d") &&
 	       SAME(streaming, "%d") && SAME(size, "%lu") && SAME(base, "%lu") &&
-	       SAME(route_id, "%lu");
+	       SAME(route_id, "%lu") && SAME(depth, "%u");
 }
 
 /* Deep equality of two designs; why says the first difference. */
@@ -255,6 +255,27 @@ static void test_bank_range(void)
 	tap_ok(d->cus[0].arg_mem[0] == 0 && d->cus[0].arg_last[0] == 3 &&
 		       d->cus[0].arg_mem[1] == 5 && d->cus[0].arg_last[1] == 5,
 	       "a bank below the range widens it; a bank far from it replaces it");
+	free(img);
+	pq_design_free(p);
+	pq_design_free(d);
+}
+
+/* A stream's FIFO depth (stream_connect=a:b:64) is written and read back. */
+static void test_fifo_depth(void)
+{
+	struct pq_design *d = load_design("k2k_streams"), *p = NULL;
+	char err[512] = "", why[256] = "";
+	uint8_t *img = NULL;
+	size_t len;
+
+	if (!tap_ok(d && d->nstreams, "k2k_streams loads for the depth check"))
+		goto out;
+	d->banks[d->streams[0].mem].depth = 64;
+	tap_ok(pq_xclbin_write(d, &img, &len, err, sizeof(err)) == 0 &&
+		       parse_copy(img, len, &p, err, sizeof(err)) == 0 &&
+		       design_eq(d, p, why, sizeof(why)) && p->banks[p->streams[0].mem].depth == 64,
+	       "a stream's depth 64 is written and parses back %s%s", err, why);
+out:
 	free(img);
 	pq_design_free(p);
 	pq_design_free(d);
@@ -598,6 +619,16 @@ static void test_xml(void)
 		 "name=\"k\"/>"
 		 "</core></device></platform></project>",
 		 "twice"},
+		{"fifo of no stream",
+		 "<project name=\"p\"><platform><device><core>"
+		 "<pynqfs_fifo stream=\"dc_9\" depth=\"64\"/>"
+		 "</core></device></platform></project>",
+		 "no stream 'dc_9'"},
+		{"fifo of depth 0",
+		 "<project name=\"p\"><platform><device><core>"
+		 "<pynqfs_fifo stream=\"dc_0\" depth=\"0\"/>"
+		 "</core></device></platform></project>",
+		 "depth must be 1 to"},
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -660,6 +691,7 @@ int main(void)
 	test_fixture();
 	test_roundtrip();
 	test_bank_range();
+	test_fifo_depth();
 	test_sw_emu();
 	test_model();
 	test_truncations();
