@@ -22,8 +22,8 @@ vpp_fails() {
 }
 
 "$VPP" -c -t sw_emu --platform $U200 -k krnl_vadd -o vadd.xo "$SRC/krnl_vadd.cpp" >/dev/null &&
-	"$VPP" -c -t sw_emu --platform $U200 -k krnl_source -o source.xo "$SRC/krnl_stream.cpp" >/dev/null &&
-	"$VPP" -c -t sw_emu --platform $U200 -k krnl_sink -o sink.xo "$SRC/krnl_stream.cpp" >/dev/null
+	"$VPP" -c -t sw_emu --platform $U200 -k krnl_source -D FACTOR=3 -o source.xo "$SRC/krnl_stream.cpp" >/dev/null &&
+	"$VPP" -c -t sw_emu --platform $U200 -k krnl_sink --define FACTOR=3 -o sink.xo "$SRC/krnl_stream.cpp" >/dev/null
 ok $? "three kernels compile"
 
 # Config mistakes, each with its file and line.

@@ -9,10 +9,11 @@ VPP=$PYNQFS_BUILD/pynqfs-vpp
 ints() { perl -e 'print pack("l<*", @ARGV)' -- "$@"; }
 U200=xilinx_u200_gen3x16_xdma_2_202110_1
 SRC=$PYNQFS_SRC/examples/vitis/src/krnl_stream.cpp
+CFLAGS=-DFACTOR=3
 cd "$WORK" || exit 1
 
 for k in source sink; do
-	"$VPP" -c -t sw_emu --platform $U200 -k krnl_$k -o $k.xo "$SRC" >/dev/null || exit 1
+	"$VPP" -c -t sw_emu --platform $U200 -k krnl_$k $CFLAGS -o $k.xo "$SRC" >/dev/null || exit 1
 done
 "$VPP" -l -t sw_emu --platform $U200 --connectivity.stream_connect krnl_source_1.out:krnl_sink_1.in:64 \
 	-o d64.xclbin source.xo sink.xo >/dev/null &&

@@ -9,6 +9,11 @@
 
 typedef ap_axiu<32, 0, 0, 0> pkt;
 
+/* The build says how much krnl_triple multiplies by (-D FACTOR=3). */
+#ifndef FACTOR
+#error "build with -DFACTOR=N"
+#endif
+
 static void read_input(const int *in, hls::stream<pkt> &s, int n)
 {
 	for (int i = 0; i < n; i++) {
@@ -38,7 +43,7 @@ void krnl_triple(hls::stream<pkt> &in, hls::stream<pkt> &out)
 #pragma HLS INTERFACE ap_ctrl_none port = return
 	pkt p = in.read();
 
-	p.data = p.data * 3;
+	p.data = p.data * FACTOR;
 	out.write(p);
 }
 
