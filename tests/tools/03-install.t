@@ -18,13 +18,28 @@ for f in "$(opt bindir)/pynqfs" "$(opt bindir)/pynqfs-xclbin" "$(opt libexecdir)
 	"$(opt libdir)/pynqfs/kernels/vadd.so" "$(opt datadir)/pynqfs/designs/vadd.xclbin" \
 	"$(opt sysconfdir)/pynqfs/pynqfs.conf" "$(opt mandir)/man1/pynqfs.1" \
 	"$(opt mandir)/man7/pynqfs-tree.7" "$(opt datadir)/pynqfs/slurm/prolog" \
-	"$(opt datadir)/pynqfs/slurm/pynqfs-slurm.sh"; do
+	"$(opt datadir)/pynqfs/slurm/pynqfs-slurm.sh" "$(opt includedir)/hls_stream.h"; do
 	[ -s "$DEST$f" ]
 	ok $? "installed: $f"
 done
 [ "$(readlink "$DEST/sbin/mount.fuse.pynqfs")" = "$(opt bindir)/pynqfs" ]
 ok $? "installed: /sbin/mount.fuse.pynqfs -> $(opt bindir)/pynqfs"
-for page in man1/pynqfs.1 man7/pynqfs-tree.7; do
+# pynqfs-vpp comes with libclang; with it, its man page and a design it built.
+if [ -x "$PYNQFS_BUILD/pynqfs-vpp" ]; then
+	for f in "$(opt bindir)/pynqfs-vpp" "$(opt mandir)/man1/pynqfs-vpp.1" \
+		"$(opt datadir)/pynqfs/designs/vitis_vadd.xclbin"; do
+		[ -s "$DEST$f" ]
+		ok $? "installed: $f"
+	done
+	PYNQFS_INCLUDE=$DEST$(opt includedir) "$DEST$(opt bindir)/pynqfs-vpp" -c -t sw_emu \
+		--platform xilinx_u200_gen3x16_xdma_2_202110_1 -k krnl_source -DFACTOR=2 -o "$WORK/k.xo" \
+		"$PYNQFS_SRC/examples/vitis/src/krnl_stream.cpp" >/dev/null 2>"$WORK/vpp.err"
+	ok $? "the installed pynqfs-vpp builds an HLS stream kernel against the installed headers $(head -3 "$WORK/vpp.err")"
+	pages="man1/pynqfs.1 man7/pynqfs-tree.7 man1/pynqfs-vpp.1"
+else
+	pages="man1/pynqfs.1 man7/pynqfs-tree.7"
+fi
+for page in $pages; do
 	MANWIDTH=80 man -l "$DEST$(opt mandir)/$page" >"$WORK/page" 2>"$WORK/page.err"
 	[ $? -eq 0 ] && [ ! -s "$WORK/page.err" ] && grep -q '^NAME' "$WORK/page" &&
 		grep -q '^SEE ALSO' "$WORK/page"
