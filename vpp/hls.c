@@ -289,6 +289,21 @@ static int hl_stream_dir(CXTranslationUnit tu, CXCursor fn, CXCursor p, int dept
 	return f.dir;
 }
 
+/* A pointer to <pynq_stream.h>'s FIFO: struct pynq_stream in C, pynq_stream in C++. */
+static bool hl_c_stream(CXType ptr)
+{
+	CXString s = clang_getTypeSpelling(clang_getCanonicalType(clang_getPointeeType(ptr)));
+	const char *n = clang_getCString(s);
+	bool r;
+
+	while (n && (!strncmp(n, "const ", 6) || !strncmp(n, "volatile ", 9)))
+		n = strchr(n, ' ') + 1;
+	r = n && (!strcmp(n, "pynq_stream") || !strcmp(n, "struct pynq_stream"));
+
+	clang_disposeString(s);
+	return r;
+}
+
 static bool hl_stream_type(CXType t)
 {
 	CXString s;
@@ -355,6 +370,13 @@ static int hl_args(struct hl_ctx *c, struct pq_kernel *k)
 						      : "neither read nor written");
 			a->dir = a->dir == HL_IN ? PQ_DIR_IN : PQ_DIR_OUT;
 		} else if (ct.kind == CXType_Pointer) {
+			if (hl_c_stream(ct))
+				return hl_fail(
+					c,
+					"%s: %s: arg %s: a pynq_stream * is the sim's C form "
+					"of a stream, whose element width C can't say; "
+					"pynqfs-vpp reads hls::stream<T>& (HLS C++)",
+					where, c->top, a->name);
 			a->aq = PQ_AQ_GLOBAL;
 			a->type = hl_str(clang_getTypeSpelling(t));
 			a->port = strdup("m_axi_gmem");

@@ -82,6 +82,8 @@ printf '#include <hls_stream.h>\nextern "C" void k(hls::stream<int> &s, int *a) 
 vpp_fails "stream s is both read and written: an axis port is read or written, not both" -c -t sw_emu --platform $U200 -k k -o k.xo both.cpp
 printf 'struct big { int x[4]; };\nextern "C" void k(big b, int *a) {\n\ta[0] = b.x[0];\n}\n' >struct.cpp
 vpp_fails "arg b: the sim cannot pass type 'big'" -c -t sw_emu --platform $U200 -k k -o k.xo struct.cpp
+vpp_fails "arg out: a pynq_stream \* is the sim's C form of a stream" -c -t sw_emu --platform $U200 -k mm2s \
+	-I "$PYNQFS_SRC/include" -o k.xo "$PYNQFS_SRC/examples/kernels/mm2s.c"
 vpp_fails "no function krnl_nope is defined here" -c -t sw_emu --platform $U200 -k krnl_nope -o k.xo "$SRC/krnl_vadd.cpp"
 vpp_fails "the targets are sw_emu, hw_emu and hw" -c -t fpga --platform $U200 -k krnl_vadd -o k.xo "$SRC/krnl_vadd.cpp"
 vpp_fails "unknown option --frobnicate" -c --frobnicate -k krnl_vadd -o k.xo "$SRC/krnl_vadd.cpp"
