@@ -6,8 +6,9 @@
  *   sp=CU.ARG:BANK, sp=CU.PORT:BANK  DDR[0], bank0, HBM[0:3], PLRAM[1]
  *   stream_connect=CU.OUT:CU.IN[:DEPTH] (and its short form sc=)
  *   slr=CU:SLR                       accepted; the sim has no SLRs
- * Memory args no sp names go to the platform's first DDR bank (its first
- * HBM bank if it has no DDR), as Vitis does. The kernels' objects are
+ * Memory args no sp names go to the platform's default memory
+ * (pq_platform_default_bank: the U200's bank1, else the first DDR bank, else
+ * HBM[0]), as Vitis does. The kernels' objects are
  * linked into one shared object, the xclbin's BITSTREAM, which the sim
  * runs as it runs a sw_emu build's.
  */
@@ -501,11 +502,7 @@ static int lk_connect(struct lk *l)
 	/* As Vitis marks them: a memory is used when some port connects to it. */
 	for (size_t b = 0; b < d->nbanks; b++)
 		d->banks[b].used = d->banks[b].streaming;
-	def = lk_bank_nth(d, PQ_MEM_DDR4, 0);
-	if (def < 0)
-		def = lk_bank_nth(d, PQ_MEM_HBM, 0);
-	if (def < 0)
-		def = 0;
+	def = pq_platform_default_bank(d);
 	for (size_t j = 0; j < d->ncus; j++) {
 		struct pq_cu *cu = &d->cus[j];
 		const struct pq_kernel *k = &d->kernels[cu->kernel];

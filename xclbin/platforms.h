@@ -19,6 +19,13 @@
  */
 int pq_platform_banks(struct pq_design *d, char *what, size_t whatlen);
 
+/*
+ * The bank a memory port no sp= connects goes to: the platform's default
+ * (the U200's bank1), else its first DDR bank, else its first HBM bank; -1
+ * for no bank at all.
+ */
+int pq_platform_default_bank(const struct pq_design *d);
+
 /* The platforms known, one prefix a line, for messages: "xilinx_u200_, ...". */
 const char *pq_platform_names(void);
 

@@ -61,12 +61,13 @@ ok $? "vadd_a adds, element by element ($(cat "$CARD/kernels/vadd_a/run"))"
 [ $? -ne 0 ]
 ok $? "in1 of vadd_a in bank1 is refused: sp put it in DDR[0]"
 card_log_has "in1: banks/bank1/b is in bank1, but port m_axi_gmem0 connects to bank0"
-# vadd_b: both its gmem0 ports (in1, out) in bank2 by one sp; in2 defaults to DDR[0].
-ints $(seq 1 1000) >"$B/bank2/a" && ints $(seq 1 1000) >"$B/bank0/b" && truncate -s 4000 "$B/bank2/c" &&
-	echo "banks/bank2/a banks/bank0/b banks/bank2/c 1000" >"$CARD/kernels/vadd_b/args" &&
+# vadd_b: both its gmem0 ports (in1, out) in bank2 by one sp; in2 in the
+# U200's default memory, bank1 (DDR[1]).
+ints $(seq 1 1000) >"$B/bank2/a" && ints $(seq 1 1000) >"$B/bank1/b2" && truncate -s 4000 "$B/bank2/c" &&
+	echo "banks/bank2/a banks/bank1/b2 banks/bank2/c 1000" >"$CARD/kernels/vadd_b/args" &&
 	echo call >"$CARD/kernels/vadd_b/run"
 [ "$(words u4 "$B/bank2/c")" = "$(seq 2 2 2000 | tr '\n' ' ')" ]
-ok $? "vadd_b: sp by port (m_axi_gmem0) connects in1 and out; in2 in the default bank ($(cat "$CARD/kernels/vadd_b/run"))"
+ok $? "vadd_b: sp by port (m_axi_gmem0) connects in1 and out; in2 in the default bank1 ($(cat "$CARD/kernels/vadd_b/run"))"
 grep -q "xclbin's BITSTREAM is an x86-64 shared object" "$CARD/log"
 ok $? "the kernels ran from the xclbin's own shared object"
 rm -f "$B"/*/*

@@ -27,18 +27,18 @@ cards = ( { backend = "sim"; name = "$U200"; } );
 sim = { kernel_path = [ "$WORK/empty" ]; run_timeout_ms = 4000; };
 C
 mount_pynqfs -o config="$CONF"
-B=$CARD/banks/bank0
+B=$CARD/banks/bank1
 K=$CARD/kernels
 
 cp d64.xclbin "$CARD/overlay"
 ints $(seq 1 100) >"$B/in" && truncate -s 404 "$B/out"
-echo "banks/bank0/in 64" >"$K/krnl_source_1/args" && echo call >"$K/krnl_source_1/run"
+echo "banks/bank1/in 64" >"$K/krnl_source_1/args" && echo call >"$K/krnl_source_1/run"
 grep -q '^done' "$K/krnl_source_1/run"
 ok $? "64 elements into the depth-64 FIFO, no reader: the source finishes ($(cat "$K/krnl_source_1/run"))"
-echo "banks/bank0/out" >"$K/krnl_sink_1/args" && echo call >"$K/krnl_sink_1/run"
+echo "banks/bank1/out" >"$K/krnl_sink_1/args" && echo call >"$K/krnl_sink_1/run"
 [ "$(od -An -td4 -N8 "$B/out" | tr -s ' ')" = " 64 1" ]
 ok $? "the sink then reads all 64 (count, first): $(od -An -td4 -N8 "$B/out")"
-echo "banks/bank0/in 65" >"$K/krnl_source_1/args"
+echo "banks/bank1/in 65" >"$K/krnl_source_1/args"
 /bin/echo call >"$K/krnl_source_1/run" 2>/dev/null
 grep -q 'ran past run_timeout_ms' "$K/krnl_source_1/run"
 ok $? "65 elements with no reader: the run times out ($(cat "$K/krnl_source_1/run"))"
@@ -47,7 +47,7 @@ rm -f "$B"/* && : >"$CARD/overlay"
 
 cp dflt.xclbin "$CARD/overlay"
 ints $(seq 1 100) >"$B/in"
-echo "banks/bank0/in 100" >"$K/krnl_source_1/args" && echo call >"$K/krnl_source_1/run"
+echo "banks/bank1/in 100" >"$K/krnl_source_1/args" && echo call >"$K/krnl_source_1/run"
 grep -q '^done' "$K/krnl_source_1/run"
 ok $? "with no depth given, 100 elements fit (the sim's 1024) ($(cat "$K/krnl_source_1/run"))"
 rm -f "$B"/*
