@@ -13,7 +13,9 @@
  *   2. card->lock          state, cur, generation, nbuffers, buffers list,
  *                          summary; cur->refs.
  *   3. cu->lock            one CU's queue, bindings, counters, registers
- *                          and waiters.
+ *                          and waiters. Never two CUs' at once.
+ *   3a. after->lock        what a run started with after= still waits for
+ *                          (start.c); nothing is taken under it.
  *   4. buffer->lock        rwlock: size and device memory of one buffer.
  *                          Write side: resize, free. Read side: data I/O
  *                          and runs. Several buffers: in arg order, each
@@ -100,6 +102,7 @@ struct pq_cu_rt {
 	struct pq_run *head, *tail;
 	struct cu_waiter *waiters;
 	bool running, stop;
+	struct pq_after *waiting;   /* the running run's, while it waits (after=) */
 	uint64_t started, finished; /* runs started, runs ended (counts) */
 	uint64_t cur_seq;	    /* the running run's sequence number */
 	uint64_t cancel_low;	    /* the first run being cancelled, 0 if none */
@@ -178,6 +181,20 @@ struct pq_card {
 struct pq_loaded *pq_ld_get(struct pq_card *card, uint64_t generation);
 void pq_ld_put(struct pq_loaded *ld);
 
+/*
+ * The runs a run started with after= waits for (start.c): counted down as
+ * each ends, by a waiter on its CU; the first that failed said in failed.
+ * Shared by the run and its waiters, freed by the last of them.
+ */
+struct pq_after {
+	pthread_mutex_t lock; /* 3a: all below */
+	pthread_cond_t cond;
+	unsigned refs;
+	size_t pending;
+	bool cancelled; /* by cancel, while it waited */
+	char failed[300];
+};
+
 /* A queued run, and a request waiting for runs to end (cu.c, start.c). */
 struct pq_run {
 	struct pq_run *next;
@@ -186,6 +203,7 @@ struct pq_run {
 	struct pq_buffer **bufs; /* per arg, NULL for scalars */
 	char **paths;		 /* per arg: the buffer as bound in args, or NULL */
 	size_t nargs;
+	struct pq_after *after; /* what it waits for before it begins, or NULL */
 };
 
 enum cu_wait_kind {
@@ -217,7 +235,11 @@ bool pq_cus_busy(struct pq_loaded *ld);
 struct pq_cu_rt *pq_cu_get(struct pq_card *card, uint64_t gen, size_t i);
 void pq_cu_put(struct pq_cu_rt *cu);
 void pq_cu_log(struct pq_cu_rt *cu, const char *file, const char *msg);
-int pq_cu_run(struct pq_cu_rt *cu, bool from_regs, const void *who, pq_cu_done_fn done, void *arg);
+int pq_cu_run(struct pq_cu_rt *cu, bool from_regs, const void *who, const char *after,
+	      pq_cu_done_fn done, void *arg);
+/* start.c, for cu.c: wait for a run's after= runs; 0, or -EIO with why. */
+int pq_after_wait(struct pq_after *a, char *why, size_t whylen);
+void pq_after_put(struct pq_after *a);
 
 /*
  * binding.c: may buffer b be arg a (shown names it); a run's args from the

@@ -57,6 +57,7 @@ void pq_run_free(struct pq_run *r)
 	free(r->paths);
 	free(r->bufs);
 	free(r->bits);
+	pq_after_put(r->after);
 	free(r);
 }
 
@@ -232,6 +233,7 @@ static void cu_finish(struct pq_cu_rt *cu, struct pq_run *r, int ret, uint64_t u
 	pq_run_free(r);
 	pthread_mutex_lock(&cu->lock);
 	cu->running = false;
+	cu->waiting = NULL;
 	cu->finished++;
 	if (!ret) {
 		cu->state = PQ_RUN_DONE;
@@ -279,13 +281,23 @@ static void *cu_worker(void *arg)
 		stop = cu->stop;
 		cu->running = true;
 		cu->cur_seq = r->seq;
-		cu->state = PQ_RUN_RUNNING;
+		/* A run with after= is queued until what it waits for has ended. */
+		cu->state = r->after ? PQ_RUN_QUEUED : PQ_RUN_RUNNING;
+		cu->waiting = r->after;
 		pthread_mutex_unlock(&cu->lock);
 
 		if (stop) {
 			snprintf(why, sizeof(why), "the card shut down before this run started");
 			ret = -ECANCELED;
+		} else if (r->after && (ret = pq_after_wait(r->after, why, sizeof(why)))) {
+			/* not begun: what it waited for failed, or it was cancelled */
 		} else {
+			if (r->after) {
+				pthread_mutex_lock(&cu->lock);
+				cu->state = PQ_RUN_RUNNING;
+				cu->waiting = NULL;
+				pthread_mutex_unlock(&cu->lock);
+			}
 			ret = cu_execute(cu, r, &us, why, sizeof(why));
 		}
 		if (ret) {

@@ -50,6 +50,14 @@ int pq_cu_stats(struct pq_card *card, uint64_t gen, size_t cu, struct pq_cu_stat
 int pq_cu_start(struct pq_card *card, uint64_t gen, size_t cu, const void *who, pq_cu_done_fn done,
 		void *arg);
 /*
+ * The same, after=: the run begins only once every run started so far on
+ * each CU of after ("vadd_1,vmult_1", CUs of this design) has ended; if
+ * one of them failed, it fails without beginning (EIO, the log says
+ * which). -EINVAL, logged, for a name that is no CU or a free-running one.
+ */
+int pq_cu_start_after(struct pq_card *card, uint64_t gen, size_t cu, const void *who,
+		      const char *after, pq_cu_done_fn done, void *arg);
+/*
  * `who` (the filesystem's, or NULL for no check) is asked of the card's
  * access function for every buffer: -EACCES, logged, if it may not use
  * one. Beyond max_queued runs waiting: -EAGAIN, logged.

@@ -188,7 +188,7 @@ int pq_cu_reg_write(struct pq_card *card, uint64_t gen, size_t i, uint64_t off, 
 		pq_cu_log(cu, "registers", "the device refused the write");
 		ret = -EIO;
 	} else if (start) {
-		ret = pq_cu_run(cu, true, who, NULL, NULL);
+		ret = pq_cu_run(cu, true, who, NULL, NULL, NULL);
 	}
 out:
 	pq_cu_put(cu);

@@ -3,14 +3,182 @@
  * Starting runs (each checked as `args` checks it, and by the filesystem's
  * access check), the queue's bound, cancel, and waits for runs to end:
  * what `run` and `registers` ask of a CU. cu.c's worker serves the queue.
+ *
+ * A start with after= (PYNQ's waitfor) lists, on each CU it names, a waiter
+ * for every run of that CU not yet ended; the run's struct pq_after counts
+ * them down. The CU's worker, not a filesystem thread, waits for zero
+ * before the run begins. A run only ever waits for runs started before it,
+ * so no two runs wait for each other.
  */
 #define _GNU_SOURCE
 #include "card_priv.h"
+#include "err.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+void pq_after_put(struct pq_after *a)
+{
+	bool last;
+
+	if (!a)
+		return;
+	pthread_mutex_lock(&a->lock);
+	last = --a->refs == 0;
+	pthread_mutex_unlock(&a->lock);
+	if (!last)
+		return;
+	pthread_mutex_destroy(&a->lock);
+	pthread_cond_destroy(&a->cond);
+	free(a);
+}
+
+/* One run waited for: which, for the message if it fails. */
+struct after_ref {
+	struct pq_after *a;
+	char cu[AXLF_IP_NAME_LEN];
+	uint64_t seq;
+};
+
+/* A run waited for has ended (no core lock held). */
+static void after_done(void *arg, int status, const char *line)
+{
+	struct after_ref *ref = arg;
+	struct pq_after *a = ref->a;
+
+	pthread_mutex_lock(&a->lock);
+	if (status && !a->failed[0])
+		snprintf(a->failed, sizeof(a->failed), "%s's run %llu ended: %s", ref->cu,
+			 (unsigned long long)ref->seq, line ? line : "error");
+	a->pending--;
+	pthread_cond_broadcast(&a->cond);
+	pthread_mutex_unlock(&a->lock);
+	pq_after_put(a);
+	free(ref);
+}
+
+int pq_after_wait(struct pq_after *a, char *why, size_t whylen)
+{
+	int ret = 0;
+
+	pthread_mutex_lock(&a->lock);
+	while (a->pending && !a->cancelled)
+		pthread_cond_wait(&a->cond, &a->lock);
+	if (a->cancelled) {
+		snprintf(why, whylen, "cancelled");
+		ret = -ECANCELED;
+	} else if (a->failed[0]) {
+		snprintf(why, whylen, "not begun: after: %s", a->failed);
+		ret = -EIO;
+	}
+	pthread_mutex_unlock(&a->lock);
+	return ret;
+}
+
+/* A waiter on x for its run seq, counted in a; x->lock held. */
+static int after_watch(struct pq_cu_rt *x, uint64_t seq, struct pq_after *a)
+{
+	struct after_ref *ref = calloc(1, sizeof(*ref));
+	struct cu_waiter *w = calloc(1, sizeof(*w));
+
+	if (!ref || !w) {
+		free(ref);
+		free(w);
+		return -ENOMEM;
+	}
+	ref->a = a;
+	ref->seq = seq;
+	snprintf(ref->cu, sizeof(ref->cu), "%s", x->cu->name);
+	pthread_mutex_lock(&a->lock);
+	a->refs++;
+	a->pending++;
+	pthread_mutex_unlock(&a->lock);
+	w->kind = CU_WAIT_RUN;
+	w->target = seq;
+	w->fn = after_done;
+	w->arg = ref;
+	w->next = x->waiters;
+	x->waiters = w;
+	return 0;
+}
+
+/*
+ * "vadd_1,vmult_1" -> the CUs named, checked (why says what is wrong);
+ * into set, one flag a CU of the design.
+ */
+static int after_parse(struct pq_cu_rt *cu, const char *after, bool *set, char *why, size_t whylen)
+{
+	struct pq_loaded *ld = cu->ld;
+	const char *p = after;
+
+	if (!*p) {
+		snprintf(why, whylen, "after= names no compute unit: after=CU[,CU...]");
+		return -EINVAL;
+	}
+	while (*p) {
+		size_t n = strcspn(p, ","), j;
+
+		for (j = 0; j < ld->ncus; j++) {
+			if (strlen(ld->cus[j].cu->name) == n && !strncmp(ld->cus[j].cu->name, p, n))
+				break;
+		}
+		if (j == ld->ncus || !n) {
+			char q[PQ_QUOTE_MAX + 4];
+
+			snprintf(q, sizeof(q), "%.*s", (int)(n < PQ_QUOTE_MAX ? n : PQ_QUOTE_MAX),
+				 p);
+			snprintf(why, whylen, "after=: no compute unit '%s' on this card", q);
+			return -EINVAL;
+		}
+		if (ld->cus[j].cu->control == PQ_CTRL_NONE) {
+			snprintf(why, whylen,
+				 "after=: %s is free-running (ap_ctrl_none): it has no runs to "
+				 "wait for",
+				 ld->cus[j].cu->name);
+			return -EINVAL;
+		}
+		set[j] = true;
+		p += n + (p[n] == ',');
+	}
+	return 0;
+}
+
+/*
+ * Every run not yet ended on each CU of set, watched in a new struct
+ * pq_after; card->lock held, so that no start comes between.
+ */
+static int after_collect(struct pq_loaded *ld, const bool *set, struct pq_after **out)
+{
+	struct pq_after *a = calloc(1, sizeof(*a));
+	int ret = 0;
+
+	*out = NULL;
+	if (!a)
+		return -ENOMEM;
+	pthread_mutex_init(&a->lock, NULL);
+	pthread_cond_init(&a->cond, NULL);
+	a->refs = 1;
+	for (size_t j = 0; j < ld->ncus && !ret; j++) {
+		struct pq_cu_rt *x = &ld->cus[j];
+
+		if (!set[j])
+			continue;
+		pthread_mutex_lock(&x->lock);
+		if (x->running)
+			ret = after_watch(x, x->cur_seq, a);
+		for (struct pq_run *r = x->head; r && !ret; r = r->next)
+			ret = after_watch(x, r->seq, a);
+		pthread_mutex_unlock(&x->lock);
+	}
+	/* On failure the waiters listed stay, harmless: they hold a reference. */
+	if (ret)
+		pq_after_put(a);
+	else
+		*out = a;
+	return ret;
+}
 
 /*
  * Queue a checked run; takes over bits and bufs whatever happens. Under
@@ -18,8 +186,9 @@
  * happens before it and refuses it.
  */
 static int cu_queue(struct pq_cu_rt *cu, uint64_t *bits, struct pq_buffer **bufs, char **paths,
-		    pq_cu_done_fn done, void *arg, char *why, size_t whylen)
+		    const bool *after, pq_cu_done_fn done, void *arg, char *why, size_t whylen)
 {
+	struct pq_after *aft = NULL;
 	struct pq_card *card = cu->ld->card;
 	struct pq_run *r = calloc(1, sizeof(*r));
 	struct cu_waiter *w = done ? calloc(1, sizeof(*w)) : NULL;
@@ -41,6 +210,11 @@ static int cu_queue(struct pq_cu_rt *cu, uint64_t *bits, struct pq_buffer **bufs
 		ret = -EBUSY;
 		goto fail;
 	}
+	if (after && (ret = after_collect(cu->ld, after, &aft))) {
+		pthread_mutex_unlock(&card->lock);
+		goto fail;
+	}
+	r->after = aft;
 	pthread_mutex_lock(&cu->lock);
 	if (cu->nqueued >= card->max_queued) {
 		pthread_mutex_unlock(&cu->lock);
@@ -115,14 +289,16 @@ static int cu_access(struct pq_cu_rt *cu, const void *who, struct pq_buffer **bu
 }
 
 /* Check every arg, then queue: the one way a run starts. */
-int pq_cu_run(struct pq_cu_rt *cu, bool from_regs, const void *who, pq_cu_done_fn done, void *arg)
+int pq_cu_run(struct pq_cu_rt *cu, bool from_regs, const void *who, const char *after,
+	      pq_cu_done_fn done, void *arg)
 {
 	size_t nargs = cu->k->nargs;
 	uint64_t *bits = calloc(nargs + 1, sizeof(*bits));
 	struct pq_buffer **bufs = calloc(nargs + 1, sizeof(*bufs));
 	char **paths = from_regs ? NULL : calloc(nargs + 1, sizeof(*paths));
+	bool *set = after ? calloc(cu->ld->ncus + 1, sizeof(*set)) : NULL;
 	char why[400] = "";
-	int ret = bits && bufs && (from_regs || paths) ? 0 : -ENOMEM;
+	int ret = bits && bufs && (from_regs || paths) && (!after || set) ? 0 : -ENOMEM;
 
 	if (cu->cu->control == PQ_CTRL_NONE) {
 		snprintf(why, sizeof(why),
@@ -131,6 +307,8 @@ int pq_cu_run(struct pq_cu_rt *cu, bool from_regs, const void *who, pq_cu_done_f
 			 cu->cu->name);
 		ret = -EINVAL;
 	}
+	if (!ret && after)
+		ret = after_parse(cu, after, set, why, sizeof(why));
 	for (size_t a = 0; a < nargs && !ret; a++) {
 		if (cu->type_err[a]) {
 			snprintf(why, sizeof(why), "start: %s: %s", cu->k->args[a].name,
@@ -147,9 +325,10 @@ int pq_cu_run(struct pq_cu_rt *cu, bool from_regs, const void *who, pq_cu_done_f
 	if (ret)
 		pq_run_args_free(nargs, bits, bufs, paths);
 	else
-		ret = cu_queue(cu, bits, bufs, paths, done, arg, why, sizeof(why));
+		ret = cu_queue(cu, bits, bufs, paths, set, done, arg, why, sizeof(why));
 	if (ret && why[0])
 		pq_cu_log(cu, from_regs ? "registers" : "run", why);
+	free(set);
 	return ret;
 }
 
@@ -161,7 +340,20 @@ int pq_cu_start(struct pq_card *card, uint64_t gen, size_t i, const void *who, p
 
 	if (!cu)
 		return -ENOENT;
-	ret = pq_cu_run(cu, false, who, done, arg);
+	ret = pq_cu_run(cu, false, who, NULL, done, arg);
+	pq_cu_put(cu);
+	return ret;
+}
+
+int pq_cu_start_after(struct pq_card *card, uint64_t gen, size_t i, const void *who,
+		      const char *after, pq_cu_done_fn done, void *arg)
+{
+	struct pq_cu_rt *cu = pq_cu_get(card, gen, i);
+	int ret;
+
+	if (!cu)
+		return -ENOENT;
+	ret = pq_cu_run(cu, false, who, after, done, arg);
 	pq_cu_put(cu);
 	return ret;
 }
@@ -171,7 +363,7 @@ int pq_cu_cancel(struct pq_card *card, uint64_t gen, size_t i)
 	struct pq_cu_rt *cu = pq_cu_get(card, gen, i);
 	struct cu_waiter *due = NULL;
 	struct pq_run *r, *list;
-	size_t n = 0;
+	size_t n = 0, nwait = 0;
 	char msg[80];
 
 	if (!cu)
@@ -182,6 +374,14 @@ int pq_cu_cancel(struct pq_card *card, uint64_t gen, size_t i)
 	cu->nqueued = 0;
 	if (list)
 		cu->cancel_low = list->seq;
+	/* A run waiting for its after= runs has not begun either: it ends too. */
+	if (cu->waiting) {
+		pthread_mutex_lock(&cu->waiting->lock);
+		nwait = !cu->waiting->cancelled; /* the worker ends it */
+		cu->waiting->cancelled = true;
+		pthread_cond_broadcast(&cu->waiting->cond);
+		pthread_mutex_unlock(&cu->waiting->lock);
+	}
 	pthread_mutex_unlock(&cu->lock);
 	/* Their buffers go before they count as ended, as at any run's end. */
 	for (r = list; r; r = r->next) {
@@ -210,6 +410,7 @@ int pq_cu_cancel(struct pq_card *card, uint64_t gen, size_t i)
 		list = r;
 	}
 	pq_cu_answer(due, -EIO, "error cancelled");
+	n += nwait;
 	snprintf(msg, sizeof(msg), "cancel: %zu queued run%s cancelled", n, n == 1 ? "" : "s");
 	pq_cu_log(cu, "run", msg);
 	pq_cu_put(cu);

@@ -177,7 +177,9 @@ static int run_open(struct fs_node *n, struct fs_handle *h, struct fuse_file_inf
 	return 0;
 }
 
-enum run_cmd { RUN_NONE, RUN_START, RUN_CALL, RUN_WAIT, RUN_CANCEL };
+enum run_cmd { RUN_NONE, RUN_START, RUN_CALL, RUN_WAIT, RUN_CANCEL, RUN_AFTER };
+
+#define RUN_AFTER_MAX 4096 /* bytes of an after= list */
 
 static enum run_cmd run_word(const char *w, size_t len)
 {
@@ -194,6 +196,9 @@ static enum run_cmd run_word(const char *w, size_t len)
 		if (strlen(cmds[i].word) == len && !memcmp(cmds[i].word, w, len))
 			return cmds[i].cmd;
 	}
+	/* after=CU[,CU...]: what the start or call before it waits for. */
+	if (len >= 6 && !memcmp(w, "after=", 6))
+		return RUN_AFTER;
 	return RUN_NONE;
 }
 
@@ -201,7 +206,7 @@ static enum run_cmd run_word(const char *w, size_t len)
 static bool run_prefix(const char *w, size_t len)
 {
 	return !strncmp("start", w, len) || !strncmp("call", w, len) || !strncmp("wait", w, len) ||
-	       !strncmp("cancel", w, len);
+	       !strncmp("cancel", w, len) || !strncmp("after=", w, len < 6 ? len : 6);
 }
 
 /* The next word of h->in at or after *at: its command, [*s, *e). */
@@ -214,6 +219,18 @@ static enum run_cmd run_next(const struct fs_handle *h, size_t at, size_t *s, si
 	while (*e < h->inlen && !isspace((unsigned char)h->in[*e]))
 		(*e)++;
 	return run_word(h->in + *s, *e - *s);
+}
+
+/* The after= list right after a start or call ending at e, if any: into val, *e past it. */
+static bool run_after(const struct fs_handle *h, size_t *e, char *val)
+{
+	size_t s, ae;
+
+	if (run_next(h, *e, &s, &ae) != RUN_AFTER)
+		return false;
+	snprintf(val, RUN_AFTER_MAX + 1, "%.*s", (int)(ae - s - 6), h->in + s + 6);
+	*e = ae;
+	return true;
 }
 
 /*
@@ -229,9 +246,9 @@ static void run_act(fuse_req_t req, struct fs_node *n, struct fs_handle *h, size
 {
 	enum run_cmd c, last = RUN_NONE;
 	size_t used = 0, last_end = 0, s, e, at;
+	char line[320], after[RUN_AFTER_MAX + 1], *aft = NULL;
 	struct fs_cred who;
 	struct run_wait *w;
-	char line[320];
 	int ret = 0, status = 0;
 
 	while (used < h->inlen) {
@@ -240,26 +257,37 @@ static void run_act(fuse_req_t req, struct fs_node *n, struct fs_handle *h, size
 			used = e;
 			break;
 		}
-		if (c == RUN_NONE && e == h->inlen && !at_close && run_prefix(h->in + s, e - s))
+		if ((c == RUN_NONE || c == RUN_AFTER) && e == h->inlen && !at_close &&
+		    run_prefix(h->in + s, e - s))
 			break;
-		if (c == RUN_NONE) {
-			fs_log(n, "'%.*s' is not a command: write start, 1, call, wait or cancel",
-			       (int)(e - s < 64 ? e - s : 64), h->in + s);
+		if (c == RUN_NONE ||
+		    (c == RUN_AFTER &&
+		     (used != last_end || (last != RUN_START && last != RUN_CALL))) ||
+		    (c == RUN_AFTER && e - s - 6 > RUN_AFTER_MAX)) {
+			fs_log(n,
+			       c == RUN_AFTER
+				       ? "'%.*s': after= follows start or call (start "
+					 "after=CU[,CU...]), %d bytes at most"
+				       : "'%.*s' is not a command: write start, 1, call, wait "
+					 "or cancel",
+			       (int)(e - s < 64 ? e - s : 64), h->in + s, RUN_AFTER_MAX);
 			h->inlen = 0; /* reported once */
 			fuse_reply_err(req, EINVAL);
 			return;
 		}
-		last = c;
+		if (c != RUN_AFTER)
+			last = c;
 		used = last_end = e;
 	}
 	fs_cred_of(req, &who);
 	/* Everything but a last call or wait, in order. */
 	for (at = 0; at < used && ret >= 0; at = e) {
 		c = run_next(h, at, &s, &e);
+		aft = (c == RUN_START || c == RUN_CALL) && run_after(h, &e, after) ? after : NULL;
 		if (e == last_end && (c == RUN_CALL || c == RUN_WAIT))
 			break;
 		if (c == RUN_START || c == RUN_CALL)
-			ret = pq_cu_start(n->card, n->gen, n->index, &who, NULL, NULL);
+			ret = pq_cu_start_after(n->card, n->gen, n->index, &who, aft, NULL, NULL);
 		else if (c == RUN_CANCEL)
 			ret = pq_cu_cancel(n->card, n->gen, n->index);
 	}
@@ -284,7 +312,7 @@ static void run_act(fuse_req_t req, struct fs_node *n, struct fs_handle *h, size
 	w->flush = at_close;
 	run_park(w);
 	if (last == RUN_CALL)
-		ret = pq_cu_start(n->card, n->gen, n->index, &who, run_done, w);
+		ret = pq_cu_start_after(n->card, n->gen, n->index, &who, aft, run_done, w);
 	else
 		ret = pq_cu_wait(n->card, n->gen, n->index, line, sizeof(line), &status, run_done,
 				 w);
