@@ -127,7 +127,8 @@ struct run_wait;
 
 /*
  * A mount. Lock order: lock (the tree), then core's locks; opens_lock,
- * parked_lock and line_lock are leaves, taken with nothing else after them.
+ * parked_lock, line_lock and closing_lock are leaves, taken with nothing
+ * else after them.
  */
 struct fs {
 	pthread_mutex_t lock; /* the tree, and node metadata */
@@ -146,6 +147,14 @@ struct fs {
 	pthread_mutex_t parked_lock;
 	struct run_wait *parked;   /* run.c: requests waiting for runs */
 	pthread_mutex_t line_lock; /* run.c: a run handle's last line */
+	bool threaded;		   /* FUSE serves requests on several threads */
+	/*
+	 * Buffer handles closed (flushed) whose RELEASE the kernel has not
+	 * sent yet: ops.c counts them, overlay.c waits for them (closing.c).
+	 */
+	pthread_mutex_t closing_lock;
+	pthread_cond_t closing_cond;
+	unsigned closing;
 };
 
 /* An empty mount: no cards, no tree yet (fs_tree_build), nothing cached. */
@@ -208,6 +217,7 @@ struct fs_handle {
 	bool nonblock;		    /* run */
 	bool writer;		    /* opened for writing */
 	bool mapped;		    /* data is mmap'd (overlay staging), cap bytes */
+	bool closing;		    /* buffers: flushed, not used since (atomic; closing.c) */
 	/* Who opened it: checked again at each use once a card changes hands. */
 	struct fs_cred cred;
 	unsigned epoch; /* its card's handover epoch when it was checked */
@@ -283,6 +293,21 @@ void fs_node_unlink(struct fs_node *n);
 void fs_node_unlink_keep(struct fs_node *n);
 /* Free n if nothing refers to it any more (unlinked, closed, forgotten). */
 void fs_node_maybe_free(struct fs_node *n);
+/*
+ * closing.c: a buffer's close(2) is answered at its FLUSH, but the kernel
+ * sends its RELEASE later, in the background, and until then the buffer
+ * counts as open: `rm` of it and a free of the design right after would be
+ * refused. A buffer handle flushed and not used since is closing;
+ * programming or freeing a card waits a moment for those to be released.
+ */
+void fs_closing_set(struct fs *fs, struct fs_handle *h, bool closing);
+void fs_closing_wait(struct fs *fs);
+/*
+ * Test builds: a buffer's RELEASE held back PYNQFS_TEST_RELEASE_DELAY_MS
+ * (the environment's), as a busy kernel may hold it; elsewhere nothing.
+ */
+void fs_closing_test_delay(void);
+
 /* Drop a pin (nopen), freeing what is gone. fs_unpin() takes the tree lock. */
 void fs_node_unpin(struct fs_node *n);
 void fs_unpin(struct fs_node *n);

@@ -288,6 +288,7 @@ int main(int argc, char *argv[])
 		goto out_signals;
 	fs.session = se;
 	fs.caching = !cmd.singlethread;
+	fs.threaded = !cmd.singlethread;
 	fuse_daemonize(cmd.foreground);
 
 	if (cmd.singlethread) {

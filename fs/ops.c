@@ -464,6 +464,8 @@ static void fs_flush(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	struct fs_handle *h = fs_handle_of(fi);
 	int ret;
 
+	if (h && n && n->kind == FS_BUF)
+		fs_closing_set(fs, h, true); /* its RELEASE may come late: closing.c */
 	if (!ops || !ops->flush || !h) {
 		fuse_reply_err(req, 0);
 		return;
@@ -485,8 +487,13 @@ static void fs_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi
 
 	if (ops && ops->release && fs_handle_of(fi))
 		ops->release(n, fs_handle_of(fi));
+	/* The buffer let go of first, then no longer closing: closing.c. */
+	if (n && n->kind == FS_BUF)
+		fs_closing_test_delay();
+	fs_unpin(n);
+	if (fs_handle_of(fi))
+		fs_closing_set(fs, fs_handle_of(fi), false);
 	fs_handle_free(fs_handle_of(fi), true);
-	fs_unpin(fs_node_of(fs, ino));
 	fuse_reply_err(req, 0);
 }
 

@@ -32,6 +32,8 @@ static int ov_open(struct fs_node *n, struct fs_handle *h, struct fuse_file_info
 	 * `: > overlay` and `cp x overlay` would be refused at close(2), which
 	 * shells ignore: say it at open, which they report.
 	 */
+	if (h->trunc)
+		fs_closing_wait(n->fs); /* buffers just closed: closing.c */
 	return h->trunc ? pq_card_check_idle(n->card, "replacing or freeing the design") : 0;
 }
 
@@ -137,6 +139,7 @@ static void ov_flush(fuse_req_t req, struct fs_node *n, struct fs_handle *h)
 		fuse_reply_err(req, 0);
 		return;
 	}
+	fs_closing_wait(n->fs); /* buffers just closed: closing.c */
 	if (h->dirty)
 		ret = pq_card_program(n->card, (const uint8_t *)h->data, h->len);
 	else
@@ -173,6 +176,7 @@ static int ov_truncate(struct fs_node *n, struct fs_handle *h, off_t size)
 			  "whole xclbin");
 		return -EINVAL;
 	}
+	fs_closing_wait(n->fs); /* buffers just closed: closing.c */
 	ret = pq_card_free(n->card);
 	if (!ret)
 		fs_card_refresh(n->fs, n->card);

@@ -39,7 +39,7 @@ done
 set -- "$@" "env PYNQFS_BUILD=$TSAN_BUILD $TSAN_BUILD/tests/test_card"
 for t in tests/fs/05-kernels.t tests/fs/07-stress.t tests/fs/08-races.t tests/fs/11-faults.t \
 	tests/fs/12-fsx.t tests/fs/15-opfuzz.t tests/fs/17-guard.t tests/fs/18-streams.t tests/fs/20-threats.t \
-	tests/fs/22-after.t; do
+	tests/fs/22-after.t tests/fs/23-closing.t; do
 	set -- "$@" "env PYNQFS_BUILD=$TSAN_BUILD sh $t"
 done
 exec perl scripts/tap-summary.pl "$@"
