@@ -61,7 +61,10 @@ struct pq_backend_conf {
 struct pq_runarg {
 	void *bo; /* NULL for scalars and streams */
 	uint64_t bits;
-	uint64_t size;	  /* buffers: the bytes the kernel may use */
+	uint64_t size;	 /* buffers: the bytes the kernel may use, */
+	uint64_t offset; /* from this byte of bo on (a range, PATH[START:END]) */
+	bool inner; /* a range that ends before the buffer does: the bytes after it are the buffer's
+		     */
 	const char *name; /* the arg's, for messages */
 	const char *path; /* buffers: as bound in args; NULL for a start from registers */
 	bool out;	  /* a scalar by reference (T&): run_outputs gives it back */

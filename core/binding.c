@@ -7,6 +7,7 @@
 #include "card_priv.h"
 #include "err.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -69,6 +70,113 @@ static int cu_resolve(struct pq_cu_rt *cu, size_t a, const char *path, struct pq
 	return 0;
 }
 
+void pq_range_format(const struct pq_range *r, char *buf, size_t len)
+{
+	if (!r->ranged)
+		snprintf(buf, len, "%s", "");
+	else if (r->has_end)
+		snprintf(buf, len, "[%llu:%llu]", (unsigned long long)r->start,
+			 (unsigned long long)r->end);
+	else
+		snprintf(buf, len, "[%llu:]", (unsigned long long)r->start);
+}
+
+int pq_range_bytes(const struct pq_range *r, uint64_t size, const char *shown, uint64_t *off,
+		   uint64_t *len, char *why, size_t whylen)
+{
+	uint64_t end = r->ranged && r->has_end ? r->end : size;
+	uint64_t start = r->ranged ? r->start : 0;
+	char rg[48];
+
+	if (end > size || start >= end) {
+		pq_range_format(r, rg, sizeof(rg));
+		snprintf(why, whylen, "%s%s: %s (the buffer has %llu bytes)", PQ_Q(shown), rg,
+			 end > size ? "runs past the buffer's end" : "holds no byte",
+			 (unsigned long long)size);
+		return -EINVAL;
+	}
+	*off = start;
+	*len = end - start;
+	return 0;
+}
+
+/* A byte offset of a range: decimal or 0x, empty for dflt. */
+static int bd_offset(const char *s, size_t n, uint64_t dflt, bool *given, uint64_t *out)
+{
+	char buf[32], *end;
+
+	*given = n > 0;
+	if (!n) {
+		*out = dflt;
+		return 0;
+	}
+	if (n >= sizeof(buf) || !isdigit((unsigned char)*s))
+		return -EINVAL;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	errno = 0;
+	*out = strtoull(buf, &end, 0);
+	return errno || *end ? -EINVAL : 0;
+}
+
+/*
+ * "PATH[START:END]" -> the path's length and the range, or -EINVAL (why)
+ * for a value that is no range.
+ */
+static int bd_range(const char *v, size_t *plen, struct pq_range *r, char *why, size_t whylen)
+{
+	size_t n = strlen(v);
+	const char *open = n ? memrchr(v, '[', n) : NULL, *colon;
+
+	memset(r, 0, sizeof(*r));
+	if (!n || v[n - 1] != ']' || !open || open == v)
+		return -EINVAL;
+	colon = memchr(open, ':', (size_t)(v + n - 1 - open));
+	if (!colon || bd_offset(open + 1, (size_t)(colon - open - 1), 0, &(bool){0}, &r->start) ||
+	    bd_offset(colon + 1, (size_t)(v + n - 1 - colon - 1), 0, &r->has_end, &r->end)) {
+		snprintf(why, whylen,
+			 "%s: a byte range is [START:END], decimal or 0x, END exclusive, either "
+			 "left out",
+			 PQ_Q(open));
+		return -EINVAL;
+	}
+	if (r->has_end && r->end <= r->start) {
+		snprintf(why, whylen, "%s: END must be past START (END is exclusive)", PQ_Q(open));
+		return -EINVAL;
+	}
+	r->ranged = true;
+	*plen = (size_t)(open - v);
+	return 0;
+}
+
+/*
+ * A buffer arg's value: the buffer it names, else PATH[START:END] (a name
+ * that itself ends in ']' and exists is that buffer, SPEC §5).
+ */
+static int bd_buffer(struct pq_cu_rt *cu, size_t a, const char *v, struct pq_buffer **b,
+		     char **canon, struct pq_range *r, char *why, size_t whylen)
+{
+	char rwhy[200] = "", *path;
+	size_t plen;
+	int ret;
+
+	memset(r, 0, sizeof(*r));
+	ret = cu_resolve(cu, a, v, b, canon, why, whylen);
+	if (ret != -EINVAL || bd_range(v, &plen, r, rwhy, sizeof(rwhy)) == -EINVAL) {
+		if (rwhy[0]) /* a range, wrongly written */
+			snprintf(why, whylen, "%s", rwhy);
+		return ret;
+	}
+	path = strndup(v, plen);
+	if (!path)
+		return -ENOMEM;
+	ret = cu_resolve(cu, a, path, b, canon, why, whylen);
+	free(path);
+	if (ret)
+		memset(r, 0, sizeof(*r));
+	return ret;
+}
+
 /* Check args text; with store, bind it (all or none). */
 static int cu_args(struct pq_card *card, uint64_t gen, size_t i, const char *text, size_t len,
 		   bool partial, bool store)
@@ -103,11 +211,19 @@ static int cu_args(struct pq_card *card, uint64_t gen, size_t i, const char *tex
 			snprintf(why, sizeof(why), "%s: %s", name, cu->type_err[a]);
 			ret = -EINVAL;
 		} else if (cu->types[a].kind == PQ_C_PTR) {
-			ret = cu_resolve(cu, a, as[t].value, &b, &nb[t].path, sub, sizeof(sub));
+			uint64_t off, rlen;
+
+			ret = bd_buffer(cu, a, as[t].value, &b, &nb[t].path, &nb[t].range, sub,
+					sizeof(sub));
+			if (!ret) {
+				nb[t].buf = b; /* referenced until bound */
+				/* Checked again at each start: the buffer may change size. */
+				if (nb[t].range.ranged)
+					ret = pq_range_bytes(&nb[t].range, pq_buffer_size(b),
+							     nb[t].path, &off, &rlen, sub, sizeof(sub));
+			}
 			if (ret)
 				snprintf(why, sizeof(why), "%s: %s", name, sub);
-			else
-				nb[t].buf = b; /* referenced until bound */
 		} else if (pq_value_parse(&cu->types[a], as[t].value, &nb[t].bits, sub,
 					  sizeof(sub))) {
 			snprintf(why, sizeof(why), "%s (%s): %s", name, cu->k->args[a].type, sub);
@@ -163,7 +279,7 @@ int pq_cu_args_check(struct pq_card *card, uint64_t gen, size_t i, const char *t
 int pq_cu_args_dump(struct pq_card *card, uint64_t gen, size_t i, FILE *f)
 {
 	struct pq_cu_rt *cu = pq_cu_get(card, gen, i);
-	char val[64];
+	char val[64], rg[48];
 
 	if (!cu)
 		return -ENOENT;
@@ -178,7 +294,8 @@ int pq_cu_args_dump(struct pq_card *card, uint64_t gen, size_t i, FILE *f)
 		} else if (!b->set) {
 			fprintf(f, "%s=\n", name); /* a removed buffer's arg too */
 		} else if (b->path) {
-			fprintf(f, "%s=%s\n", name, b->path);
+			pq_range_format(&b->range, rg, sizeof(rg));
+			fprintf(f, "%s=%s%s\n", name, b->path, rg);
 		} else {
 			pq_value_format(&cu->types[a], b->bits, val, sizeof(val));
 			fprintf(f, "%s=%s\n", name, val);
@@ -186,6 +303,22 @@ int pq_cu_args_dump(struct pq_card *card, uint64_t gen, size_t i, FILE *f)
 	}
 	pthread_mutex_unlock(&cu->lock);
 	pq_cu_put(cu);
+	return 0;
+}
+
+/* Arg a's range, kept for the run (with its text after the path, for messages). */
+static int bd_range_keep(struct pq_range **ranges, size_t nargs, size_t a, struct pq_binding *b)
+{
+	char rg[48], *shown;
+
+	if (!*ranges && !(*ranges = calloc(nargs + 1, sizeof(**ranges))))
+		return -ENOMEM;
+	(*ranges)[a] = b->range;
+	pq_range_format(&b->range, rg, sizeof(rg));
+	if (asprintf(&shown, "%s%s", b->path, rg) < 0)
+		return -ENOMEM;
+	free(b->path);
+	b->path = shown;
 	return 0;
 }
 
@@ -197,12 +330,13 @@ int pq_cu_args_dump(struct pq_card *card, uint64_t gen, size_t i, FILE *f)
  * then each checked.
  */
 int pq_cu_args_from_binding(struct pq_cu_rt *cu, uint64_t *bits, struct pq_buffer **bufs,
-			    char **paths, char *why, size_t whylen)
+			    char **paths, struct pq_range **ranges, char *why, size_t whylen)
 {
 	size_t nargs = cu->k->nargs;
 	struct pq_binding *snap = calloc(nargs + 1, sizeof(*snap));
 	int ret = snap ? 0 : -ENOMEM;
 
+	*ranges = NULL;
 	if (snap) {
 		pthread_mutex_lock(&cu->lock);
 		for (size_t a = 0; a < nargs; a++) {
@@ -230,11 +364,19 @@ int pq_cu_args_from_binding(struct pq_cu_rt *cu, uint64_t *bits, struct pq_buffe
 			snprintf(why, whylen, "start: %s is not set (write it to args)", name);
 			ret = -EINVAL;
 		} else if (snap[a].buf) {
+			uint64_t off, len;
+
 			if (!snap[a].path)
 				ret = -ENOMEM;
 			else if ((ret = pq_cu_check_buffer(cu, a, snap[a].buf, shown, sub,
 							   sizeof(sub))))
 				snprintf(why, whylen, "start: %s: %s", name, sub);
+			else if (snap[a].range.ranged &&
+				 (ret = pq_range_bytes(&snap[a].range, pq_buffer_size(snap[a].buf),
+						       shown, &off, &len, sub, sizeof(sub))))
+				snprintf(why, whylen, "start: %s: %s", name, sub);
+			else if (snap[a].range.ranged)
+				ret = bd_range_keep(ranges, nargs, a, &snap[a]);
 			bufs[a] = snap[a].buf;
 			snap[a].buf = NULL;
 			paths[a] = snap[a].path;

@@ -78,12 +78,23 @@ struct cu_waiter;
  * before it lets go of a buffer it removes; pq_buffer_renamed() keeps
  * path current.
  */
+/*
+ * A byte range of a buffer arg, PATH[START:END] (a PYNQ slice, an XRT
+ * sub-buffer): the kernel gets START's address and only those bytes. END
+ * unset: the buffer's end, whatever its size when the run begins.
+ */
+struct pq_range {
+	bool ranged, has_end;
+	uint64_t start, end;
+};
+
 struct pq_binding {
 	bool set;
 	bool removed;	       /* its buffer was removed: path says which */
 	uint64_t bits;	       /* scalars */
 	struct pq_buffer *buf; /* buffers */
-	char *path;	       /* buffers: its path, as `args` shows it */
+	char *path;	       /* buffers: its path, as `args` shows it (range apart) */
+	struct pq_range range;
 };
 
 /* A compute unit at run time. */
@@ -203,7 +214,8 @@ struct pq_run {
 	struct pq_buffer **bufs; /* per arg, NULL for scalars */
 	char **paths;		 /* per arg: the buffer as bound in args, or NULL */
 	size_t nargs;
-	struct pq_after *after; /* what it waits for before it begins, or NULL */
+	struct pq_range *ranges; /* per arg, or NULL when no arg is a range */
+	struct pq_after *after;	 /* what it waits for before it begins, or NULL */
 };
 
 enum cu_wait_kind {
@@ -248,7 +260,15 @@ void pq_after_put(struct pq_after *a);
 int pq_cu_check_buffer(struct pq_cu_rt *cu, size_t a, struct pq_buffer *b, const char *shown,
 		       char *why, size_t whylen);
 int pq_cu_args_from_binding(struct pq_cu_rt *cu, uint64_t *bits, struct pq_buffer **bufs,
-			    char **paths, char *why, size_t whylen);
+			    char **paths, struct pq_range **ranges, char *why, size_t whylen);
+/* "[START:END]" for a range ("" for none), into buf. */
+void pq_range_format(const struct pq_range *r, char *buf, size_t len);
+/*
+ * A range's bytes in a buffer of size bytes: 0 with *off, *len, or
+ * -EINVAL with why (shown names the arg's buffer) when it runs past.
+ */
+int pq_range_bytes(const struct pq_range *r, uint64_t size, const char *shown, uint64_t *off,
+		   uint64_t *len, char *why, size_t whylen);
 
 /* registers.c: a run's args from the arg registers; an arg stored as a start does. */
 int pq_cu_args_from_regs(struct pq_cu_rt *cu, uint64_t *bits, struct pq_buffer **bufs, char *why,

@@ -57,6 +57,7 @@ void pq_run_free(struct pq_run *r)
 	free(r->paths);
 	free(r->bufs);
 	free(r->bits);
+	free(r->ranges);
 	pq_after_put(r->after);
 	free(r);
 }
@@ -149,6 +150,15 @@ static int cu_execute(struct pq_cu_rt *cu, struct pq_run *r, uint64_t *us, char 
 		if (!args[i].bo || !r->bufs[i]->size) {
 			snprintf(why, whylen, "%s: its buffer is empty", cu->k->args[i].name);
 			ret = -EINVAL;
+		} else if (r->ranges && r->ranges[i].ranged) {
+			char sub[200];
+
+			/* The buffer may have shrunk since the start: checked again, locked. */
+			ret = pq_range_bytes(&r->ranges[i], r->bufs[i]->size, "its buffer",
+					     &args[i].offset, &args[i].size, sub, sizeof(sub));
+			if (ret)
+				snprintf(why, whylen, "%s: %s", cu->k->args[i].name, sub);
+			args[i].inner = args[i].offset + args[i].size < r->bufs[i]->size;
 		}
 	}
 	if (!ret)

@@ -186,7 +186,8 @@ static int after_collect(struct pq_loaded *ld, const bool *set, struct pq_after 
  * happens before it and refuses it.
  */
 static int cu_queue(struct pq_cu_rt *cu, uint64_t *bits, struct pq_buffer **bufs, char **paths,
-		    const bool *after, pq_cu_done_fn done, void *arg, char *why, size_t whylen)
+		    struct pq_range *ranges, const bool *after, pq_cu_done_fn done, void *arg,
+		    char *why, size_t whylen)
 {
 	struct pq_after *aft = NULL;
 	struct pq_card *card = cu->ld->card;
@@ -199,6 +200,8 @@ static int cu_queue(struct pq_cu_rt *cu, uint64_t *bits, struct pq_buffer **bufs
 		ret = -ENOMEM;
 		goto fail;
 	}
+	r->ranges = ranges;
+	ranges = NULL;
 	r->bits = bits;
 	r->bufs = bufs;
 	r->paths = paths;
@@ -232,6 +235,8 @@ static int cu_queue(struct pq_cu_rt *cu, uint64_t *bits, struct pq_buffer **bufs
 
 		if (bufs[a] && pq_buffer_address(bufs[a], &v))
 			v = 0;
+		else if (bufs[a] && r->ranges)
+			v += r->ranges[a].start; /* a range: its first byte's address */
 		pq_cu_reg_store(cu, a, v);
 	}
 	r->seq = ++cu->started;
@@ -257,6 +262,7 @@ static int cu_queue(struct pq_cu_rt *cu, uint64_t *bits, struct pq_buffer **bufs
 	return 0;
 fail:
 	free(w);
+	free(ranges);
 	if (r) {
 		r->bits = bits;
 		r->bufs = bufs;
@@ -297,6 +303,7 @@ int pq_cu_run(struct pq_cu_rt *cu, bool from_regs, const void *who, const char *
 	struct pq_buffer **bufs = calloc(nargs + 1, sizeof(*bufs));
 	char **paths = from_regs ? NULL : calloc(nargs + 1, sizeof(*paths));
 	bool *set = after ? calloc(cu->ld->ncus + 1, sizeof(*set)) : NULL;
+	struct pq_range *ranges = NULL;
 	char why[400] = "";
 	int ret = bits && bufs && (from_regs || paths) && (!after || set) ? 0 : -ENOMEM;
 
@@ -319,13 +326,15 @@ int pq_cu_run(struct pq_cu_rt *cu, bool from_regs, const void *who, const char *
 	if (!ret && from_regs)
 		ret = pq_cu_args_from_regs(cu, bits, bufs, why, sizeof(why));
 	else if (!ret)
-		ret = pq_cu_args_from_binding(cu, bits, bufs, paths, why, sizeof(why));
+		ret = pq_cu_args_from_binding(cu, bits, bufs, paths, &ranges, why, sizeof(why));
 	if (!ret)
 		ret = cu_access(cu, who, bufs, why, sizeof(why));
-	if (ret)
+	if (ret) {
 		pq_run_args_free(nargs, bits, bufs, paths);
-	else
-		ret = cu_queue(cu, bits, bufs, paths, set, done, arg, why, sizeof(why));
+		free(ranges);
+	} else {
+		ret = cu_queue(cu, bits, bufs, paths, ranges, set, done, arg, why, sizeof(why));
+	}
 	if (ret && why[0])
 		pq_cu_log(cu, from_regs ? "registers" : "run", why);
 	free(set);

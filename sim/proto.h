@@ -46,6 +46,12 @@ struct sim_run {
 		uint64_t off;  /* where in it, */
 		uint64_t size; /* and how many bytes the kernel may use */
 		uint64_t bits; /* scalars */
+		/*
+		 * A range ending inside its buffer: the bytes after it are the
+		 * buffer's own, which others may write meanwhile, so they are not
+		 * checked the way a buffer's tail is (the guard is by pages there).
+		 */
+		uint32_t inner;
 	} arg[SIM_MAX_ARGS];
 };
 

@@ -119,8 +119,9 @@ int sim_run_start(void *dd, size_t cu, const struct pq_runarg *args, size_t narg
 		run.arg[i].bits = args[i].bits;
 		if (bo) {
 			run.arg[i].bank = (int32_t)(bo->bank - sd->banks);
-			run.arg[i].off = bo->off;
+			run.arg[i].off = bo->off + args[i].offset;
 			run.arg[i].size = args[i].size;
+			run.arg[i].inner = args[i].inner;
 		}
 	}
 	r->args = args;
@@ -164,7 +165,7 @@ static void sim_fault_why(const struct sim_runner *r, const struct sim_reply *re
 		return;
 	}
 	a = &r->args[rep->arg];
-	dev = sim_bo_address(a->bo) + (uint64_t)rep->off;
+	dev = sim_bo_address(a->bo) + a->offset + (uint64_t)rep->off;
 	if (rep->off < 0)
 		n = 0 - (uint64_t)rep->off, side = "before the start";
 	else if ((uint64_t)rep->off >= a->size)
@@ -178,7 +179,7 @@ static void sim_fault_why(const struct sim_runner *r, const struct sim_reply *re
 		snprintf(at, sizeof(at), "%s, %llu bytes", a->path, (unsigned long long)a->size);
 	else
 		snprintf(at, sizeof(at), "%llu bytes at 0x%llx", (unsigned long long)a->size,
-			 (unsigned long long)sim_bo_address(a->bo));
+			 (unsigned long long)(sim_bo_address(a->bo) + a->offset));
 	snprintf(why, whylen, "%s 0x%llx, %s of %s (%s)", v, (unsigned long long)dev, where,
 		 a->name, at);
 }
@@ -193,10 +194,10 @@ static void sim_tails_clear(const struct sim_runner *r)
 {
 	for (size_t i = 0; i < r->nargs; i++) {
 		struct sim_bo *bo = r->args[i].bo;
-		uint64_t from = r->args[i].size, to;
+		uint64_t from = r->args[i].offset + r->args[i].size, to;
 
-		if (!bo || from >= bo->cap)
-			continue;
+		if (!bo || from >= bo->cap || r->args[i].inner)
+			continue; /* an inner range's next bytes are the buffer's own */
 		to = sim_round(from) < bo->cap ? sim_round(from) : bo->cap;
 		memset(bo->bank->mem + bo->off + from, 0, to - from);
 	}

@@ -12,7 +12,10 @@
  * and room for the largest bank after; other buffers are not mapped at
  * all. A fault in a slot is reported against that arg. Bytes past a
  * buffer's end within its last page can't be guarded by pages: they are
- * saved before the call and compared after it.
+ * saved before the call and compared after it. A range of a buffer
+ * (PATH[START:END]) is guarded by pages only: the bytes around it in its
+ * first and last pages are the buffer's own, which other runs and writes
+ * may change meanwhile.
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
@@ -255,7 +258,7 @@ static struct rn_map *rn_map_find(struct rn_slot *sl, int fd, uint64_t from, uin
  * Give arg slot sl [off, off + size) of bank fd for this run: accessible,
  * and its previous buffer not.
  */
-static const char *rn_slot_map(struct rn_slot *sl, int fd, uint64_t off, uint64_t size)
+static const char *rn_slot_map(struct rn_slot *sl, int fd, uint64_t off, uint64_t size, bool inner)
 {
 	uint64_t from = off & ~(rn_page - 1);
 	uint64_t len = (off + size - from + rn_page - 1) & ~(rn_page - 1);
@@ -274,7 +277,8 @@ static const char *rn_slot_map(struct rn_slot *sl, int fd, uint64_t off, uint64_
 	m->used = rn_nruns;
 	sl->ptr = m->area + RN_GUARD + (off - from);
 	sl->size = size;
-	sl->ntail = from + len - (off + size);
+	/* Past a buffer's end: nobody's bytes, checked after the call. */
+	sl->ntail = inner ? 0 : from + len - (off + size);
 	memcpy(sl->tail, sl->ptr + size, sl->ntail);
 	return NULL;
 }
@@ -453,7 +457,7 @@ int main(void)
 					bad = "a pointer outside device memory";
 				else
 					bad = rn_slot_map(&rn_slots[i], slot, run.arg[i].off,
-							  run.arg[i].size);
+							  run.arg[i].size, run.arg[i].inner);
 				vals[i].p = rn_slots[i].ptr;
 				break;
 			case PQ_C_STREAM:

@@ -56,6 +56,9 @@ struct xr_bo {
 struct xr_run {
 	xrtRunHandle run;
 	struct timespec t0;
+	/* Args that are a range of their buffer: XRT sub-buffers, for the run's life. */
+	xrtBufferHandle *subs;
+	size_t nargs;
 };
 
 /* XRT's failures to -errno: the one place its codes are read. */
@@ -321,9 +324,15 @@ static int xr_reg_write(void *dd, size_t cu, uint32_t off, uint32_t val)
 
 /* ---- runs: one XRT run handle per start ---- */
 
-/* One arg into the run, as C's default promotions pass it to xrtRunSetArg. */
-static int xr_set_arg(xrtRunHandle r, int i, const struct pq_ctype *t, const struct pq_runarg *a)
+/*
+ * One arg into the run, as C's default promotions pass it to xrtRunSetArg;
+ * a range of a buffer as an XRT sub-buffer (its device address is the
+ * parent's plus the offset; XRT asks no alignment of it, only that it fits).
+ */
+static int xr_set_arg(struct xr_run *xr, int i, const struct pq_ctype *t, const struct pq_runarg *a)
 {
+	xrtRunHandle r = xr->run;
+	xrtBufferHandle bo;
 	float f;
 	double d;
 
@@ -331,7 +340,14 @@ static int xr_set_arg(xrtRunHandle r, int i, const struct pq_ctype *t, const str
 	case PQ_C_STREAM:
 		return 0; /* bound by the xclbin */
 	case PQ_C_PTR:
-		return xrtRunSetArg(r, i, ((struct xr_bo *)a->bo)->bo);
+		bo = ((struct xr_bo *)a->bo)->bo;
+		if (a->offset || a->inner) {
+			xr->subs[i] = xrtBOSubAlloc(bo, a->size, a->offset);
+			if (!xr->subs[i])
+				return -1;
+			bo = xr->subs[i];
+		}
+		return xrtRunSetArg(r, i, bo);
 	case PQ_C_FLOAT:
 		memcpy(&f, &a->bits, sizeof(f));
 		return xrtRunSetArg(r, i, (double)f);
@@ -345,6 +361,8 @@ static int xr_set_arg(xrtRunHandle r, int i, const struct pq_ctype *t, const str
 	}
 }
 
+static void xr_run_free(void *run);
+
 static int xr_run_start(void *dd, size_t cu, const struct pq_runarg *args, size_t nargs, void **run,
 			char *why, size_t whylen)
 {
@@ -357,19 +375,23 @@ static int xr_run_start(void *dd, size_t cu, const struct pq_runarg *args, size_
 		return -EIO;
 	}
 	xr = calloc(1, sizeof(*xr));
-	if (!xr)
+	if (!xr || !(xr->subs = calloc(nargs + 1, sizeof(*xr->subs)))) {
+		free(xr); /* free(NULL) is nothing */
 		return -ENOMEM;
+	}
+	xr->nargs = nargs;
 	errno = 0;
 	xr->run = xrtRunOpen(xg->kernels[cu]);
 	if (!xr->run) {
 		ret = xr_errno(-EIO);
 		snprintf(why, whylen, "XRT cannot open a run of the CU");
+		free(xr->subs);
 		free(xr);
 		return ret;
 	}
 	for (size_t i = 0; i < nargs; i++) {
 		errno = 0;
-		if (xr_set_arg(xr->run, (int)i, &xg->types[cu][i], &args[i])) {
+		if (xr_set_arg(xr, (int)i, &xg->types[cu][i], &args[i])) {
 			ret = xr_errno(-EINVAL);
 			snprintf(why, whylen, "XRT refused arg %s",
 				 xg->d->kernels[xg->d->cus[cu].kernel].args[i].name);
@@ -386,8 +408,7 @@ static int xr_run_start(void *dd, size_t cu, const struct pq_runarg *args, size_
 	*run = xr;
 	return 0;
 fail:
-	xrtRunClose(xr->run);
-	free(xr);
+	xr_run_free(xr);
 	return ret;
 }
 
@@ -421,6 +442,11 @@ static void xr_run_free(void *run)
 	struct xr_run *xr = run;
 
 	xrtRunClose(xr->run);
+	for (size_t i = 0; xr->subs && i < xr->nargs; i++) {
+		if (xr->subs[i])
+			xrtBOFree(xr->subs[i]);
+	}
+	free(xr->subs);
 	free(xr);
 }
 
