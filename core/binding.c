@@ -220,7 +220,8 @@ static int cu_args(struct pq_card *card, uint64_t gen, size_t i, const char *tex
 				/* Checked again at each start: the buffer may change size. */
 				if (nb[t].range.ranged)
 					ret = pq_range_bytes(&nb[t].range, pq_buffer_size(b),
-							     nb[t].path, &off, &rlen, sub, sizeof(sub));
+							     nb[t].path, &off, &rlen, sub,
+							     sizeof(sub));
 			}
 			if (ret)
 				snprintf(why, sizeof(why), "%s: %s", name, sub);
