@@ -98,6 +98,39 @@ static void bf_release(struct fs_node *n, struct fs_handle *h)
 	}
 }
 
+void fs_buffer_opened(struct fs_node *n)
+{
+	if (n->kind == FS_BUF)
+		n->nhandles++;
+}
+
+void fs_buffer_closed(struct fs_node *n)
+{
+	struct fs *fs = n->fs;
+	struct fs_inval iv = {0};
+	bool removed = false;
+	char *path = NULL;
+
+	if (n->kind != FS_BUF)
+		return;
+	fs_lock(fs);
+	if (n->nhandles)
+		n->nhandles--;
+	if (!n->nhandles && n->autofree && n->parent) {
+		path = fs_node_path(n);
+		fs_inval_entry(&iv, n->parent, n->name);
+		fs_node_touch(n->parent);
+		fs_node_unlink(n); /* the releasing handle's pin holds n: memory goes at unpin */
+		removed = true;
+	}
+	fs_unlock(fs);
+	fs_inval_send(&iv);
+	if (removed)
+		pq_card_log(n->card, "%s: removed at its last close (user.pynq.autofree)",
+			    path ? path : n->name);
+	free(path);
+}
+
 static void bf_read(fuse_req_t req, struct fs_node *n, struct fs_handle *h, size_t size, off_t off)
 {
 	struct pq_buffer *b;

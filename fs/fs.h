@@ -81,6 +81,8 @@ struct fs_node {
 	uint64_t ino;	       /* st_ino */
 	uint64_t nlookup;      /* the kernel's references */
 	unsigned nopen;	       /* open handles and in-flight pins */
+	unsigned nhandles;     /* FS_BUF: open file handles (buffer_file.c) */
+	bool autofree;	       /* FS_BUF: removed at its last close (user.pynq.autofree) */
 	mode_t mode;	       /* type and permission bits (unless own: before the card's mask) */
 	uid_t uid;	       /* (unless own: the card's, see fs_node_owner) */
 	gid_t gid;
@@ -307,6 +309,16 @@ void fs_closing_wait(struct fs *fs);
  * (the environment's), as a busy kernel may hold it; elsewhere nothing.
  */
 void fs_closing_test_delay(void);
+
+/*
+ * buffer_file.c: a buffer's open handles. fs_buffer_opened with the tree
+ * lock held, as the handle is made; fs_buffer_closed with no lock, as it
+ * goes: at the last, a buffer marked user.pynq.autofree is removed (as by
+ * rm), so that what a process made for itself goes when it exits, killed
+ * or not (PYNQ frees its buffers with the process).
+ */
+void fs_buffer_opened(struct fs_node *n);
+void fs_buffer_closed(struct fs_node *n);
 
 /* Drop a pin (nopen), freeing what is gone. fs_unpin() takes the tree lock. */
 void fs_node_unpin(struct fs_node *n);

@@ -173,11 +173,13 @@ void fs_create(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode,
 	/* Pinned twice: the entry's own pin, and the open file's. */
 	fs_entry_begin(n, &e);
 	n->nopen++;
+	fs_buffer_opened(n);
 	fs_unlock(fs);
 	fs_fill_size(n, &e.attr);
 	fi->direct_io = 1;
 	fi->fh = (uintptr_t)h;
 	if (fuse_reply_create(req, &e, fi)) {
+		fs_buffer_closed(n);
 		fs_lock(fs);
 		fs_node_unpin(n); /* the open file's; the entry's pin still holds n */
 		fs_unlock(fs);

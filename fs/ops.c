@@ -362,6 +362,7 @@ static void fs_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 		return;
 	}
 	n->nopen++;
+	fs_buffer_opened(n);
 	fs_unlock(fs);
 	fi->direct_io = 1; /* never a stale page: reads always come to us */
 	h = calloc(1, sizeof(*h));
@@ -378,6 +379,7 @@ static void fs_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 		ret = ops->open(n, h, fi);
 	if (ret) {
 		fs_handle_free(h, false);
+		fs_buffer_closed(n);
 		fs_unpin(n);
 		fs_reply_status(req, ret);
 		return;
@@ -386,6 +388,7 @@ static void fs_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	fi->fh = (uintptr_t)h;
 	if (fuse_reply_open(req, fi)) {
 		fs_handle_free(h, true);
+		fs_buffer_closed(n);
 		fs_unpin(n);
 	}
 }
@@ -490,6 +493,7 @@ static void fs_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi
 	/* The buffer let go of first, then no longer closing: closing.c. */
 	if (n && n->kind == FS_BUF)
 		fs_closing_test_delay();
+	fs_buffer_closed(n); /* an autofree buffer goes at its last close */
 	fs_unpin(n);
 	if (fs_handle_of(fi))
 		fs_closing_set(fs, fs_handle_of(fi), false);

@@ -3,7 +3,8 @@
  * Extended attributes (SPEC §4): user.pynq.address and user.pynq.bank on
  * buffers, user.pynq.tag on bank directories, and user.pynq.configured on
  * card directories ("UID:GID MODE" as configured, what a scheduler's
- * epilog gives a card back to). Read-only: nothing is set.
+ * epilog gives a card back to). One is set by users: user.pynq.autofree
+ * ("1") on a buffer removes it at its last close (buffer_file.c).
  */
 #include "fs.h"
 
@@ -11,10 +12,11 @@
 #include <stdio.h>
 #include <string.h>
 
-#define XA_ADDRESS "user.pynq.address"
-#define XA_BANK	   "user.pynq.bank"
-#define XA_TAG	   "user.pynq.tag"
-#define XA_CONF	   "user.pynq.configured"
+#define XA_ADDRESS  "user.pynq.address"
+#define XA_BANK	    "user.pynq.bank"
+#define XA_TAG	    "user.pynq.tag"
+#define XA_CONF	    "user.pynq.configured"
+#define XA_AUTOFREE "user.pynq.autofree"
 
 /* The value of a pynq xattr: 0, or -ENODATA when n has none of that name. Lock held. */
 static int xa_value(struct fs_node *n, const char *name, char *buf, size_t len)
@@ -34,6 +36,12 @@ static int xa_value(struct fs_node *n, const char *name, char *buf, size_t len)
 	}
 	if (n->kind != FS_BUF || !n->buf)
 		return -ENODATA;
+	if (!strcmp(name, XA_AUTOFREE)) {
+		if (!n->autofree)
+			return -ENODATA;
+		snprintf(buf, len, "1");
+		return 0;
+	}
 	if (!strcmp(name, XA_BANK)) {
 		snprintf(buf, len, "%s", pq_buffer_bank_name(n->buf));
 		return 0;
@@ -77,8 +85,8 @@ void fs_getxattr(fuse_req_t req, fuse_ino_t ino, const char *name, size_t size)
 void fs_listxattr(fuse_req_t req, fuse_ino_t ino, size_t size)
 {
 	struct fs *fs = fs_of(req);
-	static const char *const names[] = {XA_ADDRESS, XA_BANK, XA_TAG, XA_CONF};
-	char list[128], v[128];
+	static const char *const names[] = {XA_ADDRESS, XA_BANK, XA_TAG, XA_CONF, XA_AUTOFREE};
+	char list[160], v[128];
 	size_t len = 0;
 	struct fs_node *n;
 
@@ -105,19 +113,44 @@ static void xa_refuse(const struct fs_node *n, const char *name, const char *wha
 }
 
 /*
- * Users set no xattrs here. ENOTSUP, not EPERM: `mv` between banks copies
- * xattrs and stays quiet about a filesystem that has none to set.
+ * user.pynq.autofree on a buffer: "1" marks it, "0" (or removing the
+ * xattr) unmarks it. Write permission is the kernel's to check
+ * (default_permissions), as for any user xattr.
+ */
+static int xa_autofree(struct fs_node *n, const char *value, size_t size, bool set)
+{
+	struct fs *fs = n->fs;
+
+	if (n->kind != FS_BUF) {
+		fs_log(n, "%s is for buffers", XA_AUTOFREE);
+		return -ENOTSUP;
+	}
+	if (set && (size != 1 || (value[0] != '0' && value[0] != '1'))) {
+		fs_log(n, "%s takes 1 (remove it at its last close) or 0", XA_AUTOFREE);
+		return -EINVAL;
+	}
+	fs_lock(fs);
+	n->autofree = set && value[0] == '1';
+	fs_unlock(fs);
+	return 0;
+}
+
+/*
+ * Users set no other xattrs here. ENOTSUP, not EPERM: `mv` between banks
+ * copies xattrs and stays quiet about a filesystem that has none to set.
  */
 void fs_setxattr(fuse_req_t req, fuse_ino_t ino, const char *name, const char *value, size_t size,
 		 int flags)
 {
 	struct fs *fs = fs_of(req);
 
-	(void)value;
-	(void)size;
 	(void)flags;
 	if (fs_gate(req, fs_node_of(fs, ino)))
 		return;
+	if (!strcmp(name, XA_AUTOFREE)) {
+		fs_reply_status(req, xa_autofree(fs_node_of(fs, ino), value, size, true));
+		return;
+	}
 	xa_refuse(fs_node_of(fs, ino), name, "set");
 	fuse_reply_err(req, ENOTSUP);
 }
@@ -128,6 +161,10 @@ void fs_removexattr(fuse_req_t req, fuse_ino_t ino, const char *name)
 
 	if (fs_gate(req, fs_node_of(fs, ino)))
 		return;
+	if (!strcmp(name, XA_AUTOFREE)) {
+		fs_reply_status(req, xa_autofree(fs_node_of(fs, ino), NULL, 0, false));
+		return;
+	}
 	xa_refuse(fs_node_of(fs, ino), name, "removed");
 	fuse_reply_err(req, ENOTSUP);
 }
