@@ -24,6 +24,9 @@ for f in "$(opt bindir)/pynqfs" "$(opt bindir)/pynqfs-xclbin" "$(opt libexecdir)
 done
 [ "$(readlink "$DEST/sbin/mount.fuse.pynqfs")" = "$(opt bindir)/pynqfs" ]
 ok $? "installed: /sbin/mount.fuse.pynqfs -> $(opt bindir)/pynqfs"
+# The Python package, where meson's python3 takes packages.
+[ -n "$(find "$DEST" -path '*/pynqfs/overlay.py' 2>/dev/null)" ]
+ok $? "installed: the Python package pynqfs ($(find "$DEST" -path '*/pynqfs/__init__.py' | head -1))"
 # pynqfs-vpp comes with libclang; with it, its man page and a design it built.
 if [ -x "$PYNQFS_BUILD/pynqfs-vpp" ]; then
 	for f in "$(opt bindir)/pynqfs-vpp" "$(opt mandir)/man1/pynqfs-vpp.1" \

@@ -1,0 +1,133 @@
+# SPDX-License-Identifier: MIT
+"""PYNQ programs on pynqfs: the package's API over a real mount (sim cards)."""
+import os
+import signal
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from conftest import SRC, design
+
+
+def test_vadd_flow(pynq):
+    ol = pynq.Overlay(design("vadd"))
+    assert "IP Blocks" in ol.__doc__ and "vadd_1" in ol.ip_dict and "bank0" in ol.mem_dict
+    a = pynq.allocate(1024, "i4", target=ol.bank0)
+    b = pynq.allocate(1024, "i4", target=ol.bank0)
+    c = pynq.allocate(1024, "i4", target=ol.bank1)
+    a[:] = np.arange(1024)
+    b[:] = 10 * np.arange(1024)
+    a.sync_to_device()
+    b.sync_to_device()
+    ol.vadd_1.call(a, b, c, 1024)
+    c.sync_from_device()
+    assert np.array_equal(c, 11 * np.arange(1024))
+    assert ol.vadd_1.read(0x10) == a.device_address & 0xFFFFFFFF
+    assert ol.vadd_1.signature.startswith("vadd(")
+
+
+def test_slices_as_args_and_partial_syncs(pynq):
+    ol = pynq.Overlay(design("vadd"))
+    a = pynq.allocate(1000, "i4", target=ol.bank0)
+    c = pynq.allocate(1000, "i4", target=ol.bank1)
+    a[:] = np.arange(1000)
+    a.sync_to_device()
+    a[100:200] = -1  # host side only, until synced
+    a[100:200].sync_to_device()
+    assert a[100:200].device_address == a.device_address + 400
+    ol.vadd_1.call(a[100:300], a[100:300], c[500:700], 200)
+    c.sync_from_device()
+    want = np.zeros(1000, "i4")
+    want[500:600] = -2
+    want[600:700] = 2 * np.arange(200, 300)
+    assert np.array_equal(c, want)
+    assert a[100:300].arg.endswith("[400:1200]") and a.arg == a[:].arg
+    assert ol.vadd_1.args["in1"] == a[100:300].arg
+    assert ol.vadd_1.args["out_r"] == c[500:700].arg and c[500:700].arg.endswith("[2000:2800]")
+    with pytest.raises(ValueError):
+        a[::2].sync_to_device()
+
+
+def test_start_waitfor(pynq):
+    ol = pynq.Overlay(design("faulty"))
+    s = pynq.allocate(1, "i4", target=ol.bank0)
+    z = pynq.allocate(1, "i4", target=ol.bank0)
+    out = pynq.allocate(1, "i4", target=ol.bank1)
+    h = ol.sleeper_1.start(s, 300)  # writes 300 into s after 300 ms
+    h2 = ol.vadd_1.start(s, z, out, 1, waitfor=(h,))
+    h2.wait()
+    assert h.done and h2.done
+    out.sync_from_device()
+    assert out[0] == 300
+
+
+def test_failed_run_raises_with_the_log_line(pynq):
+    ol = pynq.Overlay(design("faulty"))
+    buf = pynq.allocate(4, "i4", target=ol.bank0)
+    with pytest.raises(pynq.PynqfsError) as e:
+        ol.crash_1.call(buf, 1)
+    assert e.value.errno == 5 and "kernels/crash_1: run failed" in e.value.log_line
+
+
+def test_wrong_bank_is_refused_with_why(pynq):
+    ol = pynq.Overlay(design("vadd"))
+    a = pynq.allocate(4, "i4", target=ol.bank1)  # in1's port connects to bank0
+    with pytest.raises(pynq.PynqfsError) as e:
+        ol.vadd_1.call(a, a, a, 4)
+    assert "connects to bank0" in e.value.log_line
+    with pytest.raises(TypeError):
+        ol.vadd_1.call(a, a)
+
+
+def test_streams(pynq):
+    ol = pynq.Overlay(design("k2k_streams"))
+    assert ol.dc_0.source == "vadd_stream_1.out_c"
+    assert ol.dc_0.sink == "vmult_stream_1.in_a"
+    assert ol.dc_0.source_ip is ol.vadd_stream_1 and ol.dc_0.sink_ip is ol.vmult_stream_1
+    assert ol.mem_dict["dc_0"]["streaming"]
+
+
+def test_several_cards(pynq):
+    devs = pynq.Device.devices
+    assert [d.card for d in devs] == ["card0", "card1"]
+    assert devs[1].name == "xilinx_u280_gen3x16_xdma_1_202211_1"
+    ol = pynq.Overlay(design("vadd"), device=devs[1])
+    a = pynq.allocate(16, "i4", target=ol.bank0)
+    assert a.arg.startswith("banks/bank0/")
+    assert os.path.exists(os.path.join(devs[1].path, a.arg))
+    old = pynq.Device.active_device
+    pynq.Device.active_device = devs[1]
+    try:
+        assert pynq.Device.active_device == devs[1]
+    finally:
+        pynq.Device.active_device = old
+
+
+def test_buffers_go_with_a_killed_process(pynq, mount):
+    ol = pynq.Overlay(design("vadd"))
+    script = """
+import os, signal, sys
+sys.path.insert(0, %r)
+import pynqfs as pynq
+ol = pynq.Overlay(%r, download=False)
+bufs = [pynq.allocate(4096, "u1", target=ol.bank0) for _ in range(2)]
+os.kill(os.getpid(), signal.SIGKILL)
+""" % (os.path.join(SRC, "python"), design("vadd"))
+    p = subprocess.run([sys.executable, "-c", script], env=dict(os.environ))
+    assert p.returncode == -signal.SIGKILL
+    # A fresh Overlay on that card is not refused for the dead process's buffers.
+    ol = pynq.Overlay(design("vadd"))
+    assert os.listdir(ol.bank0.path) == []
+
+
+def test_freebuffer_and_context_manager(pynq):
+    ol = pynq.Overlay(design("vadd"))
+    with pynq.allocate(8, "i4", target=ol.bank0) as a:
+        path = os.path.join(ol.device.path, a.arg)
+        assert os.path.exists(path)
+    ol.free()  # waits for the release on its way: nothing left
+    assert not os.path.exists(path)
+    with pytest.raises(ValueError):
+        a.sync_to_device()
