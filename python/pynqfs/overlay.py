@@ -11,6 +11,7 @@ import numpy as np
 from .buffer import PynqBuffer, free_all
 from .device import Device
 from .errors import PynqfsError, raise_from
+from .registers import RegisterMap, kernel_registers
 
 
 def _read(path):
@@ -191,6 +192,12 @@ class KernelIP:
         finally:
             os.close(fd)
 
+    @property
+    def register_map(self):
+        """The CU's registers by name (read-only), offsets from the xclbin."""
+        kernel = self.signature.split("(")[0]
+        return RegisterMap(self, self._ol._registers().get(kernel, []))
+
     def __repr__(self):
         return "KernelIP(%r)" % self.signature
 
@@ -243,6 +250,11 @@ class Overlay:
                                    "source": st.source, "sink": st.sink}
             self._set(name, st)
         self.__doc__ = _read(os.path.join(card, "summary"))
+
+    def _registers(self):
+        if not hasattr(self, "_regs"):
+            self._regs = kernel_registers(self.xclbin)
+        return self._regs
 
     def _set(self, name, value):
         if _IDENT.match(name) and not hasattr(type(self), name):

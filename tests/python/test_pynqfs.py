@@ -26,6 +26,10 @@ def test_vadd_flow(pynq):
     assert np.array_equal(c, 11 * np.arange(1024))
     assert ol.vadd_1.read(0x10) == a.device_address & 0xFFFFFFFF
     assert ol.vadd_1.signature.startswith("vadd(")
+    rm = ol.vadd_1.register_map
+    assert rm.in1 == a.device_address and rm.out_r == c.device_address and rm.size == 1024
+    assert list(rm)[:5] == ["CTRL", "GIER", "IP_IER", "IP_ISR", "in1"]
+    assert "size (0x34) = 0x400" in repr(rm)
 
 
 def test_slices_as_args_and_partial_syncs(pynq):
