@@ -11,7 +11,8 @@ import numpy as np
 from .buffer import PynqBuffer, free_all
 from .device import Device
 from .errors import PynqfsError, raise_from
-from .registers import RegisterMap, kernel_registers
+from . import xclbin as _xclbin
+from .registers import RegisterMap
 
 
 def _read(path):
@@ -196,7 +197,7 @@ class KernelIP:
     def register_map(self):
         """The CU's registers by name (read-only), offsets from the xclbin."""
         kernel = self.signature.split("(")[0]
-        return RegisterMap(self, self._ol._registers().get(kernel, []))
+        return RegisterMap(self, self._ol._info()["registers"].get(kernel, []))
 
     def __repr__(self):
         return "KernelIP(%r)" % self.signature
@@ -234,14 +235,23 @@ class Overlay:
         self.ip_dict, self.mem_dict = {}, {}
         for i, cu in enumerate(sorted(os.listdir(os.path.join(card, "kernels")))):
             ip = KernelIP(self, cu)
-            self.ip_dict[cu] = {"fullpath": cu, "type": ip.signature.split("(")[0],
-                                "signature": ip.signature, "streams": ip.streams,
-                                "index": i, "device": self.device}
+            kernel = ip.signature.split("(")[0]
+            self.ip_dict[cu] = {"fullpath": cu, "type": kernel, "signature": ip.signature,
+                                "streams": ip.streams, "index": i, "device": self.device,
+                                "addr_range": os.stat(os.path.join(ip.path, "registers")).st_size,
+                                "registers": {n: {"address_offset": o, "size": 8 * s}
+                                              for n, o, s in self._info()["registers"].get(
+                                                  kernel, [])}}
+            if cu in self._info()["cus"]:
+                self.ip_dict[cu]["phys_addr"] = self._info()["cus"][cu]
             self._set(cu, ip)
         for i, bank in enumerate(sorted(os.listdir(os.path.join(card, "banks")))):
             mb = MemoryBank(self, bank)
             self.mem_dict[bank] = {"tag": mb.tag, "size": mb.size, "used": 1,
                                    "streaming": False, "idx": i}
+            mem = self._info()["mems"].get(mb.tag)
+            if mem:  # what the xclbin says of it (a sw_emu build says nothing)
+                self.mem_dict[bank].update(type=mem[0], raw_type=mem[1], base_address=mem[2])
             self._set(bank, mb)
         sdir = os.path.join(card, "streams")
         for name in sorted(os.listdir(sdir)) if os.path.isdir(sdir) else []:
@@ -251,10 +261,13 @@ class Overlay:
             self._set(name, st)
         self.__doc__ = _read(os.path.join(card, "summary"))
 
-    def _registers(self):
-        if not hasattr(self, "_regs"):
-            self._regs = kernel_registers(self.xclbin)
-        return self._regs
+    def _info(self):
+        if not hasattr(self, "_xinfo"):
+            try:
+                self._xinfo = _xclbin.read(self.xclbin)
+            except (OSError, ValueError, struct.error):
+                self._xinfo = {"registers": {}, "cus": {}, "mems": {}}
+        return self._xinfo
 
     def _set(self, name, value):
         if _IDENT.match(name) and not hasattr(type(self), name):

@@ -14,6 +14,10 @@ from conftest import SRC, design
 def test_vadd_flow(pynq):
     ol = pynq.Overlay(design("vadd"))
     assert "IP Blocks" in ol.__doc__ and "vadd_1" in ol.ip_dict and "bank0" in ol.mem_dict
+    assert ol.ip_dict["vadd_1"]["phys_addr"] == 0x1800000  # examples/designs/vadd.cfg
+    assert ol.ip_dict["vadd_1"]["registers"]["size"]["address_offset"] == 0x34
+    assert ol.mem_dict["bank0"]["type"] == "DDR4" and ol.mem_dict["bank0"]["size"] == 16 << 30
+    assert ol.mem_dict["bank0"]["base_address"] == 0x4000000000
     a = pynq.allocate(1024, "i4", target=ol.bank0)
     b = pynq.allocate(1024, "i4", target=ol.bank0)
     c = pynq.allocate(1024, "i4", target=ol.bank1)
