@@ -161,3 +161,18 @@ def test_np_memmap_sees_the_kernels_output(pynq):
         f.write("call\n")
     assert np.array_equal(c, 4 * np.arange(256))
     del a, c
+
+
+def test_readme_example_runs_as_shown(pynq, tmp_path):
+    """The README's Python block, run as it stands, from a tree with build/."""
+    with open(os.path.join(SRC, "README.md"), encoding="utf-8") as f:
+        text = f.read()
+    start = text.index("```python", text.index("## PYNQ and pynqfs")) + len("```python")
+    block = text[start:text.index("```", start)]
+    os.symlink(os.path.dirname(os.path.dirname(design("vadd"))), tmp_path / "build")
+    here = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        exec(compile(block, "README.md", "exec"), {})
+    finally:
+        os.chdir(here)
