@@ -1,14 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * Buffer files in banks/ (SPEC §4): every write(2) syncs its range to the
- * device before it returns (the kernel writes through: no writeback cache),
- * every read(2) syncs its range from the device. They go through the
- * kernel's page cache, so that they can be mapped (mmap(MAP_SHARED), as
- * PYNQ's arrays are): a run changes device memory behind it, so once a run
- * ends, core calls fs_buffer_changed for each of its buffers and their
- * pages and mappings are dropped before the run counts as ended, and no
- * read or mapping is ever stale. O_DIRECT opens, and every open of a
- * single-threaded mount (-s), bypass the cache.
+ * device before it returns, every read(2) syncs its range from the device.
+ * Opened with direct_io, so no read is ever served from a stale page.
  */
 #define _GNU_SOURCE
 #include "fs.h"
@@ -102,22 +96,6 @@ static void bf_release(struct fs_node *n, struct fs_handle *h)
 		pq_buffer_trim(n->buf, path ? path : n->name); /* a failure keeps the room */
 		free(path);
 	}
-}
-
-void fs_buffer_changed(void *ctx, struct pq_buffer *b)
-{
-	struct fs *fs = ctx;
-	struct fs_node *n;
-	fuse_ino_t ino = 0;
-
-	fs_lock(fs);
-	n = pq_buffer_tag(b);
-	if (n && fs->session && fs->caching && n->nlookup)
-		ino = fs_node_id(n);
-	fs_unlock(fs);
-	/* Offset 0, length 0: every page and mapping of it, and its attributes. */
-	if (ino)
-		fuse_lowlevel_notify_inval_inode(fs->session, ino, 0, 0);
 }
 
 void fs_buffer_opened(struct fs_node *n)

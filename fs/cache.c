@@ -8,8 +8,7 @@
  * names and its directories when it loads or frees (tree.c), a card's
  * nodes when it changes hands (owner.c). Text whose size moves with the
  * device (state, log, summary, args, stats, ...) is never cached, and no
- * data is but buffers' (every other file is direct_io): buffer_file.c says
- * how their pages are kept true.
+ * data is: every file is direct_io.
  *
  * Invalidations are sent with the tree lock released, from the handler of
  * the request that made the change, while no lookup can be waiting on that

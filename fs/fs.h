@@ -319,12 +319,6 @@ void fs_closing_test_delay(void);
  */
 void fs_buffer_opened(struct fs_node *n);
 void fs_buffer_closed(struct fs_node *n);
-/*
- * Core's pq_changed_fn: a run wrote the buffer's device memory; the
- * kernel's page cache and every mapping of it are dropped, so that the
- * next read or touch comes to us (buffer_file.c).
- */
-void fs_buffer_changed(void *ctx, struct pq_buffer *b);
 
 /* Drop a pin (nopen), freeing what is gone. fs_unpin() takes the tree lock. */
 void fs_node_unpin(struct fs_node *n);

@@ -136,7 +136,6 @@ static int main_card_open(struct fs *fs, const struct pq_config *conf,
 		.resolve = fs_resolve,
 		.resolve_ctx = fs,
 		.access = fs_access,
-		.changed = fs_buffer_changed,
 	};
 	char why[512] = "";
 	int ret;

@@ -176,7 +176,7 @@ void fs_create(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode,
 	fs_buffer_opened(n);
 	fs_unlock(fs);
 	fs_fill_size(n, &e.attr);
-	fi->direct_io = (fi->flags & O_DIRECT) || !fs->caching; /* a buffer: as fs_open decides */
+	fi->direct_io = 1;
 	fi->fh = (uintptr_t)h;
 	if (fuse_reply_create(req, &e, fi)) {
 		fs_buffer_closed(n);

@@ -364,13 +364,7 @@ static void fs_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	n->nopen++;
 	fs_buffer_opened(n);
 	fs_unlock(fs);
-	/*
-	 * Buffers go through the page cache, so that they can be mapped
-	 * (mmap), kept true by invalidation (fs_buffer_changed) after every
-	 * run; O_DIRECT bypasses it. Every other file is direct_io: its
-	 * reads always come to us.
-	 */
-	fi->direct_io = n->kind != FS_BUF || (fi->flags & O_DIRECT) || !fs->caching;
+	fi->direct_io = 1; /* never a stale page: reads always come to us */
 	h = calloc(1, sizeof(*h));
 	if (h) {
 		h->writer = wr;

@@ -155,18 +155,6 @@ $OP{write} = sub {
 	my $w = syswrite($fh, $d);
 	my $got = defined $w ? ($w == $len ? 'ok' : "short $w") : outcome(0);
 	$got = fragmented($p, $new) if $got eq 'ENOSPC' && $want eq 'ok';
-	# Buffers go through the page cache: a write starting inside a page the
-	# kernel holds no copy of goes out as two, the rest of that page, then
-	# the rest. When the second can't grow the buffer, the first stands, and
-	# write(2) says so by its count; the next write gets the error.
-	my $head = 4096 - $off % 4096;
-	if (defined $w && $w != $len && $off % 4096 && $w == $head && $want ne 'ok' &&
-	    resize_outcome($p, $off + $head > $size ? $off + $head : $size) eq 'ok') {
-		$seen{"short write, then $want"}++;
-		$got = $want;
-		$d = substr($d, 0, $w);
-		$len = $w;
-	}
 	expect("write $len at $off to $p", $got, $want);
 	return unless defined $w;
 	$file{$p} .= "\0" x ($off - $size) if $off > $size;
