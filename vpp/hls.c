@@ -3,7 +3,7 @@
  * A kernel's interface from its HLS source, as Vitis HLS derives it:
  * - pointers (and arrays) are m_axi ports, bundle gmem unless a pragma
  *   names another (port m_axi_<bundle>); their address is a register;
- * - hls::stream<T>& are axis ports named after the arg, read or written as
+ * - hls::stream<T>& are axis ports named after the arg, read or written (flow.c) as
  *   the function (and the functions it passes them to) uses them, TDATA as
  *   wide as the HLS headers carry T;
  * - other args are registers (s_axilite); T& ones are outputs;
@@ -16,6 +16,7 @@
  */
 #define _GNU_SOURCE
 #include "hls.h"
+#include "flow.h"
 #include "args.h"
 
 #include <clang-c/Index.h>
@@ -27,8 +28,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-
-enum { HL_IN = 1, HL_OUT = 2 };
 
 struct hl_ctx {
 	CXTranslationUnit tu;
@@ -137,186 +136,6 @@ static bool hl_find(CXTranslationUnit tu, enum CXCursorKind kind, const char *na
 	return f.found;
 }
 
-/* Parameter i of a function or function template definition. */
-struct hl_nth {
-	unsigned want, seen;
-	CXCursor out;
-	bool found;
-};
-
-static enum CXChildVisitResult hl_nth_param(CXCursor cur, CXCursor parent, CXClientData data)
-{
-	struct hl_nth *n = data;
-
-	(void)parent;
-	if (clang_getCursorKind(cur) == CXCursor_ParmDecl && n->seen++ == n->want) {
-		n->out = cur;
-		n->found = true;
-		return CXChildVisit_Break;
-	}
-	return CXChildVisit_Continue;
-}
-
-static bool hl_param(CXCursor fn, unsigned i, CXCursor *out)
-{
-	struct hl_nth n = {.want = i};
-
-	clang_visitChildren(fn, hl_nth_param, &n);
-	*out = n.out;
-	return n.found;
-}
-
-/* How fn uses its stream param p in its own body: reads, writes. */
-static int hl_stream_tokens(CXTranslationUnit tu, CXCursor fn, CXCursor p)
-{
-	CXString pn = clang_getCursorSpelling(p);
-	const char *name = clang_getCString(pn);
-	CXToken *t = NULL;
-	unsigned n = 0;
-	int dir = 0;
-
-	clang_tokenize(tu, clang_getCursorExtent(fn), &t, &n);
-	for (unsigned i = 0; name && *name && i + 1 < n; i++) {
-		CXString s;
-		bool hit;
-
-		if (clang_getTokenKind(t[i]) != CXToken_Identifier)
-			continue;
-		s = clang_getTokenSpelling(tu, t[i]);
-		hit = !strcmp(clang_getCString(s), name);
-		clang_disposeString(s);
-		if (!hit)
-			continue;
-		if (hl_is(clang_getTokenSpelling(tu, t[i + 1]), ">>"))
-			dir |= HL_IN;
-		else if (hl_is(clang_getTokenSpelling(tu, t[i + 1]), "<<"))
-			dir |= HL_OUT;
-		else if (i + 2 < n && hl_is(clang_getTokenSpelling(tu, t[i + 1]), ".")) {
-			CXString m = clang_getTokenSpelling(tu, t[i + 2]);
-			const char *ms = clang_getCString(m);
-
-			if (!strcmp(ms, "read") || !strcmp(ms, "read_nb") || !strcmp(ms, "empty"))
-				dir |= HL_IN;
-			else if (!strcmp(ms, "write") || !strcmp(ms, "write_nb") ||
-				 !strcmp(ms, "full"))
-				dir |= HL_OUT;
-			clang_disposeString(m);
-		}
-	}
-	clang_disposeTokens(tu, t, n);
-	clang_disposeString(pn);
-	return dir;
-}
-
-/* Does expression e name param p, and nothing else? */
-struct hl_ref {
-	CXCursor p;
-	bool refers;
-};
-
-static enum CXChildVisitResult hl_refers(CXCursor cur, CXCursor parent, CXClientData data)
-{
-	struct hl_ref *r = data;
-
-	(void)parent;
-	if (clang_getCursorKind(cur) == CXCursor_DeclRefExpr &&
-	    clang_equalCursors(clang_getCursorReferenced(cur), r->p)) {
-		r->refers = true;
-		return CXChildVisit_Break;
-	}
-	return CXChildVisit_Recurse;
-}
-
-static bool hl_names(CXTranslationUnit tu, CXCursor e, CXCursor p)
-{
-	struct hl_ref r = {.p = p};
-	CXToken *t = NULL;
-	unsigned n = 0;
-
-	clang_tokenize(tu, clang_getCursorExtent(e), &t, &n);
-	clang_disposeTokens(tu, t, n);
-	if (n != 1)
-		return false;
-	if (clang_getCursorKind(e) == CXCursor_DeclRefExpr)
-		return clang_equalCursors(clang_getCursorReferenced(e), p);
-	clang_visitChildren(e, hl_refers, &r);
-	return r.refers;
-}
-
-struct hl_flow {
-	CXTranslationUnit tu;
-	CXCursor p;
-	int dir, depth;
-};
-
-static int hl_stream_dir(CXTranslationUnit tu, CXCursor fn, CXCursor p, int depth);
-
-/* Calls that pass p on: how the callee uses it. */
-static enum CXChildVisitResult hl_calls(CXCursor cur, CXCursor parent, CXClientData data)
-{
-	struct hl_flow *f = data;
-	CXCursor callee, def, q;
-	enum CXCursorKind k;
-	int n;
-
-	(void)parent;
-	if (clang_getCursorKind(cur) != CXCursor_CallExpr)
-		return CXChildVisit_Recurse;
-	callee = clang_getCursorReferenced(cur);
-	k = clang_getCursorKind(callee);
-	if (k != CXCursor_FunctionDecl && k != CXCursor_FunctionTemplate)
-		return CXChildVisit_Recurse;
-	def = clang_getCursorDefinition(callee);
-	n = clang_Cursor_getNumArguments(cur);
-	if (clang_Cursor_isNull(def))
-		return CXChildVisit_Recurse;
-	for (int i = 0; i < n; i++) {
-		if (hl_names(f->tu, clang_Cursor_getArgument(cur, (unsigned)i), f->p) &&
-		    hl_param(def, (unsigned)i, &q))
-			f->dir |= hl_stream_dir(f->tu, def, q, f->depth + 1);
-	}
-	return CXChildVisit_Recurse;
-}
-
-static int hl_stream_dir(CXTranslationUnit tu, CXCursor fn, CXCursor p, int depth)
-{
-	struct hl_flow f = {.tu = tu, .p = p, .depth = depth};
-
-	if (depth > 16) /* recursion: what was found so far */
-		return 0;
-	f.dir = hl_stream_tokens(tu, fn, p);
-	clang_visitChildren(fn, hl_calls, &f);
-	return f.dir;
-}
-
-/* A pointer to <pynq_stream.h>'s FIFO: struct pynq_stream in C, pynq_stream in C++. */
-static bool hl_c_stream(CXType ptr)
-{
-	CXString s = clang_getTypeSpelling(clang_getCanonicalType(clang_getPointeeType(ptr)));
-	const char *n = clang_getCString(s);
-	bool r;
-
-	while (n && (!strncmp(n, "const ", 6) || !strncmp(n, "volatile ", 9)))
-		n = strchr(n, ' ') + 1;
-	r = n && (!strcmp(n, "pynq_stream") || !strcmp(n, "struct pynq_stream"));
-
-	clang_disposeString(s);
-	return r;
-}
-
-static bool hl_stream_type(CXType t)
-{
-	CXString s;
-	bool r;
-
-	if (t.kind != CXType_LValueReference && t.kind != CXType_RValueReference)
-		return false;
-	s = clang_getTypeSpelling(clang_getCanonicalType(clang_getPointeeType(t)));
-	r = !strncmp(clang_getCString(s), "hls::stream<", 12);
-	clang_disposeString(s);
-	return r;
-}
-
 /* Register bytes of a scalar, as the sim passes it (core/args.c decides). */
 static int hl_scalar(struct hl_ctx *c, const char *where, struct pq_arg *a)
 {
@@ -355,22 +174,22 @@ static int hl_args(struct hl_ctx *c, struct pq_kernel *k)
 				       "%s: %s: argument %d has no name: a kernel's ports are "
 				       "named after its arguments",
 				       where, c->top, i + 1);
-		if (hl_stream_type(t)) {
+		if (vpp_flow_stream_type(t)) {
 			a->aq = PQ_AQ_STREAM;
 			a->type = hl_str(clang_getTypeSpelling(t));
 			a->port = strdup(a->name);
 			a->host_size = 8;
-			a->dir = hl_stream_dir(c->tu, c->fn, p, 0);
-			if (a->dir != HL_IN && a->dir != HL_OUT)
+			a->dir = vpp_flow_dir(c->tu, c->fn, p);
+			if (a->dir != VPP_FLOW_IN && a->dir != VPP_FLOW_OUT)
 				return hl_fail(c,
 					       "%s: %s: stream %s is %s: an axis port is read or "
 					       "written, not both",
 					       where, c->top, a->name,
 					       a->dir ? "both read and written"
 						      : "neither read nor written");
-			a->dir = a->dir == HL_IN ? PQ_DIR_IN : PQ_DIR_OUT;
+			a->dir = a->dir == VPP_FLOW_IN ? PQ_DIR_IN : PQ_DIR_OUT;
 		} else if (ct.kind == CXType_Pointer) {
-			if (hl_c_stream(ct))
+			if (vpp_flow_c_stream(ct))
 				return hl_fail(
 					c,
 					"%s: %s: arg %s: a pynq_stream * is the sim's C form "

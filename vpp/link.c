@@ -14,6 +14,7 @@
  */
 #define _GNU_SOURCE
 #include "io.h"
+#include "memories.h"
 #include "platforms.h"
 #include "vpp.h"
 #include "xclbin.h"
@@ -38,8 +39,7 @@ struct lk {
 	const struct vpp_opts *o;
 	struct pq_design *d;
 	char *tmp;
-	char **objs;	/* per kernel: its object file in tmp */
-	char mems[256]; /* the platform's memories, for messages */
+	char **objs; /* per kernel: its object file in tmp */
 	char *err;
 	size_t errlen;
 };
@@ -56,24 +56,6 @@ static int lk_fail(struct lk *l, const char *where, const char *fmt, ...)
 	va_end(ap);
 	snprintf(l->err, l->errlen, "%s: %s", where, msg);
 	return -EINVAL;
-}
-
-/* "bank0..bank3, PLRAM[0]..PLRAM[2]": the platform's memories, a run of each type. */
-static void lk_memories(struct lk *l)
-{
-	const struct pq_design *d = l->d;
-	size_t n = 0;
-
-	for (size_t b = 0; b < d->nbanks && n < sizeof(l->mems); b++) {
-		size_t e = b;
-
-		while (e + 1 < d->nbanks && d->banks[e + 1].type == d->banks[b].type)
-			e++;
-		n += (size_t)snprintf(l->mems + n, sizeof(l->mems) - n, "%s%s%s%s", n ? ", " : "",
-				      d->banks[b].tag, e > b ? ".." : "",
-				      e > b ? d->banks[e].tag : "");
-		b = e;
-	}
 }
 
 /* The .xo files' kernels, moved into the design; their objects into tmp. */
@@ -273,73 +255,14 @@ static int lk_cu_dot(struct lk *l, const char *where, const char *v, size_t len,
 	return 0;
 }
 
-static int lk_bank_tag(const struct pq_design *d, const char *tag)
-{
-	for (size_t b = 0; b < d->nbanks; b++) {
-		if (!d->banks[b].streaming && !strcmp(d->banks[b].tag, tag))
-			return (int)b;
-	}
-	return -1;
-}
-
-/* The n-th bank of a type, as DDR[n] names a platform's DDR whatever its tags. */
-static int lk_bank_nth(const struct pq_design *d, int type, unsigned long n)
-{
-	for (size_t b = 0; b < d->nbanks; b++) {
-		if (d->banks[b].type == type && !d->banks[b].streaming && n-- == 0)
-			return (int)b;
-	}
-	return -1;
-}
-
-/* BANK, NAME[I] or NAME[I:J] -> the banks first..last (contiguous). */
+/* BANK, NAME[I] or NAME[I:J] -> the banks first..last (memories.c). */
 static int lk_banks(struct lk *l, const char *where, const char *spec, int *first, int *last)
 {
-	const struct pq_design *d = l->d;
-	unsigned long i, j;
-	char name[32], *end;
-	const char *br = strchr(spec, '[');
+	char why[512];
 
-	*first = *last = lk_bank_tag(d, spec);
-	if (*first >= 0)
-		return 0;
-	if (!br || br == spec || (size_t)(br - spec) >= sizeof(name))
-		goto unknown;
-	snprintf(name, sizeof(name), "%.*s", (int)(br - spec), spec);
-	i = j = strtoul(br + 1, &end, 10);
-	if (end == br + 1)
-		goto unknown;
-	if (*end == ':') {
-		const char *s = end + 1;
-
-		j = strtoul(s, &end, 10);
-		if (end == s || j < i)
-			goto unknown;
-	}
-	if (strcmp(end, "]") || j - i > 1024)
-		goto unknown;
-	for (unsigned long n = i; n <= j; n++) {
-		char tag[48];
-		int b;
-
-		snprintf(tag, sizeof(tag), "%s[%lu]", name, n);
-		b = lk_bank_tag(d, tag);
-		if (b < 0 && !strcmp(name, "DDR"))
-			b = lk_bank_nth(d, PQ_MEM_DDR4, n);
-		if (b < 0)
-			return lk_fail(l, where, "%s has no %s (its memories: %s)", d->shell, tag,
-				       l->mems);
-		if (n > i && b != *last + 1)
-			return lk_fail(l, where, "%s: the banks of a range must be side by side",
-				       spec);
-		if (n == i)
-			*first = b;
-		*last = b;
-	}
+	if (vpp_memories_find(l->d, spec, first, last, why, sizeof(why)))
+		return lk_fail(l, where, "%s", why);
 	return 0;
-unknown:
-	return lk_fail(l, where, "'%s' is not a memory of %s (its memories: %s)", spec, d->shell,
-		       l->mems);
 }
 
 /* sp=CU.ARG:BANK or sp=CU.PORT:BANK (every arg of that port). */
@@ -596,7 +519,6 @@ int vpp_link(const struct vpp_opts *o, char *err, size_t errlen)
 	}
 	if (ret)
 		goto out;
-	lk_memories(&l);
 	if ((ret = vpp_temp_dir(o->temp_dir, &l.tmp, &made, err, errlen)) ||
 	    (ret = lk_kernels(&l)) || (ret = lk_cus(&l)) || (ret = lk_connect(&l)) ||
 	    (ret = lk_shared_object(&l, &so, &solen)))
