@@ -81,6 +81,7 @@ int pq_card_new(const struct pq_card_params *p, struct pq_card **out, char *why,
 	card->resolve = p->resolve;
 	card->resolve_ctx = p->resolve_ctx;
 	card->access = p->access;
+	card->changed = p->changed;
 	card->max_queued = p->max_queued ? p->max_queued : 1024;
 	ret = pq_log_init(&card->log, p->log_lines);
 	if (ret)

@@ -43,6 +43,14 @@ typedef int (*pq_resolve_fn)(void *ctx, struct pq_card *card, const char *path,
 typedef int (*pq_access_fn)(void *ctx, const void *who, struct pq_buffer *buf, char *why,
 			    size_t whylen);
 
+/*
+ * A buffer's device memory changed behind the filesystem's back (a run
+ * that had it as an arg has ended): whatever copy of it the filesystem's
+ * users hold (the kernel's page cache, mappings) must be dropped. Core
+ * calls it with none of its locks held, before the run counts as ended.
+ */
+typedef void (*pq_changed_fn)(void *ctx, struct pq_buffer *buf);
+
 struct pq_card_params {
 	unsigned index;
 	const struct pq_backend_ops *ops; /* the backend: sim/, xrt/, or a test's */
@@ -56,8 +64,9 @@ struct pq_card_params {
 	unsigned max_queued;	 /* runs waiting per CU (0: 1024); beyond: -EAGAIN */
 	size_t log_lines;
 	pq_resolve_fn resolve;
-	void *resolve_ctx; /* for access too */
+	void *resolve_ctx; /* for access and changed too */
 	pq_access_fn access;
+	pq_changed_fn changed;
 };
 
 /* How many devices a backend can open (for `device = "all"`), or -errno with why. */

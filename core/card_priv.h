@@ -168,6 +168,7 @@ struct pq_card {
 	pq_resolve_fn resolve;
 	void *resolve_ctx;
 	pq_access_fn access;
+	pq_changed_fn changed;
 	struct pq_log log;
 
 	/*

@@ -239,7 +239,15 @@ static void cu_finish(struct pq_cu_rt *cu, struct pq_run *r, int ret, uint64_t u
 	char line[sizeof(cu->last)];
 	int status = ret ? -EIO : 0;
 
-	/* Drop buffer references before the run counts as finished. */
+	/*
+	 * What the kernel wrote is in device memory: copies the filesystem's
+	 * users hold go, then the buffer references, before the run counts as
+	 * finished (a `call` returns after both).
+	 */
+	for (size_t i = 0; cu->ld->card->changed && r->bufs && i < r->nargs; i++) {
+		if (r->bufs[i])
+			cu->ld->card->changed(cu->ld->card->resolve_ctx, r->bufs[i]);
+	}
 	pq_run_free(r);
 	pthread_mutex_lock(&cu->lock);
 	cu->running = false;

@@ -2,7 +2,11 @@
 /*
  * Buffer files in banks/ (SPEC §4): every write(2) syncs its range to the
  * device before it returns, every read(2) syncs its range from the device.
- * Opened with direct_io, so no read is ever served from a stale page.
+ * Opened with direct_io, so no read is ever served from a stale page. They
+ * may be mapped (mmap(MAP_SHARED), where the kernel allows it on direct_io
+ * files: channel.c): a mapping's pages are the kernel's, so when a run
+ * ends, core calls fs_buffer_changed for each of its buffers, and their
+ * pages go (dirty ones written back first) before the run counts as ended.
  */
 #define _GNU_SOURCE
 #include "fs.h"
@@ -96,6 +100,23 @@ static void bf_release(struct fs_node *n, struct fs_handle *h)
 		pq_buffer_trim(n->buf, path ? path : n->name); /* a failure keeps the room */
 		free(path);
 	}
+}
+
+void fs_buffer_changed(void *ctx, struct pq_buffer *b)
+{
+	struct fs *fs = ctx;
+	struct fs_node *n;
+	fuse_ino_t ino = 0;
+
+	/* Only an open buffer can be mapped: a new mapping drops old pages itself. */
+	fs_lock(fs);
+	n = pq_buffer_tag(b);
+	if (n && fs->session && fs_mmap_allowed(fs) && n->nlookup && n->nhandles)
+		ino = fs_node_id(n);
+	fs_unlock(fs);
+	/* Offset 0, length 0: every page and mapping of it, and its attributes. */
+	if (ino)
+		fuse_lowlevel_notify_inval_inode(fs->session, ino, 0, 0);
 }
 
 void fs_buffer_opened(struct fs_node *n)

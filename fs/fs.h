@@ -157,6 +157,10 @@ struct fs {
 	pthread_mutex_t closing_lock;
 	pthread_cond_t closing_cond;
 	unsigned closing;
+	/* channel.c: INIT's unique until it is answered, and what it got. */
+	bool init_seen;
+	uint64_t init_unique;
+	bool mmap; /* direct_io files may be mapped (MAP_SHARED) */
 };
 
 /* An empty mount: no cards, no tree yet (fs_tree_build), nothing cached. */
@@ -319,6 +323,20 @@ void fs_closing_test_delay(void);
  */
 void fs_buffer_opened(struct fs_node *n);
 void fs_buffer_closed(struct fs_node *n);
+/*
+ * Core's pq_changed_fn: a run wrote the buffer's device memory; the
+ * kernel's page cache and every mapping of it are dropped, so that the
+ * next read or touch comes to us (buffer_file.c).
+ */
+void fs_buffer_changed(void *ctx, struct pq_buffer *b);
+
+/*
+ * Read and write /dev/fuse through channel.c, after fuse_session_mount():
+ * INIT's reply asks for mmap of direct_io files where the kernel offers it.
+ */
+int fs_channel_attach(struct fuse_session *se);
+/* Whether the kernel took it: buffers' mappings then need invalidating. */
+bool fs_mmap_allowed(struct fs *fs);
 
 /* Drop a pin (nopen), freeing what is gone. fs_unpin() takes the tree lock. */
 void fs_node_unpin(struct fs_node *n);

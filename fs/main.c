@@ -136,6 +136,7 @@ static int main_card_open(struct fs *fs, const struct pq_config *conf,
 		.resolve = fs_resolve,
 		.resolve_ctx = fs,
 		.access = fs_access,
+		.changed = fs_buffer_changed,
 	};
 	char why[512] = "";
 	int ret;
@@ -289,6 +290,8 @@ int main(int argc, char *argv[])
 	fs.session = se;
 	fs.caching = !cmd.singlethread;
 	fs.threaded = !cmd.singlethread;
+	if (fs_channel_attach(se))
+		goto out_mount;
 	fuse_daemonize(cmd.foreground);
 
 	if (cmd.singlethread) {

@@ -32,7 +32,7 @@ done
 # The overlay, banks and kernels groups again on an xrt card, through XRT's
 # noop shim (tests/fs/09-xrt.t runs on it already).
 for t in tests/fs/02-overlay.t tests/fs/03-banks.t tests/fs/05-kernels.t tests/fs/22-after.t \
-	tests/fs/24-ranges.t tests/fs/25-autofree.t; do
+	tests/fs/24-ranges.t tests/fs/25-autofree.t tests/fs/26-mmap.t; do
 	set -- "$@" "env PYNQFS_TEST_BACKEND=xrt sh $t"
 done
 # The same files again on the ThreadSanitizer build: every thread of the
@@ -40,7 +40,8 @@ done
 set -- "$@" "env PYNQFS_BUILD=$TSAN_BUILD $TSAN_BUILD/tests/test_card"
 for t in tests/fs/05-kernels.t tests/fs/07-stress.t tests/fs/08-races.t tests/fs/11-faults.t \
 	tests/fs/12-fsx.t tests/fs/15-opfuzz.t tests/fs/17-guard.t tests/fs/18-streams.t tests/fs/20-threats.t \
-	tests/fs/22-after.t tests/fs/23-closing.t tests/fs/24-ranges.t tests/fs/25-autofree.t; do
+	tests/fs/22-after.t tests/fs/23-closing.t tests/fs/24-ranges.t tests/fs/25-autofree.t \
+	tests/fs/26-mmap.t; do
 	set -- "$@" "env PYNQFS_BUILD=$TSAN_BUILD sh $t"
 done
 exec perl scripts/tap-summary.pl "$@"

@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: MIT
 """PYNQ programs on pynqfs: the package's API over a real mount (sim cards)."""
 import os
+import platform
 import signal
 import subprocess
 import sys
@@ -154,3 +155,32 @@ def test_readme_example_runs_as_shown(pynq, tmp_path):
         exec(compile(block, "README.md", "exec"), {})
     finally:
         os.chdir(here)
+
+
+def _linux_maps_direct_io():
+    major, minor = (int(x) for x in platform.release().split(".")[:2])
+    return (major, minor) >= (6, 6)
+
+
+@pytest.mark.skipif(not _linux_maps_direct_io(),
+                    reason="Linux before 6.6 can't map direct_io FUSE files")
+def test_np_memmap_sees_the_kernels_output(pynq):
+    ol = pynq.Overlay(design("vadd"))
+    bank0, bank1 = ol.bank0.path, ol.bank1.path
+    for p, v in ((os.path.join(bank0, "a"), np.arange(256)), (os.path.join(bank0, "b"),
+                                                              np.arange(256))):
+        v.astype("<i4").tofile(p)
+    c_path = os.path.join(bank1, "c")
+    with open(c_path, "wb") as f:
+        f.truncate(1024)
+    a = np.memmap(os.path.join(bank0, "a"), dtype="<i4", mode="r+")
+    c = np.memmap(c_path, dtype="<i4", mode="r+")
+    assert c[5] == 0  # mapped, and its page read, before the run
+    a[:] = 3 * np.arange(256)
+    a.flush()  # msync: the stores reach the device
+    with open(os.path.join(ol.vadd_1.path, "args"), "w") as f:
+        f.write("banks/bank0/a banks/bank0/b banks/bank1/c 256\n")
+    with open(os.path.join(ol.vadd_1.path, "run"), "w") as f:
+        f.write("call\n")
+    assert np.array_equal(c, 4 * np.arange(256))
+    del a, c
