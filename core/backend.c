@@ -34,10 +34,9 @@ int pq_bk_count(const struct pq_backend_ops *ops, const char *emulation, char *w
 	return ops->count(emulation, why, whylen);
 }
 
-void pq_bk_run_abort(const struct pq_backend_ops *ops, void *run)
+int pq_bk_run_abort(const struct pq_backend_ops *ops, void *run)
 {
-	if (ops->run_abort)
-		ops->run_abort(run);
+	return ops->run_abort ? ops->run_abort(run) : -EBUSY;
 }
 
 void pq_bk_run_outputs(const struct pq_backend_ops *ops, void *run, struct pq_runarg *args,

@@ -28,7 +28,7 @@
  *   reg_write   xrtKernelWriteRegister (optional)
  *   run_start   xrtRunOpen, xrtRunSetArg per arg, xrtRunStart
  *   run_wait    xrtRunWaitFor(timeout)
- *   run_abort   xrtRunStop (optional)
+ *   run_abort   (none in XRT's C API: -EBUSY, the run is held until it ends)
  *   run_outputs (sim: a T& arg's value after the run; optional)
  *   run_free    xrtRunClose
  *   cu_running  (none: optional, an ap_ctrl_none CU runs once loaded)
@@ -109,8 +109,13 @@ struct pq_backend_ops {
 	 * another -errno when it failed.
 	 */
 	int (*run_wait)(void *run, unsigned timeout_ms, uint64_t *us, char *why, size_t whylen);
-	/* Optional: stop a run past its time, so that the CU takes the next. */
-	void (*run_abort)(void *run);
+	/*
+	 * Optional: stop a run past its time. 0 once it has ended (the CU may
+	 * take the next); -EBUSY while the device may still execute it (XRT's
+	 * C API has no abort): core then keeps the run, its buffers and its CU
+	 * until run_wait says it ended, and never frees it before.
+	 */
+	int (*run_abort)(void *run);
 	/*
 	 * Optional, after run_wait returned 0: the values the kernel left in
 	 * its by-reference scalars (args[i].bits where args[i].out).
@@ -134,7 +139,8 @@ int pq_bk_reg_read(const struct pq_backend_ops *ops, void *dd, size_t cu, uint32
 		   uint32_t *val);
 int pq_bk_reg_write(const struct pq_backend_ops *ops, void *dd, size_t cu, uint32_t off,
 		    uint32_t val);
-void pq_bk_run_abort(const struct pq_backend_ops *ops, void *run);
+/* -EBUSY (it may still execute) when the backend has no abort. */
+int pq_bk_run_abort(const struct pq_backend_ops *ops, void *run);
 void pq_bk_run_outputs(const struct pq_backend_ops *ops, void *run, struct pq_runarg *args,
 		       size_t nargs);
 /* Optional: true (the device runs what it loaded) when the backend can't tell. */

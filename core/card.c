@@ -330,8 +330,9 @@ static int card_check_idle(struct pq_card *card, const char *action)
 	}
 	if (card->cur && pq_cus_busy(card->cur)) {
 		pq_log_add(&card->log,
-			   "overlay: %s refused: a kernel is still running (read its "
-			   "run file to wait for it)",
+			   "overlay: %s refused: a kernel is still running (read its run file to "
+			   "wait for it; a run that timed out and still executes holds the card "
+			   "until it ends: its log line says so)",
 			   action);
 		return -EBUSY;
 	}

@@ -113,6 +113,7 @@ struct pq_cu_rt {
 	struct pq_run *head, *tail;
 	struct cu_waiter *waiters;
 	bool running, stop;
+	bool held; /* a run past its time may still execute: no start, load or free */
 	struct pq_after *waiting;   /* the running run's, while it waits (after=) */
 	uint64_t started, finished; /* runs started, runs ended (counts) */
 	uint64_t cur_seq;	    /* the running run's sequence number */

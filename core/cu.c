@@ -13,8 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define CU_REG_MAX     (1u << 20) /* shadow at most 1 MiB of control space */
-#define CU_REG_DEFAULT 0x10000u
+#define CU_REG_MAX	(1u << 20) /* shadow at most 1 MiB of control space */
+#define CU_REG_DEFAULT	0x10000u
+#define CU_HOLD_POLL_MS 200 /* a held run is asked this often whether it ended */
 
 static const char *cu_state_name(enum pq_run_state s)
 {
@@ -127,8 +128,13 @@ static void cu_outputs(struct pq_cu_rt *cu, void *run, struct pq_runarg *args, s
 	pthread_mutex_unlock(&cu->lock);
 }
 
-/* Run r on the device, within the card's run timeout. */
-static int cu_execute(struct pq_cu_rt *cu, struct pq_run *r, uint64_t *us, char *why, size_t whylen)
+/*
+ * Run r on the device, within the card's run timeout. A run past its time
+ * that the backend can't stop comes back in *held, its buffers still
+ * locked: the device may still write them (cu_hold).
+ */
+static int cu_execute(struct pq_cu_rt *cu, struct pq_run *r, uint64_t *us, char *why, size_t whylen,
+		      void **held)
 {
 	struct pq_card *card = cu->ld->card;
 	const struct pq_backend_ops *ops = card->ops;
@@ -170,9 +176,22 @@ static int cu_execute(struct pq_cu_rt *cu, struct pq_run *r, uint64_t *us, char 
 
 			/* What the device says it waits on, read before the abort ends it. */
 			snprintf(waits, sizeof(waits), "%s", why);
-			pq_bk_run_abort(ops, run);
-			snprintf(why, whylen, "ran past run_timeout_ms (%u ms) and was stopped%s%s",
-				 card->run_timeout_ms, waits[0] ? ": " : "", waits);
+			if (pq_bk_run_abort(ops, run) == 0) {
+				snprintf(why, whylen,
+					 "ran past run_timeout_ms (%u ms) and was stopped%s%s",
+					 card->run_timeout_ms, waits[0] ? ": " : "", waits);
+			} else {
+				snprintf(
+					why, whylen,
+					"ran past run_timeout_ms (%u ms) and still executes on the "
+					"device%s%s; the CU takes no run, and the card no program "
+					"or free, until it ends (one that never does: reset the "
+					"card, xbutil reset)",
+					card->run_timeout_ms, waits[0] ? ": " : "", waits);
+				*held = run;
+				free(args);
+				return ret;
+			}
 		}
 		if (!ret)
 			cu_outputs(cu, run, args, r->nargs);
@@ -232,7 +251,20 @@ void pq_cu_answer(struct cu_waiter *w, int status, const char *line)
 }
 
 /* Account for the end of run r; called without locks. */
-static void cu_finish(struct pq_cu_rt *cu, struct pq_run *r, int ret, uint64_t us, const char *why)
+/* What the run's kernel wrote is in device memory: copies the filesystem's users hold go. */
+static void cu_changed(struct pq_cu_rt *cu, struct pq_run *r)
+{
+	struct pq_card *card = cu->ld->card;
+
+	for (size_t i = 0; card->changed && r->bufs && i < r->nargs; i++) {
+		if (r->bufs[i])
+			card->changed(card->resolve_ctx, r->bufs[i]);
+	}
+}
+
+/* The end of run r: counts, state, its waiters answered; r freed unless held. */
+static void cu_finish(struct pq_cu_rt *cu, struct pq_run *r, int ret, uint64_t us, const char *why,
+		      bool held)
 {
 	struct cu_waiter *due;
 	uint64_t seq = r->seq;
@@ -244,12 +276,12 @@ static void cu_finish(struct pq_cu_rt *cu, struct pq_run *r, int ret, uint64_t u
 	 * users hold go, then the buffer references, before the run counts as
 	 * finished (a `call` returns after both).
 	 */
-	for (size_t i = 0; cu->ld->card->changed && r->bufs && i < r->nargs; i++) {
-		if (r->bufs[i])
-			cu->ld->card->changed(cu->ld->card->resolve_ctx, r->bufs[i]);
+	if (!held) {
+		cu_changed(cu, r);
+		pq_run_free(r);
 	}
-	pq_run_free(r);
 	pthread_mutex_lock(&cu->lock);
+	cu->held |= held;
 	cu->running = false;
 	cu->waiting = NULL;
 	cu->finished++;
@@ -260,7 +292,8 @@ static void cu_finish(struct pq_cu_rt *cu, struct pq_run *r, int ret, uint64_t u
 		cu->total_us += us;
 		snprintf(cu->last, sizeof(cu->last), "done %llu", (unsigned long long)us);
 	} else {
-		cu->state = ret == -ETIMEDOUT ? PQ_RUN_TIMEOUT : PQ_RUN_ERROR;
+		/* Runs refused while one past its time is held keep its word. */
+		cu->state = ret == -ETIMEDOUT || cu->held ? PQ_RUN_TIMEOUT : PQ_RUN_ERROR;
 		cu->nerrors++;
 		cu->ntimeouts += ret == -ETIMEDOUT;
 		snprintf(cu->last, sizeof(cu->last), "error %s", why);
@@ -275,6 +308,74 @@ static void cu_finish(struct pq_cu_rt *cu, struct pq_run *r, int ret, uint64_t u
 	pq_cu_answer(due, status, line);
 }
 
+/*
+ * Hold a run past its time that the backend could not stop (the xrt
+ * backend: XRT's C API has no abort) until the backend says it ended: its
+ * command, buffers and CU stay its own, for XRT would hand the command to
+ * the next run and the device may still write the buffers. Runs queued
+ * behind it fail; starts, program and free are refused meanwhile.
+ */
+static void cu_hold(struct pq_cu_rt *cu, struct pq_run *r, void *run)
+{
+	const struct pq_backend_ops *ops = cu->ld->card->ops;
+	char why[256] = "", msg[400];
+	struct timespec t0, t1;
+	uint64_t us = 0;
+	int ret = -ETIMEDOUT;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		struct pq_run *q;
+		bool stop;
+
+		pthread_mutex_lock(&cu->lock);
+		q = cu->head;
+		if (q) {
+			cu->head = q->next;
+			if (!cu->head)
+				cu->tail = NULL;
+			cu->nqueued--;
+		}
+		stop = cu->stop;
+		pthread_mutex_unlock(&cu->lock);
+		if (q) {
+			pq_cu_log(cu, NULL,
+				  "run not started: the run before it timed out and still "
+				  "executes on the device");
+			cu_finish(cu, q, -EBUSY, 0,
+				  "not started: a run that timed out still executes", false);
+			continue;
+		}
+		if (stop)
+			break;
+		ret = ops->run_wait(run, CU_HOLD_POLL_MS, &us, why, sizeof(why));
+		if (ret != -ETIMEDOUT)
+			break;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	if (ret == -ETIMEDOUT)
+		snprintf(msg, sizeof(msg),
+			 "the card closes while the run that timed out still executes (%lld s "
+			 "past its time): reset the card (xbutil reset) before it is used again",
+			 (long long)(t1.tv_sec - t0.tv_sec));
+	else
+		snprintf(msg, sizeof(msg),
+			 "the run that timed out has ended (%s%s), %lld ms past its time: the CU "
+			 "takes runs again",
+			 ret ? "failed: " : "completed", ret ? why : "",
+			 (long long)((t1.tv_sec - t0.tv_sec) * 1000 +
+				     (t1.tv_nsec - t0.tv_nsec) / 1000000));
+	/* Starts may queue from here: this worker takes them once it returns. */
+	pthread_mutex_lock(&cu->lock);
+	cu->held = false;
+	pthread_mutex_unlock(&cu->lock);
+	pq_cu_log(cu, NULL, msg);
+	ops->run_free(run);
+	cu_lock_bufs(r, false);
+	cu_changed(cu, r);
+	pq_run_free(r);
+}
+
 static void *cu_worker(void *arg)
 {
 	struct pq_cu_rt *cu = arg;
@@ -282,7 +383,8 @@ static void *cu_worker(void *arg)
 	pthread_mutex_lock(&cu->lock);
 	for (;;) {
 		struct pq_run *r;
-		char why[256] = "";
+		char why[400] = "";
+		void *held = NULL;
 		uint64_t us = 0;
 		bool stop;
 		int ret;
@@ -316,16 +418,18 @@ static void *cu_worker(void *arg)
 				cu->waiting = NULL;
 				pthread_mutex_unlock(&cu->lock);
 			}
-			ret = cu_execute(cu, r, &us, why, sizeof(why));
+			ret = cu_execute(cu, r, &us, why, sizeof(why), &held);
 		}
 		if (ret) {
-			char msg[300];
+			char msg[500];
 
 			snprintf(msg, sizeof(msg), "run %s: %s",
 				 ret == -ETIMEDOUT ? "timed out" : "failed", why);
 			pq_cu_log(cu, NULL, msg);
 		}
-		cu_finish(cu, r, ret, us, why);
+		cu_finish(cu, r, ret, us, why, held != NULL);
+		if (held)
+			cu_hold(cu, r, held);
 		pthread_mutex_lock(&cu->lock);
 	}
 	pthread_mutex_unlock(&cu->lock);
@@ -417,7 +521,7 @@ bool pq_cus_busy(struct pq_loaded *ld)
 
 	for (size_t i = 0; i < ld->ncus && !busy; i++) {
 		pthread_mutex_lock(&ld->cus[i].lock);
-		busy = ld->cus[i].started != ld->cus[i].finished;
+		busy = ld->cus[i].started != ld->cus[i].finished || ld->cus[i].held;
 		pthread_mutex_unlock(&ld->cus[i].lock);
 	}
 	return busy;

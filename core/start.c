@@ -219,6 +219,15 @@ static int cu_queue(struct pq_cu_rt *cu, uint64_t *bits, struct pq_buffer **bufs
 	}
 	r->after = aft;
 	pthread_mutex_lock(&cu->lock);
+	if (cu->held) {
+		pthread_mutex_unlock(&cu->lock);
+		pthread_mutex_unlock(&card->lock);
+		snprintf(why, whylen,
+			 "start refused: its last run timed out and still executes on the device; "
+			 "the CU takes no run until it ends (one that never does: xbutil reset)");
+		ret = -EBUSY;
+		goto fail;
+	}
 	if (cu->nqueued >= card->max_queued) {
 		pthread_mutex_unlock(&cu->lock);
 		pthread_mutex_unlock(&card->lock);

@@ -251,10 +251,11 @@ void sim_run_outputs(void *handle, struct pq_runarg *args, size_t nargs)
 }
 
 /* A kernel past its time: kill its runner; the next run gets a fresh one. */
-void sim_run_abort(void *handle)
+int sim_run_abort(void *handle)
 {
-	sim_runner_stop(handle);
+	sim_runner_stop(handle); /* its process is gone: the run has ended */
 	sim_tails_clear(handle);
+	return 0;
 }
 
 void sim_run_free(void *handle)

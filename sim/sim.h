@@ -115,7 +115,7 @@ bool sim_cu_running(void *dd, size_t cu);
 int sim_run_start(void *dd, size_t cu, const struct pq_runarg *args, size_t nargs, void **handle,
 		  char *why, size_t whylen);
 int sim_run_wait(void *handle, unsigned timeout_ms, uint64_t *us, char *why, size_t whylen);
-void sim_run_abort(void *handle);
+int sim_run_abort(void *handle);
 void sim_run_outputs(void *handle, struct pq_runarg *args, size_t nargs);
 void sim_run_free(void *handle);
 void sim_log(struct sim_dev *dev, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -32,7 +32,7 @@
 
 /* info.cpp */
 int pq_xrt_device_name(unsigned index, char *buf, size_t len);
-int pq_xrt_device_count(void);
+int pq_xrt_device_count(bool noop);
 
 struct xr_dev {
 	xrtDeviceHandle dev;
@@ -52,6 +52,8 @@ struct xr_bo {
 	xrtBufferHandle bo;
 	uint8_t *map;
 };
+
+#define XR_WAIT_SLICE_MS 50
 
 struct xr_run {
 	xrtRunHandle run;
@@ -412,13 +414,43 @@ fail:
 	return ret;
 }
 
+static int64_t xr_ms_since(const struct timespec *t0)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (int64_t)(t.tv_sec - t0->tv_sec) * 1000 + (t.tv_nsec - t0->tv_nsec) / 1000000;
+}
+
+/*
+ * XRT's wait starts its timeout again whenever any command of the device
+ * completes (kds.cpp's exec_wait loop), so a busy neighbour can put a hung
+ * run's timeout off for ever. A deadline of our own is checked after each
+ * slice of at most XR_WAIT_SLICE_MS: only neighbours that complete more
+ * often than that, without a pause, can still make it late.
+ */
 static int xr_run_wait(void *run, unsigned timeout_ms, uint64_t *us, char *why, size_t whylen)
 {
 	struct xr_run *xr = run;
 	enum ert_cmd_state st;
-	struct timespec t1;
+	struct timespec t0, t1;
+	int64_t left = timeout_ms;
 
-	st = xrtRunWaitFor(xr->run, timeout_ms);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		/* 0 would wait for ever: a slice is at least 1 ms. */
+		unsigned slice = left < 1		   ? 1
+				 : left < XR_WAIT_SLICE_MS ? (unsigned)left
+							   : XR_WAIT_SLICE_MS;
+
+		st = xrtRunWaitFor(xr->run, slice);
+		if (st != ERT_CMD_STATE_TIMEOUT && st != ERT_CMD_STATE_NEW &&
+		    st != ERT_CMD_STATE_QUEUED && st != ERT_CMD_STATE_RUNNING)
+			break;
+		left = (int64_t)timeout_ms - xr_ms_since(&t0);
+		if (left <= 0)
+			break;
+	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	switch (st) {
 	case ERT_CMD_STATE_COMPLETED:
@@ -456,7 +488,7 @@ static int xr_count(const char *emulation, char *why, size_t whylen)
 
 	if (n)
 		return n;
-	n = pq_xrt_device_count();
+	n = pq_xrt_device_count(emulation != NULL);
 	if (n < 0)
 		snprintf(why, whylen, "XRT cannot count its devices");
 	xr_env_put();

@@ -2,8 +2,9 @@
 /*
  * Core without a mount, as the kernel's fpga-mgr KUnit tests drive their
  * core: cards, buffers and CUs over a recording fake backend that can
- * refuse a load, run out of room, fail or time out a run, or hold one
- * running. Asserts states, the EBUSY rules of SPEC §3, the order of
+ * refuse a load, run out of room, fail or time out a run, hold one
+ * running, or (as XRT does) go on executing a run past its time that it
+ * cannot abort, until it completes late. Asserts states, the EBUSY rules of SPEC §3, the order of
  * backend calls, and that every handle is released.
  */
 #define _GNU_SOURCE
@@ -23,7 +24,7 @@
 
 /* ---- the fake backend ---- */
 
-enum fake_run_mode { RUN_OK, RUN_FAIL, RUN_HANG, RUN_HOLD };
+enum fake_run_mode { RUN_OK, RUN_FAIL, RUN_HANG, RUN_HOLD, RUN_LATE };
 
 static struct {
 	pthread_mutex_t lock;
@@ -37,6 +38,11 @@ static struct {
 	bool slow_unload, unloading, load_seen, overlap; /* a load during an unload */
 	void *last_bo, *bo_a;				 /* in1 of the last run; a's */
 	unsigned torn;					 /* runs with args of two writes */
+	/* RUN_LATE: waits so far, whether it completed, freed before it did */
+	unsigned late_waits;
+	bool late_done, late_freed;
+	unsigned freed_live;
+	int abort_ret;
 } fk = {.lock = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER};
 
 struct fake_bo {
@@ -198,10 +204,40 @@ static int fk_run_start(void *dd, size_t cu, const struct pq_runarg *args, size_
 	if (fk.bo_a && nargs == 4 &&
 	    (args[0].bo != args[1].bo || (args[3].bits == 1) != (args[0].bo == fk.bo_a)))
 		fk.torn++;
+	fk.late_waits = 0;
+	fk.late_done = fk.late_freed = false;
 	pthread_mutex_unlock(&fk.lock);
 	fk.runs++;
 	*run = &fk;
 	return 0;
+}
+
+/*
+ * RUN_LATE: the first wait (core's, with the run timeout) finds it still
+ * executing; later ones wait up to their timeout for late_done.
+ */
+static int fk_late_wait(unsigned timeout_ms)
+{
+	struct timespec until;
+	int ret = 0;
+
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += timeout_ms / 1000;
+	until.tv_nsec += (long)(timeout_ms % 1000) * 1000000;
+	if (until.tv_nsec >= 1000000000) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000;
+	}
+	pthread_mutex_lock(&fk.lock);
+	if (fk.late_waits++ == 0) {
+		pthread_mutex_unlock(&fk.lock);
+		return -ETIMEDOUT;
+	}
+	while (!fk.late_done && !ret)
+		ret = pthread_cond_timedwait(&fk.cond, &fk.lock, &until);
+	ret = fk.late_done ? 0 : -ETIMEDOUT;
+	pthread_mutex_unlock(&fk.lock);
+	return ret;
 }
 
 static int fk_run_wait(void *run, unsigned timeout_ms, uint64_t *us, char *why, size_t whylen)
@@ -215,6 +251,10 @@ static int fk_run_wait(void *run, unsigned timeout_ms, uint64_t *us, char *why, 
 		return -EIO;
 	case RUN_HANG:
 		return -ETIMEDOUT;
+	case RUN_LATE:
+		if (fk_late_wait(timeout_ms))
+			return -ETIMEDOUT;
+		break;
 	case RUN_HOLD:
 		pthread_mutex_lock(&fk.lock);
 		fk.held = true;
@@ -231,16 +271,24 @@ static int fk_run_wait(void *run, unsigned timeout_ms, uint64_t *us, char *why, 
 	return 0;
 }
 
-static void fk_run_abort(void *run)
+static int fk_run_abort(void *run)
 {
 	(void)run;
 	fk_call("run_abort");
+	return fk.abort_ret;
 }
 
 static void fk_run_free(void *run)
 {
 	(void)run;
 	fk_call("run_free");
+	pthread_mutex_lock(&fk.lock);
+	/* XRT would hand this command to the next run while it still executes. */
+	if (fk.run_mode == RUN_LATE && !fk.late_done)
+		fk.freed_live++;
+	fk.late_freed = true;
+	pthread_cond_broadcast(&fk.cond);
+	pthread_mutex_unlock(&fk.lock);
 	fk.runs--;
 }
 
@@ -368,6 +416,16 @@ static void wait_held(void)
 {
 	pthread_mutex_lock(&fk.lock);
 	while (!fk.held)
+		pthread_cond_wait(&fk.cond, &fk.lock);
+	pthread_mutex_unlock(&fk.lock);
+}
+
+static void late_complete(void)
+{
+	pthread_mutex_lock(&fk.lock);
+	fk.late_done = true;
+	pthread_cond_broadcast(&fk.cond);
+	while (!fk.late_freed)
 		pthread_cond_wait(&fk.cond, &fk.lock);
 	pthread_mutex_unlock(&fk.lock);
 }
@@ -674,7 +732,54 @@ int main(void)
 	tap_ok(pq_cu_start(card, gen, 0, NULL, NULL, NULL) == -EINVAL &&
 		       log_has(card, "in1 is not set"),
 	       "a start with unset args: -EINVAL");
+
+	/*
+	 * A run past its time that the backend can't abort (XRT's C API) is
+	 * held until the device says it ended: freed at once, XRT would hand
+	 * its command to the next run, which would read "completed" before it
+	 * ran, and the device may still write the buffers.
+	 */
+	pq_buffer_new(card, gen, 0, "a", &named[0].buf);
+	pq_buffer_new(card, gen, 0, "b", &named[1].buf);
+	pq_buffer_new(card, gen, 1, "c", &named[2].buf);
+	for (size_t i = 0; i < 3; i++)
+		pq_buffer_resize(named[i].buf, 4096, named[i].name);
+	pq_cu_args_set(card, gen, 0, "a b c 4", 7, false);
+	fk.run_mode = RUN_LATE;
+	fk.abort_ret = -EBUSY;
+	calls_reset();
+	tap_ok(call(card, gen, &a) == 0 && a.status == -EIO &&
+		       strstr(a.line, "ran past run_timeout_ms (1234 ms) and still executes") &&
+		       pq_cu_state(card, gen, 0, &word) == 0 && !strcmp(word, "timeout"),
+	       "a run past its time that can't be aborted: answered, state timeout (%s)", a.line);
+	tap_ok(!strncmp(fk.calls, "run_start run_wait run_abort ", 29) && fk.freed_live == 0 &&
+		       !strstr(fk.calls, "run_free") && fk.runs == 1,
+	       "its run handle is kept, not freed under the device (%s)", fk.calls);
+	tap_ok(pq_cu_start(card, gen, 0, NULL, NULL, NULL) == -EBUSY &&
+		       log_has(card, "start refused: its last run timed out and still executes"),
+	       "a start meanwhile: -EBUSY, logged; nothing reports done that did not run");
+	tap_ok(pq_card_free(card) == -EBUSY && log_has(card, "a run that timed out"),
+	       "a free meanwhile: -EBUSY (closing the CU under it could hang the card)");
+	late_complete();
+	tap_ok(fk.freed_live == 0 && log_has(card, "the run that timed out has ended (completed)"),
+	       "once the device says it completed, it is freed and logged");
+	fk.run_mode = RUN_OK;
+	tap_ok(call(card, gen, &a) == 0 && a.status == 0 && !strcmp(a.line, "done 5"),
+	       "and the CU takes runs again (%s)", a.line);
+
+	/* A hang, then a free (refused) and an unmount: freed before the unload. */
+	fk.run_mode = RUN_LATE;
+	tap_ok(call(card, gen, &a) == 0 && a.status == -EIO && pq_card_free(card) == -EBUSY,
+	       "a run that never ends: the card can't be freed");
+	for (size_t i = 0; i < 3; i++) {
+		pq_buffer_put(named[i].buf); /* the held run keeps its own references */
+		named[i].buf = NULL;
+	}
+	calls_reset();
 	pq_card_destroy(card);
+	tap_ok(strstr(fk.calls, "run_free") && strstr(fk.calls, "unload") &&
+		       strstr(fk.calls, "run_free") < strstr(fk.calls, "unload"),
+	       "closing the card frees the held run before it unloads (%s)", fk.calls);
 	tap_ok(fk.devs == 0 && fk.dds == 0 && fk.bos == 0 && fk.runs == 0,
 	       "after destroy no device, design, buffer or run handle is left");
 	free(img);
