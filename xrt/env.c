@@ -3,8 +3,16 @@
  * The environment XRT needs before its first call: XRT aborts the process
  * when XILINX_XRT is unset, and looks for its shims only under it, where
  * Debian does not install them. A private XILINX_XRT of symlinks stands in,
- * made by the first xrt card and removed after the last; one left by a
- * daemon that died is swept at the next start.
+ * made by the first xrt card (or device count) and removed when the
+ * process exits: XRT keeps what it loaded from there, and the variable
+ * keeps pointing at it. One left by a daemon that died is swept at the
+ * next start.
+ *
+ * XRT's settings (its xrt.ini keys) are set here too, before its first
+ * call reads them: its log goes nowhere (what matters reaches the card's
+ * log through errors), and Runtime.rw_shared lets a process that shares a
+ * CU read and write its registers, as registers/ does (XRT refuses that
+ * by default, and pynqfs opens every CU shared).
  */
 #define _GNU_SOURCE
 #include "env.h"
@@ -160,6 +168,7 @@ static int xr_root_make(const char *libdir, char *why, size_t whylen)
 	}
 	closedir(d);
 	setenv("XILINX_XRT", xr_root, 1);
+	atexit(xr_root_remove);
 	return 0;
 }
 
@@ -198,6 +207,7 @@ int xr_env_get(const char *emulation, char *why, size_t whylen)
 	/* What matters goes to the card's log; XRT's own chatter nowhere. */
 	xrtIniStringSet("Runtime.runtime_log", "null");
 	xrtIniUintSet("Runtime.verbosity", 0);
+	xrtIniStringSet("Runtime.rw_shared", "true");
 	goto out;
 fail:
 	xr_users--;
@@ -209,8 +219,7 @@ out:
 void xr_env_put(void)
 {
 	pthread_mutex_lock(&xr_env_lock);
-	if (--xr_users == 0)
-		xr_root_remove();
+	xr_users--; /* the directory stays until exit: see the top of this file */
 	pthread_mutex_unlock(&xr_env_lock);
 }
 
