@@ -16,6 +16,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +30,7 @@
 
 #include "args.h"
 #include "env.h"
+#include "messages.h"
 
 /* info.cpp */
 int pq_xrt_device_name(unsigned index, char *buf, size_t len);
@@ -82,12 +84,32 @@ static int xr_errno(int dflt)
 	}
 }
 
+/*
+ * Why a call failed, in our words and then XRT's own (its log since mark:
+ * messages.c), for the card's log.
+ */
+__attribute__((format(printf, 4, 5))) static void xr_why(char *why, size_t whylen, uint64_t mark,
+							 const char *fmt, ...)
+{
+	char said[400];
+	va_list ap;
+	size_t n;
+
+	va_start(ap, fmt);
+	vsnprintf(why, whylen, fmt, ap);
+	va_end(ap);
+	n = strlen(why);
+	if (*xr_messages_since(mark, said, sizeof(said)) && n < whylen)
+		snprintf(why + n, whylen - n, "; XRT says: %s", said);
+}
+
 /* ---- the device ---- */
 
 static int xr_open(const struct pq_backend_conf *conf, void **dev, char *shell, size_t shelllen,
 		   char *why, size_t whylen)
 {
 	struct xr_dev *xd;
+	uint64_t mark;
 	int ret;
 
 	ret = xr_env_get(conf->emulation, why, whylen);
@@ -104,13 +126,14 @@ static int xr_open(const struct pq_backend_conf *conf, void **dev, char *shell, 
 		   xr_env_private() ? " (made by pynqfs: XRT's libraries linked in)" : "",
 		   conf->emulation ? ", XCL_EMULATION_MODE=noop" : "");
 	errno = 0;
+	mark = xr_messages_mark();
 	xd->dev = xrtDeviceOpen((unsigned)conf->device);
 	if (!xd->dev) {
 		ret = xr_errno(-ENODEV);
-		snprintf(why, whylen,
-			 "XRT cannot open device %d (is the card there, its driver loaded, "
-			 "and /dev/dri/renderD* readable by this user?)",
-			 conf->device);
+		xr_why(why, whylen, mark,
+		       "XRT cannot open device %d (is the card there, its driver loaded, "
+		       "and /dev/dri/renderD* readable by this user?)",
+		       conf->device);
 		free(xd);
 		xr_env_put();
 		return ret;
@@ -162,6 +185,7 @@ static int xr_load(void *dev, const struct pq_design *d, const void *img, size_t
 {
 	struct xr_dev *xd = dev;
 	struct xr_design *xg = calloc(1, sizeof(*xg));
+	uint64_t mark = xr_messages_mark();
 	xuid_t uuid;
 	int ret;
 
@@ -185,8 +209,8 @@ static int xr_load(void *dev, const struct pq_design *d, const void *img, size_t
 	errno = 0;
 	if (xrtDeviceLoadXclbin(xd->dev, img)) {
 		ret = xr_errno(-EIO);
-		snprintf(why, whylen, "XRT refused the xclbin (%s)",
-			 errno ? strerror(errno) : "no reason given; see dmesg");
+		xr_why(why, whylen, mark, "XRT refused the xclbin (%s)",
+		       errno ? strerror(errno) : "see dmesg");
 		xr_unload(xg);
 		return ret;
 	}
@@ -203,7 +227,7 @@ static int xr_load(void *dev, const struct pq_design *d, const void *img, size_t
 		errno = 0;
 		xg->kernels[i] = xg->types[i] ? xrtPLKernelOpen(xd->dev, uuid, name) : NULL;
 		if (!xg->kernels[i]) {
-			snprintf(why, whylen, "XRT cannot open compute unit %s", name);
+			xr_why(why, whylen, mark, "XRT cannot open compute unit %s", name);
 			xr_unload(xg);
 			return -EIO;
 		}
@@ -226,6 +250,8 @@ static int xr_bo_alloc(void *dd, size_t bank, uint64_t size, void **out)
 {
 	struct xr_design *xg = dd;
 	struct xr_bo *b = calloc(1, sizeof(*b));
+	uint64_t mark = xr_messages_mark();
+	char said[400];
 	int ret;
 
 	if (!b)
@@ -240,6 +266,9 @@ static int xr_bo_alloc(void *dd, size_t bank, uint64_t size, void **out)
 	b->bo = xrtBOAlloc(xg->xd->dev, size, XRT_BO_FLAGS_NONE, (xrtMemoryGroup)bank);
 	if (!b->bo) {
 		ret = xr_errno(-ENOSPC);
+		if (*xr_messages_since(mark, said, sizeof(said)))
+			pq_log_add(xg->xd->log, "xrt: %llu bytes in %s: XRT says: %s",
+				   (unsigned long long)size, xg->d->banks[bank].name, said);
 		free(b);
 		return ret;
 	}
@@ -295,14 +324,15 @@ static uint64_t xr_bo_address(void *bo)
 static int xr_reg_read(void *dd, size_t cu, uint32_t off, uint32_t *val)
 {
 	struct xr_design *xg = dd;
+	uint64_t mark = xr_messages_mark();
+	char why[600];
 
 	errno = 0;
 	if (!xg->kernels[cu] || xrtKernelReadRegister(xg->kernels[cu], off, val)) {
-		pq_log_add(xg->xd->log,
-			   "kernels/%s/registers: XRT refused to read offset 0x%x (it allows "
-			   "register access only to a process holding the CU exclusively, and "
-			   "never under noop)",
-			   xg->d->cus[cu].name, off);
+		xr_why(why, sizeof(why), mark,
+		       "kernels/%s/registers: XRT refused to read offset 0x%x", xg->d->cus[cu].name,
+		       off);
+		pq_log_add(xg->xd->log, "%s", why);
 		return xr_errno(-EIO);
 	}
 	return 0;
@@ -311,14 +341,15 @@ static int xr_reg_read(void *dd, size_t cu, uint32_t off, uint32_t *val)
 static int xr_reg_write(void *dd, size_t cu, uint32_t off, uint32_t val)
 {
 	struct xr_design *xg = dd;
+	uint64_t mark = xr_messages_mark();
+	char why[600];
 
 	errno = 0;
 	if (!xg->kernels[cu] || xrtKernelWriteRegister(xg->kernels[cu], off, val)) {
-		pq_log_add(xg->xd->log,
-			   "kernels/%s/registers: XRT refused to write offset 0x%x (it allows "
-			   "register access only to a process holding the CU exclusively, and "
-			   "never under noop)",
-			   xg->d->cus[cu].name, off);
+		xr_why(why, sizeof(why), mark,
+		       "kernels/%s/registers: XRT refused to write offset 0x%x",
+		       xg->d->cus[cu].name, off);
+		pq_log_add(xg->xd->log, "%s", why);
 		return xr_errno(-EIO);
 	}
 	return 0;
@@ -369,6 +400,7 @@ static int xr_run_start(void *dd, size_t cu, const struct pq_runarg *args, size_
 			char *why, size_t whylen)
 {
 	struct xr_design *xg = dd;
+	uint64_t mark = xr_messages_mark();
 	struct xr_run *xr;
 	int ret;
 
@@ -386,7 +418,7 @@ static int xr_run_start(void *dd, size_t cu, const struct pq_runarg *args, size_
 	xr->run = xrtRunOpen(xg->kernels[cu]);
 	if (!xr->run) {
 		ret = xr_errno(-EIO);
-		snprintf(why, whylen, "XRT cannot open a run of the CU");
+		xr_why(why, whylen, mark, "XRT cannot open a run of the CU");
 		free(xr->subs);
 		free(xr);
 		return ret;
@@ -395,8 +427,8 @@ static int xr_run_start(void *dd, size_t cu, const struct pq_runarg *args, size_
 		errno = 0;
 		if (xr_set_arg(xr, (int)i, &xg->types[cu][i], &args[i])) {
 			ret = xr_errno(-EINVAL);
-			snprintf(why, whylen, "XRT refused arg %s",
-				 xg->d->kernels[xg->d->cus[cu].kernel].args[i].name);
+			xr_why(why, whylen, mark, "XRT refused arg %s",
+			       xg->d->kernels[xg->d->cus[cu].kernel].args[i].name);
 			goto fail;
 		}
 	}
@@ -404,7 +436,7 @@ static int xr_run_start(void *dd, size_t cu, const struct pq_runarg *args, size_
 	errno = 0;
 	if (xrtRunStart(xr->run)) {
 		ret = xr_errno(-EIO);
-		snprintf(why, whylen, "XRT refused to start the CU");
+		xr_why(why, whylen, mark, "XRT refused to start the CU");
 		goto fail;
 	}
 	*run = xr;
@@ -435,6 +467,7 @@ static int xr_run_wait(void *run, unsigned timeout_ms, uint64_t *us, char *why, 
 	enum ert_cmd_state st;
 	struct timespec t0, t1;
 	int64_t left = timeout_ms;
+	uint64_t mark = xr_messages_mark();
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (;;) {
@@ -464,7 +497,7 @@ static int xr_run_wait(void *run, unsigned timeout_ms, uint64_t *us, char *why, 
 		why[0] = '\0'; /* core says it ran past its time */
 		return -ETIMEDOUT;
 	default:
-		snprintf(why, whylen, "the CU reported state %d (error or abort)", (int)st);
+		xr_why(why, whylen, mark, "the CU reported state %d (error or abort)", (int)st);
 		return -EIO;
 	}
 }

@@ -9,13 +9,14 @@
  * next start.
  *
  * XRT's settings (its xrt.ini keys) are set here too, before its first
- * call reads them: its log goes nowhere (what matters reaches the card's
- * log through errors), and Runtime.rw_shared lets a process that shares a
+ * call reads them: its log goes to messages.c, which gives its errors to
+ * the card's log, and Runtime.rw_shared lets a process that shares a
  * CU read and write its registers, as registers/ does (XRT refuses that
  * by default, and pynqfs opens every CU shared).
  */
 #define _GNU_SOURCE
 #include "env.h"
+#include "messages.h"
 
 #include <dirent.h>
 #include <dlfcn.h>
@@ -204,10 +205,11 @@ int xr_env_get(const char *emulation, char *why, size_t whylen)
 		setenv("XCL_EMULATION_MODE", emulation, 1);
 	if (!xilinx && (ret = xr_root_make(libdir, why, whylen)))
 		goto fail;
-	/* What matters goes to the card's log; XRT's own chatter nowhere. */
+	/* XRT's own chatter nowhere; its errors to messages.c, below. */
 	xrtIniStringSet("Runtime.runtime_log", "null");
 	xrtIniUintSet("Runtime.verbosity", 0);
 	xrtIniStringSet("Runtime.rw_shared", "true");
+	xr_messages_open(); /* XRT's log to messages.c, if it can be had */
 	goto out;
 fail:
 	xr_users--;

@@ -8,7 +8,7 @@
 
 /* Prepare XRT's environment for one more user (the first prepares it). */
 int xr_env_get(const char *emulation, char *why, size_t whylen);
-/* One user fewer: the last removes what the first made. */
+/* One user fewer (what the first made stays until the process exits). */
 void xr_env_put(void);
 /* Is XILINX_XRT a directory pynqfs made? */
 bool xr_env_private(void);

@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: MIT */
+/* XRT's own messages, kept for the card's log (messages.c), for backend.c. */
+#ifndef PYNQFS_XRT_MESSAGES_H
+#define PYNQFS_XRT_MESSAGES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Before XRT's first message: its log goes to us (once; later calls do nothing). */
+void xr_messages_open(void);
+/* Where XRT's log ends now: take it before a call. */
+uint64_t xr_messages_mark(void);
+/* XRT's last message since mark, on one line, in buf ("" if none); returns buf. */
+const char *xr_messages_since(uint64_t mark, char *buf, size_t len);
+
+#endif
