@@ -331,6 +331,14 @@ void fs_buffer_closed(struct fs_node *n);
 void fs_buffer_changed(void *ctx, struct pq_buffer *b);
 
 /*
+ * Going to the background (daemon.c): fork before any card opens (the
+ * parent exits once the child is ready, or with its status), and say ready
+ * once mounted.
+ */
+int fs_daemon_fork(void);
+void fs_daemon_ready(void);
+
+/*
  * Read and write /dev/fuse through channel.c, after fuse_session_mount():
  * INIT's reply asks for mmap of direct_io files where the kernel offers it.
  */

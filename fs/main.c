@@ -273,6 +273,13 @@ int main(int argc, char *argv[])
 				fs.mountpoint, fs.mountpoint);
 		goto out_cards;
 	}
+	/* Into the background before a card opens: daemon.c says why. */
+	if (!cmd.foreground && (ret = fs_daemon_fork())) {
+		fprintf(stderr, "pynqfs: cannot fork: %s\n", strerror(-ret));
+		ret = 1;
+		goto out_cards;
+	}
+	ret = 1;
 	if (main_cards_init(&fs, &conf, opts.config))
 		goto out_cards;
 	if (fs_tree_build(&fs)) {
@@ -292,7 +299,10 @@ int main(int argc, char *argv[])
 	fs.threaded = !cmd.singlethread;
 	if (fs_channel_attach(se))
 		goto out_mount;
-	fuse_daemonize(cmd.foreground);
+	if (cmd.foreground)
+		fuse_daemonize(1); /* only a chdir("/") in the foreground */
+	else
+		fs_daemon_ready();
 
 	if (cmd.singlethread) {
 		ret = fuse_session_loop(se);
