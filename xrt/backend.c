@@ -154,6 +154,16 @@ static void xr_close(void *dev)
 	xr_env_put();
 }
 
+/*
+ * Host memory (HOST[0]: the driver knows it by that tag) takes XRT's
+ * host-only BOs, from the driver's host-memory pool; the driver refuses
+ * any other ("invalid HOST BO req").
+ */
+static bool xr_bank_is_host(const struct pq_bank *b)
+{
+	return !strncmp(b->tag, "HOST[", 5) || b->type == PQ_MEM_HOST;
+}
+
 /* Close the design's kernels: before the next load, or at unload. */
 static void xr_kernels_close(struct xr_design *xg)
 {
@@ -239,6 +249,14 @@ static int xr_load(void *dev, const struct pq_design *d, const void *img, size_t
 					PQ_C_STREAM; /* not passed; core refuses it */
 		}
 	}
+	for (size_t b = 0; b < d->nbanks; b++) {
+		if (d->banks[b].used && !d->banks[b].streaming && xr_bank_is_host(&d->banks[b]))
+			pq_log_add(xd->log,
+				   "xrt: %s is host memory: its buffers are XRT host-only BOs, "
+				   "from the host memory the driver holds for the card (none "
+				   "until enabled: xbutil configure --host-mem enable --size 1G)",
+				   d->banks[b].tag);
+	}
 	xd->loaded = xg;
 	*dd = xg;
 	return 0;
@@ -263,7 +281,10 @@ static int xr_bo_alloc(void *dd, size_t bank, uint64_t size, void **out)
 	 */
 	size = (size + 4095) & ~(uint64_t)4095;
 	errno = 0;
-	b->bo = xrtBOAlloc(xg->xd->dev, size, XRT_BO_FLAGS_NONE, (xrtMemoryGroup)bank);
+	b->bo = xrtBOAlloc(xg->xd->dev, size,
+			   xr_bank_is_host(&xg->d->banks[bank]) ? XRT_BO_FLAGS_HOST_ONLY
+								: XRT_BO_FLAGS_NONE,
+			   (xrtMemoryGroup)bank);
 	if (!b->bo) {
 		ret = xr_errno(-ENOSPC);
 		if (*xr_messages_since(mark, said, sizeof(said)))

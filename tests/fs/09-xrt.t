@@ -172,6 +172,21 @@ ok $? "registers under noop: EIO, and XRT's own reason in the log ($line)"
 case "$line" in *"shared access"*) false ;; *) true ;; esac
 ok $? "and the reason is noop's, not XRT's refusal of a shared CU (Runtime.rw_shared)"
 
+# Host memory (HOST[0]): XRT's host-only BOs, which the driver requires
+# there; the log says the driver must hold host memory for the card.
+sed -e 's/tag = "bank1"; *type = "DDR4"/tag = "HOST[0]"; type = "DDR4"/' \
+	-e 's/out_r = "bank1"/out_r = "HOST[0]"/' -e 's/project = "vadd"/project = "vadd_host"/' \
+	"$PYNQFS_SRC/examples/designs/vadd.cfg" >"$WORK/host.cfg"
+"$PYNQFS_XCLBIN" pack "$WORK/host.cfg" -o "$WORK/host.xclbin"
+rm -f "$X"/banks/*/*
+cp "$WORK/host.xclbin" "$X/overlay" &&
+	grep -q "xrt: HOST\[0\] is host memory: its buffers are XRT host-only BOs" "$X/log"
+ok $? "a design with a HOST[0] bank loads; the log says how its buffers are made"
+hb=$(ls "$X/banks" | grep -i host)
+head -c 8192 /dev/urandom >"$WORK/h" && cp "$WORK/h" "$X/banks/$hb/out" && cmp -s "$WORK/h" "$X/banks/$hb/out"
+ok $? "a buffer in it ($hb) is written and read back"
+rm -f "$X"/banks/*/*
+
 # A design with a free-running (ap_ctrl_none) CU: XRT opens the others;
 # the free-running one runs by itself and takes no start.
 rm -f "$X"/banks/*/*
