@@ -6,7 +6,7 @@
 set -eu
 
 PKGS="meson ninja-build pkg-config gcc g++ libc6-dev \
-libfuse3-dev fuse3 libconfig-dev libxml2-dev libffi-dev libxrt-dev libxrt1 \
+libfuse3-dev fuse3 libconfig-dev libxml2-dev libffi-dev libxrt-dev libxrt1 uuid-dev \
 perl python3 attr util-linux clang-format scdoc man-db clang libclang-rt-14-dev \
 libclang-dev binutils make python3-numpy python3-pytest"
 OPTIONAL="slurmctld slurmd slurm-client munge"

@@ -9,10 +9,12 @@
  * call; it trusts an xclbin's header, so only images core has validated are
  * loaded; a run handle is used for one start only; every BO, kernel and run
  * handle is closed before its device (XRT crashes at exit otherwise); errors
- * come back as NULL or -1 with errno often 0, mapped in xr_errno() alone.
+ * come back as NULL or -1 with errno often 0, mapped in xr_errno() alone
+ * (messages.c, with XRT's own words). Runs are run.c's.
  */
 #define _GNU_SOURCE
 #include "xrt_backend.h"
+#include "xrt_priv.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -30,78 +32,12 @@
 
 #include "args.h"
 #include "env.h"
+#include "ip.h"
 #include "messages.h"
 
 /* info.cpp */
 int pq_xrt_device_name(unsigned index, char *buf, size_t len);
 int pq_xrt_device_count(bool noop);
-
-struct xr_dev {
-	xrtDeviceHandle dev;
-	unsigned index;
-	struct pq_log *log;
-	struct xr_design *loaded; /* whose kernels are open on the device */
-};
-
-struct xr_design {
-	struct xr_dev *xd;
-	const struct pq_design *d;
-	xrtKernelHandle *kernels; /* per CU; NULL once closed */
-	struct pq_ctype **types;  /* per CU, per arg */
-};
-
-struct xr_bo {
-	xrtBufferHandle bo;
-	uint8_t *map;
-};
-
-#define XR_WAIT_SLICE_MS 50
-
-struct xr_run {
-	xrtRunHandle run;
-	struct timespec t0;
-	/* Args that are a range of their buffer: XRT sub-buffers, for the run's life. */
-	xrtBufferHandle *subs;
-	size_t nargs;
-};
-
-/* XRT's failures to -errno: the one place its codes are read. */
-static int xr_errno(int dflt)
-{
-	switch (errno) {
-	case 0:
-		return dflt;
-	case ENOMEM:
-	case ENOSPC:
-		return -ENOSPC;
-	case EBUSY:
-	case EINVAL:
-	case ENODEV:
-	case ETIMEDOUT:
-		return -errno;
-	default:
-		return -EIO;
-	}
-}
-
-/*
- * Why a call failed, in our words and then XRT's own (its log since mark:
- * messages.c), for the card's log.
- */
-__attribute__((format(printf, 4, 5))) static void xr_why(char *why, size_t whylen, uint64_t mark,
-							 const char *fmt, ...)
-{
-	char said[400];
-	va_list ap;
-	size_t n;
-
-	va_start(ap, fmt);
-	vsnprintf(why, whylen, fmt, ap);
-	va_end(ap);
-	n = strlen(why);
-	if (*xr_messages_since(mark, said, sizeof(said)) && n < whylen)
-		snprintf(why + n, whylen - n, "; XRT says: %s", said);
-}
 
 /* ---- the device ---- */
 
@@ -171,6 +107,10 @@ static void xr_kernels_close(struct xr_design *xg)
 		if (xg->kernels[i])
 			xrtKernelClose(xg->kernels[i]);
 		xg->kernels[i] = NULL;
+		if (xg->ips && xg->ips[i])
+			pq_xrt_ip_close(xg->ips[i]);
+		if (xg->ips)
+			xg->ips[i] = NULL;
 	}
 	if (xg->xd->loaded == xg)
 		xg->xd->loaded = NULL;
@@ -187,6 +127,7 @@ static void xr_unload(void *dd)
 		free(xg->types[i]);
 	free(xg->types);
 	free(xg->kernels);
+	free(xg->ips);
 	free(xg);
 }
 
@@ -206,7 +147,8 @@ static int xr_load(void *dev, const struct pq_design *d, const void *img, size_t
 	xg->d = d;
 	xg->kernels = calloc(d->ncus + 1, sizeof(*xg->kernels));
 	xg->types = calloc(d->ncus + 1, sizeof(*xg->types));
-	if (!xg->kernels || !xg->types) {
+	xg->ips = calloc(d->ncus + 1, sizeof(*xg->ips));
+	if (!xg->kernels || !xg->types || !xg->ips) {
 		xr_unload(xg);
 		return -ENOMEM;
 	}
@@ -231,9 +173,23 @@ static int xr_load(void *dev, const struct pq_design *d, const void *img, size_t
 
 		snprintf(name, sizeof(name), "%s:{%s}", k->name, d->cus[i].name);
 		xg->types[i] = calloc(k->nargs + 1, sizeof(**xg->types));
-		/* A free-running CU runs by itself: XRT has nothing to open for it. */
-		if (xg->types[i] && d->cus[i].control == PQ_CTRL_NONE)
+		/*
+		 * A free-running CU runs by itself, and XRT opens no kernel for
+		 * it: an xrt::ip holds it (and the xclbin), and its registers.
+		 */
+		if (xg->types[i] && d->cus[i].control == PQ_CTRL_NONE) {
+			char err[300] = "";
+
+			xg->ips[i] = pq_xrt_ip_open(xd->dev, uuid, name, err, sizeof(err));
+			if (!xg->ips[i])
+				pq_log_add(xd->log,
+					   "xrt: XRT cannot hold free-running CU %s (%s): its "
+					   "registers "
+					   "can't be read, and unless another CU is open another "
+					   "process may load an xclbin over this one",
+					   d->cus[i].name, err);
 			continue;
+		}
 		errno = 0;
 		xg->kernels[i] = xg->types[i] ? xrtPLKernelOpen(xd->dev, uuid, name) : NULL;
 		if (!xg->kernels[i]) {
@@ -342,20 +298,35 @@ static uint64_t xr_bo_address(void *bo)
 
 /* ---- registers: XRT gives them only to a CU opened exclusively ---- */
 
+/* A register access XRT refused: its words, in the card's log. */
+static int xr_reg_refused(struct xr_design *xg, size_t cu, uint32_t off, const char *verb,
+			  uint64_t mark, const char *err)
+{
+	char why[600];
+	size_t n;
+
+	xr_why(why, sizeof(why), mark, "kernels/%s/registers: XRT refused to %s offset 0x%x",
+	       xg->d->cus[cu].name, verb, off);
+	n = strlen(why);
+	if (err && err[0] && n < sizeof(why))
+		snprintf(why + n, sizeof(why) - n, "; XRT says: %s", err);
+	pq_log_add(xg->xd->log, "%s", why);
+	return xr_errno(-EIO);
+}
+
 static int xr_reg_read(void *dd, size_t cu, uint32_t off, uint32_t *val)
 {
 	struct xr_design *xg = dd;
 	uint64_t mark = xr_messages_mark();
-	char why[600];
+	char err[300] = "";
 
 	errno = 0;
-	if (!xg->kernels[cu] || xrtKernelReadRegister(xg->kernels[cu], off, val)) {
-		xr_why(why, sizeof(why), mark,
-		       "kernels/%s/registers: XRT refused to read offset 0x%x", xg->d->cus[cu].name,
-		       off);
-		pq_log_add(xg->xd->log, "%s", why);
-		return xr_errno(-EIO);
-	}
+	if (xg->ips[cu])
+		return pq_xrt_ip_read(xg->ips[cu], off, val, err, sizeof(err))
+			       ? xr_reg_refused(xg, cu, off, "read", mark, err)
+			       : 0;
+	if (!xg->kernels[cu] || xrtKernelReadRegister(xg->kernels[cu], off, val))
+		return xr_reg_refused(xg, cu, off, "read", mark, NULL);
 	return 0;
 }
 
@@ -363,177 +334,16 @@ static int xr_reg_write(void *dd, size_t cu, uint32_t off, uint32_t val)
 {
 	struct xr_design *xg = dd;
 	uint64_t mark = xr_messages_mark();
-	char why[600];
+	char err[300] = "";
 
 	errno = 0;
-	if (!xg->kernels[cu] || xrtKernelWriteRegister(xg->kernels[cu], off, val)) {
-		xr_why(why, sizeof(why), mark,
-		       "kernels/%s/registers: XRT refused to write offset 0x%x",
-		       xg->d->cus[cu].name, off);
-		pq_log_add(xg->xd->log, "%s", why);
-		return xr_errno(-EIO);
-	}
+	if (xg->ips[cu])
+		return pq_xrt_ip_write(xg->ips[cu], off, val, err, sizeof(err))
+			       ? xr_reg_refused(xg, cu, off, "write", mark, err)
+			       : 0;
+	if (!xg->kernels[cu] || xrtKernelWriteRegister(xg->kernels[cu], off, val))
+		return xr_reg_refused(xg, cu, off, "write", mark, NULL);
 	return 0;
-}
-
-/* ---- runs: one XRT run handle per start ---- */
-
-/*
- * One arg into the run, as C's default promotions pass it to xrtRunSetArg;
- * a range of a buffer as an XRT sub-buffer (its device address is the
- * parent's plus the offset; XRT asks no alignment of it, only that it fits).
- */
-static int xr_set_arg(struct xr_run *xr, int i, const struct pq_ctype *t, const struct pq_runarg *a)
-{
-	xrtRunHandle r = xr->run;
-	xrtBufferHandle bo;
-	float f;
-	double d;
-
-	switch (t->kind) {
-	case PQ_C_STREAM:
-		return 0; /* bound by the xclbin */
-	case PQ_C_PTR:
-		bo = ((struct xr_bo *)a->bo)->bo;
-		if (a->offset || a->inner) {
-			xr->subs[i] = xrtBOSubAlloc(bo, a->size, a->offset);
-			if (!xr->subs[i])
-				return -1;
-			bo = xr->subs[i];
-		}
-		return xrtRunSetArg(r, i, bo);
-	case PQ_C_FLOAT:
-		memcpy(&f, &a->bits, sizeof(f));
-		return xrtRunSetArg(r, i, (double)f);
-	case PQ_C_DOUBLE:
-		memcpy(&d, &a->bits, sizeof(d));
-		return xrtRunSetArg(r, i, d);
-	default:
-		if (t->size > 4)
-			return xrtRunSetArg(r, i, (uint64_t)a->bits);
-		return xrtRunSetArg(r, i, (uint32_t)a->bits);
-	}
-}
-
-static void xr_run_free(void *run);
-
-static int xr_run_start(void *dd, size_t cu, const struct pq_runarg *args, size_t nargs, void **run,
-			char *why, size_t whylen)
-{
-	struct xr_design *xg = dd;
-	uint64_t mark = xr_messages_mark();
-	struct xr_run *xr;
-	int ret;
-
-	if (!xg->kernels[cu]) {
-		snprintf(why, whylen, "the design was replaced on the device; load it again");
-		return -EIO;
-	}
-	xr = calloc(1, sizeof(*xr));
-	if (!xr || !(xr->subs = calloc(nargs + 1, sizeof(*xr->subs)))) {
-		free(xr); /* free(NULL) is nothing */
-		return -ENOMEM;
-	}
-	xr->nargs = nargs;
-	errno = 0;
-	xr->run = xrtRunOpen(xg->kernels[cu]);
-	if (!xr->run) {
-		ret = xr_errno(-EIO);
-		xr_why(why, whylen, mark, "XRT cannot open a run of the CU");
-		free(xr->subs);
-		free(xr);
-		return ret;
-	}
-	for (size_t i = 0; i < nargs; i++) {
-		errno = 0;
-		if (xr_set_arg(xr, (int)i, &xg->types[cu][i], &args[i])) {
-			ret = xr_errno(-EINVAL);
-			xr_why(why, whylen, mark, "XRT refused arg %s",
-			       xg->d->kernels[xg->d->cus[cu].kernel].args[i].name);
-			goto fail;
-		}
-	}
-	clock_gettime(CLOCK_MONOTONIC, &xr->t0);
-	errno = 0;
-	if (xrtRunStart(xr->run)) {
-		ret = xr_errno(-EIO);
-		xr_why(why, whylen, mark, "XRT refused to start the CU");
-		goto fail;
-	}
-	*run = xr;
-	return 0;
-fail:
-	xr_run_free(xr);
-	return ret;
-}
-
-static int64_t xr_ms_since(const struct timespec *t0)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (int64_t)(t.tv_sec - t0->tv_sec) * 1000 + (t.tv_nsec - t0->tv_nsec) / 1000000;
-}
-
-/*
- * XRT's wait starts its timeout again whenever any command of the device
- * completes (kds.cpp's exec_wait loop), so a busy neighbour can put a hung
- * run's timeout off for ever. A deadline of our own is checked after each
- * slice of at most XR_WAIT_SLICE_MS: only neighbours that complete more
- * often than that, without a pause, can still make it late.
- */
-static int xr_run_wait(void *run, unsigned timeout_ms, uint64_t *us, char *why, size_t whylen)
-{
-	struct xr_run *xr = run;
-	enum ert_cmd_state st;
-	struct timespec t0, t1;
-	int64_t left = timeout_ms;
-	uint64_t mark = xr_messages_mark();
-
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	for (;;) {
-		/* 0 would wait for ever: a slice is at least 1 ms. */
-		unsigned slice = left < 1		   ? 1
-				 : left < XR_WAIT_SLICE_MS ? (unsigned)left
-							   : XR_WAIT_SLICE_MS;
-
-		st = xrtRunWaitFor(xr->run, slice);
-		if (st != ERT_CMD_STATE_TIMEOUT && st != ERT_CMD_STATE_NEW &&
-		    st != ERT_CMD_STATE_QUEUED && st != ERT_CMD_STATE_RUNNING)
-			break;
-		left = (int64_t)timeout_ms - xr_ms_since(&t0);
-		if (left <= 0)
-			break;
-	}
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	switch (st) {
-	case ERT_CMD_STATE_COMPLETED:
-		*us = (uint64_t)(t1.tv_sec - xr->t0.tv_sec) * 1000000u +
-		      (uint64_t)((t1.tv_nsec - xr->t0.tv_nsec) / 1000);
-		return 0;
-	case ERT_CMD_STATE_NEW:
-	case ERT_CMD_STATE_QUEUED:
-	case ERT_CMD_STATE_RUNNING:
-	case ERT_CMD_STATE_TIMEOUT:
-		why[0] = '\0'; /* core says it ran past its time */
-		return -ETIMEDOUT;
-	default:
-		xr_why(why, whylen, mark, "the CU reported state %d (error or abort)", (int)st);
-		return -EIO;
-	}
-}
-
-static void xr_run_free(void *run)
-{
-	struct xr_run *xr = run;
-
-	xrtRunClose(xr->run);
-	for (size_t i = 0; xr->subs && i < xr->nargs; i++) {
-		if (xr->subs[i])
-			xrtBOFree(xr->subs[i]);
-	}
-	free(xr->subs);
-	free(xr);
 }
 
 static int xr_count(const char *emulation, char *why, size_t whylen)

@@ -11,7 +11,9 @@
 #define _GNU_SOURCE
 #include "messages.h"
 
+#include <errno.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -114,4 +116,41 @@ const char *xr_messages_since(uint64_t mark, char *buf, size_t len)
 	for (nl = buf; (nl = strchr(nl, '\n'));)
 		*nl = ' ';
 	return buf;
+}
+
+/* XRT's failures to -errno: the one place its codes are read. */
+int xr_errno(int dflt)
+{
+	switch (errno) {
+	case 0:
+		return dflt;
+	case ENOMEM:
+	case ENOSPC:
+		return -ENOSPC;
+	case EBUSY:
+	case EINVAL:
+	case ENODEV:
+	case ETIMEDOUT:
+		return -errno;
+	default:
+		return -EIO;
+	}
+}
+
+/*
+ * Why a call failed, in our words and then XRT's own (its log since mark:
+ * messages.c), for the card's log.
+ */
+void xr_why(char *why, size_t whylen, uint64_t mark, const char *fmt, ...)
+{
+	char said[400];
+	va_list ap;
+	size_t n;
+
+	va_start(ap, fmt);
+	vsnprintf(why, whylen, fmt, ap);
+	va_end(ap);
+	n = strlen(why);
+	if (*xr_messages_since(mark, said, sizeof(said)) && n < whylen)
+		snprintf(why + n, whylen - n, "; XRT says: %s", said);
 }

@@ -193,6 +193,14 @@ rm -f "$X"/banks/*/*
 cp "$DESIGNS/pipeline.xclbin" "$X/overlay" && [ "$(cat "$X/state")" = ready ] &&
 	[ "$(cat "$X/kernels/increment_1/state")" = running ]
 ok $? "pipeline.xclbin loads on the xrt card; increment_1 is running"
+# XRT opens no kernel for a free-running CU: an xrt::ip holds it (and with
+# it the xclbin, against another process's load), and its registers go to
+# XRT through it (refused by noop's shim, in XRT's words).
+! grep -q "XRT cannot hold free-running CU" "$X/log"
+ok $? "increment_1 is held through xrt::ip"
+expect EIO pread "$X/kernels/increment_1/registers" 16 4
+grep -q "kernels/increment_1/registers: XRT refused to read offset 0x10; XRT says: ." "$X/log"
+ok $? "its registers are XRT's to answer: $(grep 'increment_1/registers: XRT' "$X/log" | tail -1)"
 ! (/bin/echo start >"$X/kernels/increment_1/run") 2>/dev/null &&
 	grep -q "kernels/increment_1/run: start: increment_1 is free-running" "$X/log"
 ok $? "a start of the free-running CU: EINVAL, logged"
