@@ -135,8 +135,9 @@ static int cf_uint(struct cf_ctx *x, const config_setting_t *g, const char *key,
 
 static int cf_card(struct cf_ctx *x, const config_setting_t *s, struct pq_card_conf *cc)
 {
-	static const char *const keys[] = {"backend", "name",  "device", "any_shell",
-					   "owner",   "group", "mode",	 NULL};
+	static const char *const keys[] = {"backend",	"name",		  "device",
+					   "any_shell", "interface_uuid", "owner",
+					   "group",	"mode",		  NULL};
 	const config_setting_t *m;
 	char *owner = NULL, *group = NULL, *mode = NULL, *end;
 	unsigned dev = 0;
@@ -158,7 +159,8 @@ static int cf_card(struct cf_ctx *x, const config_setting_t *s, struct pq_card_c
 		cc->device = (int)dev;
 	}
 	if ((ret = cf_string(x, s, "backend", &cc->backend)) ||
-	    (ret = cf_string(x, s, "name", &cc->name)))
+	    (ret = cf_string(x, s, "name", &cc->name)) ||
+	    (ret = cf_string(x, s, "interface_uuid", &cc->interface_uuid)))
 		return ret;
 	if (!cc->backend)
 		return cf_fail(x, s, "a card needs backend = \"sim\" or \"xrt\"");
@@ -392,6 +394,7 @@ void pq_config_free(struct pq_config *c)
 	for (size_t i = 0; i < c->ncards; i++) {
 		free(c->cards[i].backend);
 		free(c->cards[i].name);
+		free(c->cards[i].interface_uuid);
 	}
 	free(c->cards);
 	for (size_t i = 0; i < c->nkernel_path; i++)

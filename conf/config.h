@@ -8,10 +8,11 @@
 #include <sys/types.h>
 
 struct pq_card_conf {
-	char *backend; /* "sim" or "xrt" */
-	char *name;    /* sim: the shell */
-	int device;    /* xrt: device index, or PQ_DEVICE_ALL */
-	int line;      /* where the card is in the config file (0: built in) */
+	char *backend;	      /* "sim" or "xrt" */
+	char *name;	      /* sim: the shell */
+	char *interface_uuid; /* the shell's, where the backend can't tell; NULL */
+	int device;	      /* xrt: device index, or PQ_DEVICE_ALL */
+	int line;	      /* where the card is in the config file (0: built in) */
 	bool any_shell;
 	bool has_owner, has_group, has_mode;
 	uid_t uid;

@@ -129,6 +129,12 @@ struct pq_backend_ops {
 	 */
 	bool (*cu_running)(void *dd, size_t cu);
 
+	/*
+	 * Optional: the shell's interface UUID (32 hex digits), which decides
+	 * what xclbins it takes; -ENODATA when it has none or can't tell.
+	 */
+	int (*shell_iface)(void *dev, char *uuid, size_t len);
+
 	/* Optional: how many devices can be opened (for `device = "all"`). */
 	int (*count)(const char *emulation, char *why, size_t whylen);
 };

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <syslog.h>
 
+#include "partition.h"
 #include "summary.h"
 
 static const char *card_state_name(enum pq_card_state s)
@@ -95,12 +96,26 @@ int pq_card_new(const struct pq_card_params *p, struct pq_card **out, char *why,
 		ret = -ENOMEM;
 		goto err_dev;
 	}
+	/* The device's word on its interface first, the config's where it has none. */
+	if (!ops->shell_iface || ops->shell_iface(card->dev, shell, sizeof(shell)) ||
+	    pq_iface_uuid_norm(shell, strlen(shell), card->iface)) {
+		card->iface[0] = '\0';
+		if (p->interface_uuid &&
+		    pq_iface_uuid_norm(p->interface_uuid, strlen(p->interface_uuid), card->iface)) {
+			snprintf(why, whylen, "interface_uuid '%s' is not 32 hex digits",
+				 p->interface_uuid);
+			ret = -EINVAL;
+			goto err_name;
+		}
+	}
 	pthread_mutex_init(&card->load_lock, NULL);
 	pthread_mutex_init(&card->lock, NULL);
 	pthread_cond_init(&card->drained, NULL);
 	card_set_state(card, PQ_CARD_EMPTY);
 	*out = card;
 	return 0;
+err_name:
+	free(card->name);
 err_dev:
 	ops->close(card->dev);
 err_log:
@@ -356,6 +371,46 @@ int pq_card_check_idle(struct pq_card *card, const char *action)
 	return ret;
 }
 
+/*
+ * Does the xclbin fit this card's shell? As XRT's driver decides: by the
+ * shell interfaces it needs (interface UUIDs), where it names them and the
+ * card has one; by the platform's name otherwise. The log says which.
+ */
+static int card_shell_check(struct pq_card *card, const struct pq_design *d)
+{
+	bool named = d->niface && card->iface[0];
+
+	for (size_t i = 0; named && i < d->niface; i++) {
+		if (strcmp(d->iface[i], card->iface)) {
+			pq_log_add(&card->log,
+				   "overlay: not loaded, shell mismatch: the xclbin needs shell "
+				   "interface %s, and this card's is %s (compared interface UUIDs; "
+				   "any_shell = true in the config allows it)",
+				   d->iface[i], card->iface);
+			return -EINVAL;
+		}
+	}
+	if (named) {
+		if (strcmp(d->shell, card->name))
+			pq_log_add(&card->log,
+				   "overlay: shell check: the xclbin's interface UUID %s is this "
+				   "card's, so its platform '%s' may differ from the card's name",
+				   card->iface, d->shell);
+		return 0;
+	}
+	if (!strcmp(d->shell, card->name))
+		return 0;
+	pq_log_add(
+		&card->log,
+		"overlay: not loaded, shell mismatch: the xclbin is built for '%s' but this card "
+		"is '%s' (compared platform names: %s; any_shell = true in the config allows "
+		"it)",
+		d->shell, card->name,
+		d->niface ? "this card has no interface UUID (interface_uuid in the config)"
+			  : "the xclbin names no shell interface");
+	return -EINVAL;
+}
+
 /* Parse and check an image before the card is touched. */
 static int card_validate(struct pq_card *card, const uint8_t *img, size_t len,
 			 struct pq_design **out)
@@ -370,13 +425,9 @@ static int card_validate(struct pq_card *card, const uint8_t *img, size_t len,
 		pq_log_add(&card->log, "overlay: not loaded, malformed xclbin: %s", err);
 		return ret == -ENOMEM ? -ENOMEM : -EINVAL;
 	}
-	if (!card->any_shell && strcmp(d->shell, card->name)) {
-		pq_log_add(&card->log,
-			   "overlay: not loaded, shell mismatch: the xclbin is built for '%s' but "
-			   "this card is '%s' (any_shell = true in the config allows it)",
-			   d->shell, card->name);
+	if (!card->any_shell && (ret = card_shell_check(card, d))) {
 		pq_design_free(d);
-		return -EINVAL;
+		return ret;
 	}
 	*out = d;
 	return 0;
@@ -527,4 +578,9 @@ int pq_bank_reserve(struct pq_loaded *ld, size_t bank, uint64_t from, uint64_t t
 		ld->bank_used[bank] = ld->bank_used[bank] - a + b;
 	pthread_mutex_unlock(&ld->bank_lock);
 	return ret;
+}
+
+const char *pq_card_iface(const struct pq_card *card)
+{
+	return card->iface;
 }

@@ -58,7 +58,9 @@ struct pq_card_params {
 	int device;			  /* xrt: the device index */
 	const char *emulation;		  /* xrt: NULL, or "noop" */
 	bool any_shell;			  /* take xclbins built for any shell */
-	char **kernel_path;		  /* sim: borrowed, must outlive the card */
+	/* The shell's interface UUID where the backend can't tell (the sim), or NULL. */
+	const char *interface_uuid;
+	char **kernel_path; /* sim: borrowed, must outlive the card */
 	size_t nkernel_path;
 	unsigned run_timeout_ms; /* a run past this ends as timeout */
 	unsigned max_queued;	 /* runs waiting per CU (0: 1024); beyond: -EAGAIN */
@@ -68,6 +70,9 @@ struct pq_card_params {
 	pq_access_fn access;
 	pq_changed_fn changed;
 };
+
+/* The shell's interface UUID (32 hex digits), or "" if it has none known. */
+const char *pq_card_iface(const struct pq_card *card);
 
 /* How many devices a backend can open (for `device = "all"`), or -errno with why. */
 int pq_card_count_devices(const struct pq_backend_ops *ops, const char *emulation, char *why,

@@ -164,6 +164,7 @@ struct pq_card {
 	const struct pq_backend_ops *ops;
 	void *dev;
 	bool any_shell;
+	char iface[PQ_IFACE_UUID_LEN + 1]; /* the shell's interface UUID, "" if unknown */
 	unsigned run_timeout_ms;
 	unsigned max_queued;
 	pq_resolve_fn resolve;

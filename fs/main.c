@@ -128,6 +128,7 @@ static int main_card_open(struct fs *fs, const struct pq_config *conf,
 		.device = device,
 		.emulation = conf->xrt_emulation,
 		.any_shell = cc->any_shell,
+		.interface_uuid = cc->interface_uuid,
 		.kernel_path = conf->kernel_path,
 		.nkernel_path = conf->nkernel_path,
 		.run_timeout_ms = conf->run_timeout_ms,
@@ -153,8 +154,9 @@ static int main_card_open(struct fs *fs, const struct pq_config *conf,
 	fc->conf_uid = fc->uid;
 	fc->conf_gid = fc->gid;
 	fc->conf_mode = fc->mode;
-	pq_card_log(fc->card, "card%zu: %s card, shell %s%s: cp an xclbin to overlay", i,
+	pq_card_log(fc->card, "card%zu: %s card, shell %s%s%s%s: cp an xclbin to overlay", i,
 		    pq_card_backend(fc->card), pq_card_name(fc->card),
+		    *pq_card_iface(fc->card) ? ", interface " : "", pq_card_iface(fc->card),
 		    cc->any_shell ? " (takes any shell)" : "");
 	return 0;
 }

@@ -7,6 +7,7 @@
  */
 #define _GNU_SOURCE
 #include "describe.h"
+#include "partition.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -525,6 +526,13 @@ int pq_describe_load(const char *file, struct pq_design **out, char *err, size_t
 		ret = ds_fail(&c, config_lookup(&cf, "uuid"), "uuid '%s' is not 32 hex digits", s);
 		goto out;
 	}
+	s = ds_str(config_root_setting(&cf), "interface_uuid", NULL);
+	if (s && pq_iface_uuid_norm(s, strlen(s), d->iface[0])) {
+		ret = ds_fail(&c, config_lookup(&cf, "interface_uuid"),
+			      "interface_uuid '%s' is not 32 hex digits", s);
+		goto out;
+	}
+	d->niface = s != NULL;
 	if ((ret = ds_banks(&c, &cf, d)) || (ret = ds_kernels(&c, &cf, d)))
 		goto out;
 	/* CUs by name, as the parser gives them; ip_index keeps IP_LAYOUT order. */

@@ -118,9 +118,18 @@ struct pq_clock {
 	uint8_t type;
 };
 
+#define PQ_MAX_IFACE	  4
+#define PQ_IFACE_UUID_LEN 32 /* hex digits */
+
 struct pq_design {
 	uint8_t uuid[16];
 	char shell[AXLF_VBNV_LEN + 1];
+	/*
+	 * The shell interfaces it needs (PARTITION_METADATA: partition.c), as
+	 * 32 lowercase hex digits; none in a one-stage shell's xclbin.
+	 */
+	char iface[PQ_MAX_IFACE][PQ_IFACE_UUID_LEN + 1];
+	size_t niface;
 	char *project; /* EMBEDDED_METADATA project name, or NULL */
 	uint64_t timestamp;
 	uint16_t version_patch;

@@ -58,6 +58,8 @@ void pq_summary_design(FILE *f, const struct pq_design *d)
 	pq_uuid_format(d->uuid, uuid);
 	fprintf(f, "xclbin: %s\nuuid: %s\nshell: %s\n", d->project ? d->project : "(unnamed)", uuid,
 		d->shell[0] ? d->shell : "(none)");
+	for (size_t i = 0; i < d->niface; i++)
+		fprintf(f, "interface: %s\n", d->iface[i]);
 
 	sm_heading(f, "IP Blocks");
 	for (size_t i = 0; i < d->ncus; i++) {

@@ -9,6 +9,7 @@
 #include "err.h"
 #include "metadata.h"
 #include "defaults.h"
+#include "partition.h"
 
 #include <endian.h>
 #include <errno.h>
@@ -82,6 +83,8 @@ static const char *xb_kind_name(uint32_t kind)
 		return "GROUP_TOPOLOGY";
 	case AXLF_GROUP_CONNECTIVITY:
 		return "GROUP_CONNECTIVITY";
+	case AXLF_PARTITION_METADATA:
+		return "PARTITION_METADATA";
 	}
 	return "section";
 }
@@ -401,7 +404,7 @@ static const struct xb_section *xb_find(const struct xb_section *secs, unsigned 
 int pq_xclbin_parse(const void *buf, size_t len, struct pq_design **out, char *err, size_t errlen)
 {
 	struct xb_image im = {.p = buf, .len = len, .err = err, .errlen = errlen};
-	const struct xb_section *mem, *ips, *conn, *meta, *clk, *bits;
+	const struct xb_section *mem, *ips, *conn, *meta, *clk, *bits, *part;
 	struct xb_section *secs = NULL;
 	struct pq_design *d = NULL;
 	uint64_t declared, nsec;
@@ -466,6 +469,9 @@ int pq_xclbin_parse(const void *buf, size_t len, struct pq_design **out, char *e
 	meta = xb_find(secs, nsec, AXLF_EMBEDDED_METADATA);
 	clk = xb_find(secs, nsec, AXLF_CLOCK_FREQ_TOPOLOGY);
 	bits = xb_find(secs, nsec, AXLF_BITSTREAM);
+	part = xb_find(secs, nsec, AXLF_PARTITION_METADATA);
+	if (part && (ret = pq_partition_read(im.p + part->off, part->size, d, err, errlen)))
+		goto fail;
 	if (bits) {
 		d->bitstream_off = bits->off;
 		d->bitstream_size = bits->size;

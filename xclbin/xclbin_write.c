@@ -5,6 +5,7 @@
  */
 #include "xclbin.h"
 #include "metadata.h"
+#include "partition.h"
 
 #include <endian.h>
 #include <errno.h>
@@ -167,7 +168,7 @@ static size_t xw_align8(size_t v)
 static int xw_write(const struct pq_design *d, bool sw_emu, const void *bits, size_t bitlen,
 		    uint8_t **out, size_t *len, char *err, size_t errlen)
 {
-	struct xw_sec secs[6] = {
+	struct xw_sec secs[7] = {
 		{.kind = AXLF_EMBEDDED_METADATA, .name = "metadata"},
 		{.kind = AXLF_MEM_TOPOLOGY, .name = "mem_topology"},
 		{.kind = AXLF_IP_LAYOUT, .name = "ip_layout"},
@@ -194,6 +195,12 @@ static int xw_write(const struct pq_design *d, bool sw_emu, const void *bits, si
 			free(secs[i].data);
 		secs[1] = secs[4];
 		nsec = 2;
+	}
+	if (d->niface) { /* the shell interfaces it needs */
+		secs[nsec] = (struct xw_sec){.kind = AXLF_PARTITION_METADATA, .name = "partition"};
+		if ((ret = pq_partition_write(d, &secs[nsec].data, &secs[nsec].size)))
+			goto out;
+		nsec++;
 	}
 	if (bitlen) { /* the kernels, as a shared object */
 		secs[nsec] = (struct xw_sec){.kind = AXLF_BITSTREAM, .name = "bitstream"};

@@ -38,6 +38,7 @@
 /* info.cpp */
 int pq_xrt_device_name(unsigned index, char *buf, size_t len);
 int pq_xrt_device_count(bool noop);
+int pq_xrt_interface_uuid(unsigned index, char *buf, size_t len);
 
 /* ---- the device ---- */
 
@@ -57,6 +58,7 @@ static int xr_open(const struct pq_backend_conf *conf, void **dev, char *shell, 
 		return -ENOMEM;
 	}
 	xd->index = conf->index;
+	xd->device = (unsigned)conf->device;
 	xd->log = conf->log;
 	pq_log_add(xd->log, "xrt: device %d, XILINX_XRT=%s%s%s", conf->device, getenv("XILINX_XRT"),
 		   xr_env_private() ? " (made by pynqfs: XRT's libraries linked in)" : "",
@@ -79,6 +81,11 @@ static int xr_open(const struct pq_backend_conf *conf, void **dev, char *shell, 
 		snprintf(shell, shelllen, "%s", conf->name ? conf->name : "xrt_noop");
 	*dev = xd;
 	return 0;
+}
+
+static int xr_shell_iface(void *dev, char *uuid, size_t len)
+{
+	return pq_xrt_interface_uuid(((struct xr_dev *)dev)->device, uuid, len);
 }
 
 static void xr_close(void *dev)
@@ -363,6 +370,7 @@ const struct pq_backend_ops pq_xrt_ops = {
 	.name = "xrt",
 	.open = xr_open,
 	.close = xr_close,
+	.shell_iface = xr_shell_iface,
 	.load = xr_load,
 	.unload = xr_unload,
 	.bo_alloc = xr_bo_alloc,

@@ -14,6 +14,7 @@
 
 extern "C" int pq_xrt_device_name(unsigned index, char *buf, size_t len);
 extern "C" int pq_xrt_device_count(bool noop);
+extern "C" int pq_xrt_interface_uuid(unsigned index, char *buf, size_t len);
 
 /*
  * XRT counts PCIe devices; its noop shim's count says 0 while its shim
@@ -44,5 +45,21 @@ extern "C" int pq_xrt_device_name(unsigned index, char *buf, size_t len)
 		return 0;
 	} catch (const std::exception &) {
 		return -ENODATA; /* noop, or a device that can't say */
+	}
+}
+
+/* The shell's (first) interface UUID; -ENODATA for one-stage shells and noop. */
+extern "C" int pq_xrt_interface_uuid(unsigned index, char *buf, size_t len)
+{
+	try {
+		xrt::device dev(index);
+		xrt::uuid id = dev.get_info<xrt::info::device::interface_uuid>();
+
+		if (!id)
+			return -ENODATA;
+		snprintf(buf, len, "%s", id.to_string().c_str());
+		return 0;
+	} catch (const std::exception &) {
+		return -ENODATA;
 	}
 }

@@ -18,7 +18,8 @@
 
 struct xr_dev {
 	xrtDeviceHandle dev;
-	unsigned index;
+	unsigned index;	 /* the card's */
+	unsigned device; /* XRT's */
 	struct pq_log *log;
 	struct xr_design *loaded; /* whose kernels are open on the device */
 };

@@ -281,6 +281,88 @@ out:
 	pq_design_free(d);
 }
 
+/* The PARTITION_METADATA section of img: its offset, and where its size is. */
+static uint8_t *partition_of(uint8_t *img, uint64_t *size_at)
+{
+	uint32_t n = get32(img + AXLF_OFF_NUM_SECTIONS);
+
+	for (uint32_t i = 0; i < n; i++) {
+		uint8_t *h = img + AXLF_OFF_SECTIONS + (size_t)i * AXLF_SECTION_HDR_SIZE;
+
+		if (get32(h) == AXLF_PARTITION_METADATA) {
+			*size_at = (uint64_t)(h + 32 - img);
+			return img + get64(h + 24);
+		}
+	}
+	return NULL;
+}
+
+/* Interface UUIDs (PARTITION_METADATA, a device tree): written, read, bad ones refused. */
+static void test_partition(void)
+{
+	struct pq_design *d = load_design("vadd"), *p = NULL;
+	char err[512] = "", why[256] = "";
+	uint8_t *img = NULL, *fdt, *copy = NULL;
+	uint64_t size_at = 0, size;
+	size_t len, bad = 0;
+
+	if (!tap_ok(d != NULL, "vadd loads for the interface UUID checks"))
+		return;
+	d->niface = 2;
+	snprintf(d->iface[0], sizeof(d->iface[0]), "862c7020a250293e32036f19956669e5");
+	snprintf(d->iface[1], sizeof(d->iface[1]), "00112233445566778899aabbccddeeff");
+	tap_ok(pq_xclbin_write(d, &img, &len, err, sizeof(err)) == 0 &&
+		       parse_copy(img, len, &p, err, sizeof(err)) == 0 &&
+		       design_eq(d, p, why, sizeof(why)) && p->niface == 2 &&
+		       !strcmp(p->iface[0], d->iface[0]) && !strcmp(p->iface[1], d->iface[1]),
+	       "two interface UUIDs are written and parse back %s%s", err, why);
+	fdt = img ? partition_of(img, &size_at) : NULL;
+	if (!tap_ok(fdt != NULL, "the xclbin has a PARTITION_METADATA section"))
+		goto out;
+	size = get64(img + size_at);
+	copy = malloc(len);
+	/* Every shorter section: refused with a reason, nothing read past it (ASan). */
+	for (uint64_t k = 0; k < size; k++) {
+		memcpy(copy, img, len);
+		put64(copy + size_at, k);
+		bad += parse_copy(copy, len, NULL, err, sizeof(err)) == -EINVAL &&
+		       strstr(err, "PARTITION_METADATA: ");
+	}
+	tap_ok(bad == size, "each of its %llu truncations is refused, saying why (%zu)",
+	       (unsigned long long)size, bad);
+	memcpy(copy, img, len);
+	copy[fdt - img] ^= 0xff;
+	tap_ok(parse_copy(copy, len, NULL, err, sizeof(err)) == -EINVAL &&
+		       strstr(err, "PARTITION_METADATA: not a device tree"),
+	       "a bad magic: %s", err);
+	memcpy(copy, img, len);
+	{
+		uint8_t *u = memmem(copy + (fdt - img), size, d->iface[1], 32);
+
+		if (u)
+			u[3] = 'x';
+		tap_ok(u && parse_copy(copy, len, NULL, err, sizeof(err)) == -EINVAL &&
+			       strstr(err, "is not 32 hex digits"),
+		       "an interface UUID that is not hex: %s", err);
+	}
+	memcpy(copy, img, len);
+	{
+		/* The first property's length: the first FDT_PROP token after the header. */
+		uint8_t *prop = memmem(copy + (fdt - img) + 56, size - 56, "\0\0\0\3", 4);
+
+		if (prop)
+			memset(prop + 4, 0x7f, 4); /* big-endian 0x7f7f7f7f */
+		tap_ok(prop && parse_copy(copy, len, NULL, err, sizeof(err)) == -EINVAL &&
+			       strstr(err, "runs past"),
+		       "a property longer than the tree: %s", err);
+	}
+out:
+	free(copy);
+	free(img);
+	pq_design_free(p);
+	pq_design_free(d);
+}
+
 /* A Vitis sw_emu build's shape: metadata and clocks, no IP_LAYOUT, MEM_TOPOLOGY, CONNECTIVITY. */
 static void test_sw_emu(void)
 {
@@ -692,6 +774,7 @@ int main(void)
 	test_roundtrip();
 	test_bank_range();
 	test_fifo_depth();
+	test_partition();
 	test_sw_emu();
 	test_model();
 	test_truncations();
