@@ -256,6 +256,15 @@ static int buf_resize_locked(struct pq_buffer *b, uint64_t size, uint64_t room, 
 
 	if (size == b->size && size == b->cap)
 		return 0;
+	/* Moved or shrunk under a kernel that may still write it: refused. */
+	if (__atomic_load_n(&b->held, __ATOMIC_ACQUIRE) &&
+	    !(b->bo && size > b->size && size <= b->cap)) {
+		pq_log_add(&card->log,
+			   "%s: a run that timed out may still be writing it: it can't be "
+			   "resized until that run ends (the CU's log line says when)",
+			   what);
+		return -EBUSY;
+	}
 	if (size > buf_bank(b)->size) {
 		char cap[32];
 

@@ -156,6 +156,12 @@ struct pq_buffer {
 			 pq_buffer_truncate_keep() to pq_buffer_trim() */
 	void *bo;     /* NULL while cap is 0 */
 	void *tag;    /* the filesystem's, under its own lock */
+	/*
+	 * Runs past their time that the device may still be writing it
+	 * (cu_hold): while any, it can't move or shrink. Atomic, raised with
+	 * the read side held, read with the write side.
+	 */
+	unsigned held;
 };
 
 struct pq_card {

@@ -128,10 +128,19 @@ static void cu_outputs(struct pq_cu_rt *cu, void *run, struct pq_runarg *args, s
 	pthread_mutex_unlock(&cu->lock);
 }
 
+/* A held run's buffers: marked so that they can't move or shrink (or no longer). */
+static void cu_hold_bufs(struct pq_run *r, int by)
+{
+	for (size_t i = 0; i < r->nargs; i++) {
+		if (r->bufs[i])
+			__atomic_add_fetch(&r->bufs[i]->held, by, __ATOMIC_RELEASE);
+	}
+}
+
 /*
  * Run r on the device, within the card's run timeout. A run past its time
- * that the backend can't stop comes back in *held, its buffers still
- * locked: the device may still write them (cu_hold).
+ * that the backend can't stop comes back in *held, its buffers marked held
+ * (the device may still write them: cu_hold) and their locks let go.
  */
 static int cu_execute(struct pq_cu_rt *cu, struct pq_run *r, uint64_t *us, char *why, size_t whylen,
 		      void **held)
@@ -189,6 +198,8 @@ static int cu_execute(struct pq_cu_rt *cu, struct pq_run *r, uint64_t *us, char 
 					"card, xbutil reset)",
 					card->run_timeout_ms, waits[0] ? ": " : "", waits);
 				*held = run;
+				cu_hold_bufs(r, 1); /* under the read side, before it goes */
+				cu_lock_bufs(r, false);
 				free(args);
 				return ret;
 			}
@@ -371,7 +382,7 @@ static void cu_hold(struct pq_cu_rt *cu, struct pq_run *r, void *run)
 	pthread_mutex_unlock(&cu->lock);
 	pq_cu_log(cu, NULL, msg);
 	ops->run_free(run);
-	cu_lock_bufs(r, false);
+	cu_hold_bufs(r, -1);
 	cu_changed(cu, r);
 	pq_run_free(r);
 }

@@ -771,6 +771,10 @@ int main(void)
 	       "a start meanwhile: -EBUSY, logged; nothing reports done that did not run");
 	tap_ok(pq_card_free(card) == -EBUSY && log_has(card, "a run that timed out"),
 	       "a free meanwhile: -EBUSY (closing the CU under it could hang the card)");
+	tap_ok(pq_buffer_resize(named[2].buf, 64 << 20, "c") == -EBUSY &&
+		       pq_buffer_resize(named[2].buf, 0, "c") == -EBUSY &&
+		       log_has(card, "c: a run that timed out may still be writing it"),
+	       "its buffers can't move or shrink meanwhile: -EBUSY, logged");
 	late_complete();
 	calls_snapshot(calls, sizeof(calls), &live);
 	tap_ok(live == 0 && log_has(card, "the run that timed out has ended (completed)"),
@@ -778,6 +782,7 @@ int main(void)
 	fk.run_mode = RUN_OK;
 	tap_ok(call(card, gen, &a) == 0 && a.status == 0 && !strcmp(a.line, "done 5"),
 	       "and the CU takes runs again (%s)", a.line);
+	tap_ok(pq_buffer_resize(named[2].buf, 8192, "c") == 0, "and its buffers resize again");
 
 	/* A hang, then a free (refused) and an unmount: freed before the unload. */
 	fk.run_mode = RUN_LATE;
