@@ -5,10 +5,10 @@
  * what `run` and `registers` ask of a CU. cu.c's worker serves the queue.
  *
  * A start with after= (PYNQ's waitfor) lists, on each CU it names, a waiter
- * for every run of that CU not yet ended; the run's struct pq_after counts
- * them down. The CU's worker, not a filesystem thread, waits for zero
- * before the run begins. A run only ever waits for runs started before it,
- * so no two runs wait for each other.
+ * for every run of that CU not yet ended (or, with none pending, takes the
+ * last one's end as it was); the run's struct pq_after counts them down. The CU's worker, not a
+ * filesystem thread, waits for zero before the run begins. A run only ever waits for runs started
+ * before it, so no two runs wait for each other.
  */
 #define _GNU_SOURCE
 #include "card_priv.h"
@@ -50,7 +50,7 @@ static void after_done(void *arg, int status, const char *line)
 
 	pthread_mutex_lock(&a->lock);
 	if (status && !a->failed[0])
-		snprintf(a->failed, sizeof(a->failed), "%s's run %llu ended: %s", ref->cu,
+		snprintf(a->failed, sizeof(a->failed), "%.60s's run %llu ended: %.200s", ref->cu,
 			 (unsigned long long)ref->seq, line ? line : "error");
 	a->pending--;
 	pthread_cond_broadcast(&a->cond);
@@ -170,6 +170,19 @@ static int after_collect(struct pq_loaded *ld, const bool *set, struct pq_after 
 			ret = after_watch(x, x->cur_seq, a);
 		for (struct pq_run *r = x->head; r && !ret; r = r->next)
 			ret = after_watch(x, r->seq, a);
+		/*
+		 * Nothing pending: the last run started has ended, and how counts
+		 * as if it had been waited for, so that a start just after a
+		 * failed run fails whether that run ended a moment before or not.
+		 */
+		if (!x->running && !x->head && x->started && x->last_status) {
+			pthread_mutex_lock(&a->lock);
+			if (!a->failed[0])
+				snprintf(a->failed, sizeof(a->failed),
+					 "%.60s's run %llu ended: %.200s", x->cu->name,
+					 (unsigned long long)x->started, x->last);
+			pthread_mutex_unlock(&a->lock);
+		}
 		pthread_mutex_unlock(&x->lock);
 	}
 	/* On failure the waiters listed stay, harmless: they hold a reference. */

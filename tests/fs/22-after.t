@@ -59,6 +59,14 @@ ok_dev $? "after a run that crashed, vadd_1's run fails: wait gives EIO"
 grep -q "^error not begun: after: crash_1's run [0-9]* ended: error" "$K/vadd_1/run"
 ok_dev $? "its run says so: $(cat "$K/vadd_1/run")"
 dev_log_has "kernels/vadd_1: run failed: not begun: after: crash_1's run"
+# The same once the failed run has surely ended: with nothing pending on
+# crash_1, its last run counts, so the outcome doesn't hang on timing.
+echo start >"$K/crash_1/run"
+/bin/echo wait >"$K/crash_1/run" 2>/dev/null
+echo "start after=crash_1" >"$K/vadd_1/run"
+/bin/echo wait >"$K/vadd_1/run" 2>/dev/null
+[ $? -ne 0 ] && grep -q "^error not begun: after: crash_1's run [0-9]* ended: error" "$K/vadd_1/run"
+ok_dev $? "after= a CU whose last run failed and ended before the start: fails too ($(cat "$K/vadd_1/run"))"
 
 # cancel ends a run that waits, as it ends queued ones.
 setflag 0
