@@ -108,10 +108,13 @@ void fs_buffer_changed(void *ctx, struct pq_buffer *b)
 	struct fs_node *n;
 	fuse_ino_t ino = 0;
 
+	/* No mapping without mmap, and no tree lock taken at each run's end for none. */
+	if (!fs_mmap_allowed(fs))
+		return;
 	/* Only an open buffer can be mapped: a new mapping drops old pages itself. */
 	fs_lock(fs);
 	n = pq_buffer_tag(b);
-	if (n && fs->session && fs_mmap_allowed(fs) && n->nlookup && n->nhandles)
+	if (n && fs->session && n->nlookup && n->nhandles)
 		ino = fs_node_id(n);
 	fs_unlock(fs);
 	/* Offset 0, length 0: every page and mapping of it, and its attributes. */

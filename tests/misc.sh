@@ -131,15 +131,31 @@ cp "$PYNQFS_SRC/tests/fstest.pl" "$WORK/fstest.pl"
 chmod 755 "$WORK/fstest.pl"
 FSTEST="perl $WORK/fstest.pl"
 
-mount_pynqfs() {
-	rm -f "$WORK"/asan.*
-	# The built-in default is a sim card: the xrt backend gets the same in a config.
-	if [ $# -eq 0 ] && [ "$BACKEND" = xrt ]; then
-		write_conf <<XC
+# u200_conf: $CONF, one U200 card taking any shell on the backend under
+# test, with the examples' kernels.
+u200_conf() {
+	write_conf <<XC
 cards = ( $(card xilinx_u200_gen3x16_xdma_2_202110_1 'any_shell = true;') );
 $(xrt_section)
 sim = { kernel_path = [ "$PYNQFS_BUILD/examples/kernels" ]; };
 XC
+}
+
+# mount_vadd [pynqfs options...]: u200_conf mounted, vadd loaded on card0;
+# B and K its banks and kernels.
+mount_vadd() {
+	u200_conf
+	mount_pynqfs "$@" -o config="$CONF"
+	cp "$DESIGNS/vadd.xclbin" "$CARD/overlay"
+	B=$CARD/banks
+	K=$CARD/kernels
+}
+
+mount_pynqfs() {
+	rm -f "$WORK"/asan.*
+	# The built-in default is a sim card: the xrt backend gets the same in a config.
+	if [ $# -eq 0 ] && [ "$BACKEND" = xrt ]; then
+		u200_conf
 		set -- -o config="$CONF"
 	fi
 	ASAN_OPTIONS="${ASAN_OPTIONS:-}:log_path=$WORK/asan" \

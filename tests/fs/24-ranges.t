@@ -8,15 +8,7 @@
 ints() { perl -e 'print pack("l<*", @ARGV)' -- "$@"; }
 words() { od -An -td4 -v -j "$2" -N "$3" "$1" | tr -s ' \n' ' ' | sed 's/^ //; s/ $//'; }
 
-write_conf <<C
-cards = ( $(card xilinx_u200_gen3x16_xdma_2_202110_1 'any_shell = true;') );
-$(xrt_section)
-sim = { kernel_path = [ "$PYNQFS_BUILD/examples/kernels" ]; };
-C
-mount_pynqfs -o config="$CONF"
-cp "$DESIGNS/vadd.xclbin" "$CARD/overlay"
-B=$CARD/banks
-K=$CARD/kernels
+mount_vadd
 
 ints $(seq 1 1000) >"$B/bank0/a" && ints $(seq 1001 2000) >"$B/bank0/b" && truncate -s 16000 "$B/bank1/c"
 echo "banks/bank0/a[400:800] banks/bank0/b[0x190:] banks/bank1/c[:400] 100" >"$K/vadd_1/args"

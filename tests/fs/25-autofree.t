@@ -5,14 +5,7 @@
 # card is not refused for a dead process's buffers.
 . "$(dirname "$0")/../misc.sh"
 
-write_conf <<C
-cards = ( $(card xilinx_u200_gen3x16_xdma_2_202110_1 'any_shell = true;') );
-$(xrt_section)
-sim = { kernel_path = [ "$PYNQFS_BUILD/examples/kernels" ]; };
-C
-mount_pynqfs -o config="$CONF"
-cp "$DESIGNS/vadd.xclbin" "$CARD/overlay"
-B=$CARD/banks
+mount_vadd
 mkfifo "$WORK/ready"
 
 # holder AUTOFREE: a process that makes two buffers, marks them (or not),

@@ -14,15 +14,7 @@ if [ "$kernel" -lt 6006 ]; then
 	exit 0
 fi
 
-write_conf <<C
-cards = ( $(card xilinx_u200_gen3x16_xdma_2_202110_1 'any_shell = true;') );
-$(xrt_section)
-sim = { kernel_path = [ "$PYNQFS_BUILD/examples/kernels" ]; };
-C
-mount_pynqfs -o config="$CONF"
-cp "$DESIGNS/vadd.xclbin" "$CARD/overlay"
-B=$CARD/banks
-K=$CARD/kernels
+mount_vadd
 ints $(seq 1 2048) >"$B/bank0/a" && ints $(seq 1 2048) >"$B/bank0/b" && truncate -s 8192 "$B/bank1/c"
 
 # One process maps a and c, stores into a, msyncs, runs vadd through the
@@ -91,8 +83,7 @@ rm -f "$B"/*/*
 unmount_pynqfs
 
 # Single-threaded, nothing is cached, so nothing is mapped: ENODEV, as ever.
-mount_pynqfs -s -o config="$CONF"
-cp "$DESIGNS/vadd.xclbin" "$CARD/overlay"
+mount_vadd -s
 truncate -s 4096 "$B/bank0/a"
 $PY - "$B/bank0/a" >"$WORK/single" 2>&1 <<'PY'
 import errno, mmap, os, sys

@@ -41,6 +41,7 @@ static struct {
 	/* RUN_LATE: waits so far, whether it completed, freed before it did */
 	unsigned late_waits;
 	bool late_done, late_freed;
+	bool late_gate; /* the first wait returns only once released (release_held) */
 	unsigned freed_live;
 	int abort_ret;
 } fk = {.lock = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER};
@@ -230,6 +231,13 @@ static int fk_late_wait(unsigned timeout_ms)
 	}
 	pthread_mutex_lock(&fk.lock);
 	if (fk.late_waits++ == 0) {
+		if (fk.late_gate) {
+			fk.held = true;
+			pthread_cond_broadcast(&fk.cond);
+			while (!fk.release)
+				pthread_cond_wait(&fk.cond, &fk.lock);
+			fk.held = fk.release = false;
+		}
 		pthread_mutex_unlock(&fk.lock);
 		return -ETIMEDOUT;
 	}
@@ -784,10 +792,36 @@ int main(void)
 	       "and the CU takes runs again (%s)", a.line);
 	tap_ok(pq_buffer_resize(named[2].buf, 8192, "c") == 0, "and its buffers resize again");
 
-	/* A hang, then a free (refused) and an unmount: freed before the unload. */
-	fk.run_mode = RUN_LATE;
-	tap_ok(call(card, gen, &a) == 0 && a.status == -EIO && pq_card_free(card) == -EBUSY,
-	       "a run that never ends: the card can't be freed");
+	/*
+	 * A hang with a run queued behind it, which fails without starting;
+	 * then a free (refused) and an unmount: freed before the unload.
+	 */
+	{
+		struct answer q;
+
+		memset(&a, 0, sizeof(a));
+		memset(&q, 0, sizeof(q));
+		pthread_mutex_init(&a.lock, NULL);
+		pthread_cond_init(&a.cond, NULL);
+		pthread_mutex_init(&q.lock, NULL);
+		pthread_cond_init(&q.cond, NULL);
+		fk.run_mode = RUN_LATE;
+		fk.late_gate = true;
+		tap_ok(pq_cu_start(card, gen, 0, NULL, answer_cb, &a) == 0, "a run that will hang");
+		wait_held();
+		tap_ok(pq_cu_start(card, gen, 0, NULL, answer_cb, &q) == 0,
+		       "a run queued behind it while it runs");
+		release_held();
+		answer_wait(&a);
+		answer_wait(&q);
+		tap_ok(a.status == -EIO && q.status == -EIO &&
+			       strstr(q.line, "not started: a run that timed out still executes") &&
+			       log_has(card, "run not started: the run before it timed out"),
+		       "the hung run is held, and the one queued behind it fails without starting "
+		       "(%s)",
+		       q.line);
+	}
+	tap_ok(pq_card_free(card) == -EBUSY, "a run that never ends: the card can't be freed");
 	for (size_t i = 0; i < 3; i++) {
 		pq_buffer_put(named[i].buf); /* the held run keeps its own references */
 		named[i].buf = NULL;
