@@ -80,14 +80,20 @@ echo wait >"$K/gate_1/run"
 
 # Refusals (EINVAL, logged).
 for bad in "start after=nope" "start after=" "after=gate_1" "wait after=gate_1" "start after=gate_1,,vadd_1"; do
-	/bin/echo "$bad" >"$K/vadd_1/run" 2>/dev/null
-	[ $? -ne 0 ]
-	ok $? "'$bad' refused"
+	/bin/echo "$bad" >"$K/vadd_1/run" 2>"$WORK/err"
+	[ $? -ne 0 ] && grep -q "$(errno_text EINVAL)" "$WORK/err"
+	ok $? "'$bad': EINVAL ($(cat "$WORK/err"))"
 done
 card_log_has "after=: no compute unit 'nope' on this card"
 card_log_has "after= names no compute unit"
 card_log_has "'after=gate_1': after= follows start or call"
 rm -f "$B"/*/*
+# A free-running CU has no runs to wait for.
+: >"$CARD/overlay" && cp "$DESIGNS/pipeline.xclbin" "$CARD/overlay"
+/bin/echo "start after=increment_1" >"$K/mm2s_1/run" 2>"$WORK/err"
+[ $? -ne 0 ] && grep -q "$(errno_text EINVAL)" "$WORK/err"
+ok $? "after= a free-running CU: EINVAL ($(cat "$WORK/err"))"
+card_log_has "after=: increment_1 is free-running (ap_ctrl_none)"
 unmount_pynqfs
 no_sanitizer_reports
 done_testing

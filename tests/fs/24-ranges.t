@@ -37,18 +37,18 @@ ok_dev $? "and c's bytes in pages past the range keep their values"
 
 # Refusals.
 for bad in "banks/bank0/a[400:8000]" "banks/bank0/a[40:8]" "banks/bank0/a[4x:8]" "banks/bank0/a[8]" "banks/bank0/nope[0:4]"; do
-	/bin/echo "in1=$bad" >"$K/vadd_1/args" 2>/dev/null
-	[ $? -ne 0 ]
-	ok $? "in1=$bad refused"
+	/bin/echo "in1=$bad" >"$K/vadd_1/args" 2>"$WORK/err"
+	[ $? -ne 0 ] && grep -q "$(errno_text EINVAL)" "$WORK/err"
+	ok $? "in1=$bad: EINVAL ($(cat "$WORK/err"))"
 done
 card_log_has "in1: banks/bank0/a\[400:8000\]: runs past the buffer's end (the buffer has 4000 bytes)"
 card_log_has "in1: \[40:8\]: END must be past START"
 card_log_has "in1: \[4x:8\]: a byte range is \[START:END\], decimal or 0x"
 # A range that fit when bound, but not once the buffer shrank: the start says so.
 echo "banks/bank0/a[0:4000] banks/bank0/b banks/bank1/c 10" >"$K/vadd_1/args" && truncate -s 400 "$B/bank0/a"
-/bin/echo call >"$K/vadd_1/run" 2>/dev/null
-[ $? -ne 0 ]
-ok $? "a buffer shrunk under its range: the start is refused"
+/bin/echo call >"$K/vadd_1/run" 2>"$WORK/err"
+[ $? -ne 0 ] && grep -q "$(errno_text EINVAL)" "$WORK/err"
+ok $? "a buffer shrunk under its range: the start is refused, EINVAL ($(cat "$WORK/err"))"
 card_log_has "start: in1: banks/bank0/a\[0:4000\]: runs past the buffer's end (the buffer has 400 bytes)"
 
 # A name that itself ends in ']' is that buffer.

@@ -60,16 +60,16 @@ setfattr -n user.pynq.autofree -v 1 "$B/bank0/d" && setfattr -x user.pynq.autofr
 exec 3>&-
 [ -e "$B/bank0/d" ]
 ok $? "removing the xattr unmarks: the buffer stays after its last close"
-setfattr -n user.pynq.autofree -v 2 "$B/bank0/d" 2>/dev/null
-[ $? -ne 0 ]
-ok $? "a value other than 0 or 1: refused"
+setfattr -n user.pynq.autofree -v 2 "$B/bank0/d" 2>"$WORK/err"
+[ $? -ne 0 ] && grep -q "$(errno_text EINVAL)" "$WORK/err"
+ok $? "a value other than 0 or 1: EINVAL ($(cat "$WORK/err"))"
 card_log_has "user.pynq.autofree takes 1 (remove it at its last close) or 0"
-setfattr -n user.pynq.autofree -v 1 "$B/bank0" 2>/dev/null
-[ $? -ne 0 ]
-ok $? "on a bank directory: refused"
-setfattr -n user.pynq.other -v 1 "$B/bank0/d" 2>/dev/null
-[ $? -ne 0 ]
-ok $? "other xattrs still can't be set"
+setfattr -n user.pynq.autofree -v 1 "$B/bank0" 2>"$WORK/err"
+[ $? -ne 0 ] && grep -q "$(errno_text ENOTSUP)" "$WORK/err"
+ok $? "on a bank directory: ENOTSUP ($(cat "$WORK/err"))"
+setfattr -n user.pynq.other -v 1 "$B/bank0/d" 2>"$WORK/err"
+[ $? -ne 0 ] && grep -q "$(errno_text ENOTSUP)" "$WORK/err"
+ok $? "other xattrs still can't be set: ENOTSUP ($(cat "$WORK/err"))"
 rm -f "$B/bank0/d"
 unmount_pynqfs
 no_sanitizer_reports
