@@ -343,7 +343,9 @@ int pq_buffer_trim(struct pq_buffer *b, const char *what)
 {
 	int ret = 0;
 
-	pthread_rwlock_wrlock(&b->lock);
+	/* Never wait for a run that reads it: the room stays until next time. */
+	if (pthread_rwlock_trywrlock(&b->lock))
+		return -EBUSY;
 	if (b->cap > b->size) {
 		uint64_t size = b->size;
 

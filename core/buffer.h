@@ -32,7 +32,8 @@ int pq_buffer_resize(struct pq_buffer *b, uint64_t size, const char *what);
  * Size 0, keeping the device memory (and its count in the bank) for the
  * contents about to be written again: `cp` over a buffer, which opens it
  * with O_TRUNC, then neither frees nor copies. pq_buffer_trim() gives back
- * what the new contents don't use.
+ * what the new contents don't use; while a run uses the buffer it gives
+ * back nothing (-EBUSY) rather than wait.
  */
 void pq_buffer_truncate_keep(struct pq_buffer *b);
 int pq_buffer_trim(struct pq_buffer *b, const char *what);

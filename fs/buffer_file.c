@@ -65,6 +65,8 @@ static int bf_resize(struct fs_node *n, uint64_t size)
 
 	if (!n->buf)
 		return -ENOENT;
+	if (size > pq_buffer_size(n->buf))
+		fs_closing_wait(n->fs); /* memory of buffers just closed: closing.c */
 	path = bf_path(n);
 	ret = pq_buffer_resize(n->buf, size, path ? path : n->name);
 	free(path);
@@ -162,8 +164,7 @@ static void bf_read(fuse_req_t req, struct fs_node *n, struct fs_handle *h, size
 	size_t len;
 	int ret;
 
-	if (h)
-		fs_closing_set(n->fs, h, false); /* used again: not closing */
+	(void)h;
 	/*
 	 * Once the reply is out the reader may close, and its release and a
 	 * FORGET free n: the buffer is held by a reference of our own.
@@ -192,9 +193,6 @@ static void bf_write(fuse_req_t req, struct fs_node *n, struct fs_handle *h, con
 	char *path = NULL;
 	ssize_t ret;
 
-	if (h)
-		fs_closing_set(n->fs, h, false); /* used again: not closing */
-
 	/*
 	 * Only growth can be refused (EFBIG, ENOSPC): name the buffer by its
 	 * path then, and spare the common write the tree walk.
@@ -203,6 +201,7 @@ static void bf_write(fuse_req_t req, struct fs_node *n, struct fs_handle *h, con
 		path = bf_path(n);
 		if (h)
 			h->trunc = true; /* growing takes room ahead: trimmed at the last close */
+		fs_closing_wait(n->fs);	 /* memory of buffers just closed: closing.c */
 	}
 	ret = pq_buffer_write(n->buf, (uint64_t)off, buf, size, path ? path : n->name);
 	free(path);

@@ -8,6 +8,8 @@
  * (buffer_file.c keeps the mappings true). A kernel that doesn't offer the
  * flag, or a single-threaded mount (-s: cache.c), gets none: mmap of a
  * buffer fails with ENODEV there, as it always did.
+ *
+ * The same two calls keep the kernel's order of requests for closing.c.
  */
 #define _GNU_SOURCE
 #include "fs.h"
@@ -20,12 +22,31 @@
 /* Bit 36 of the INIT flags, sent in flags2 (linux/fuse.h has it from 6.6). */
 #define CHANNEL_ALLOW_MMAP2 (1u << (36 - 32))
 
+static void channel_unlock(void *lock)
+{
+	pthread_mutex_unlock(lock);
+}
+
 static ssize_t channel_read(int fd, void *buf, size_t len, void *userdata)
 {
 	struct fs *fs = userdata;
-	ssize_t got = read(fd, buf, len);
 	const struct fuse_in_header *in = buf;
 	const struct fuse_init_in *init = (const void *)(in + 1);
+	ssize_t got;
+
+	/*
+	 * One reader at a time, so that the order we note requests in is the
+	 * order the kernel sent them (closing.c relies on it). Idle threads
+	 * wait here rather than in read(2): only one could get the next
+	 * request either way. At unmount libfuse cancels its threads in
+	 * read(2): the lock goes with them.
+	 */
+	pthread_mutex_lock(&fs->read_lock);
+	pthread_cleanup_push(channel_unlock, &fs->read_lock);
+	got = read(fd, buf, len);
+	if (got >= (ssize_t)sizeof(*in))
+		fs_closing_read(fs, in);
+	pthread_cleanup_pop(1);
 
 	/* INIT comes first, once; nothing else is looked at. */
 	if (__atomic_load_n(&fs->init_seen, __ATOMIC_RELAXED) || got < (ssize_t)sizeof(*in))
@@ -46,9 +67,15 @@ static ssize_t channel_writev(int fd, struct iovec *iov, int count, void *userda
 	const struct fuse_out_header *out = iov[0].iov_base;
 	struct fuse_init_out reply;
 	struct iovec v[2];
+	ssize_t ret;
 
-	if (!unique || count != 2 || iov[0].iov_len != sizeof(*out) || out->unique != unique)
-		return writev(fd, iov, count);
+	if (!unique || count != 2 || iov[0].iov_len != sizeof(*out) || out->unique != unique) {
+		ret = writev(fd, iov, count);
+		/* Replies, not notifications (unique 0): a RELEASE answered is done. */
+		if (iov[0].iov_len >= sizeof(*out) && out->unique)
+			fs_closing_replied(fs, out->unique);
+		return ret;
+	}
 	__atomic_store_n(&fs->init_unique, 0, __ATOMIC_RELAXED);
 	/* A reply of another size is another protocol than the one we know. */
 	if (out->error || iov[1].iov_len != sizeof(reply))

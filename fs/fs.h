@@ -126,11 +126,12 @@ struct fs_open {
 };
 
 struct run_wait;
+struct closing_req;
 
 /*
  * A mount. Lock order: lock (the tree), then core's locks; opens_lock,
  * parked_lock, line_lock and closing_lock are leaves, taken with nothing
- * else after them.
+ * else after them, but for read_lock, then closing_lock (channel.c).
  */
 struct fs {
 	pthread_mutex_t lock; /* the tree, and node metadata */
@@ -151,12 +152,15 @@ struct fs {
 	pthread_mutex_t line_lock; /* run.c: a run handle's last line */
 	bool threaded;		   /* FUSE serves requests on several threads */
 	/*
-	 * Buffer handles closed (flushed) whose RELEASE the kernel has not
-	 * sent yet: ops.c counts them, overlay.c waits for them (closing.c).
+	 * closing.c: RELEASEs being served (their threads' records), which a
+	 * request read after them waits for before freeing or taking memory.
+	 * channel.c reads requests under read_lock, one at a time.
 	 */
+	pthread_mutex_t read_lock;
 	pthread_mutex_t closing_lock;
 	pthread_cond_t closing_cond;
-	unsigned closing;
+	struct closing_req *releasing;
+	unsigned nreleasing; /* how many (atomic): none, no lock taken */
 	/* channel.c: INIT's unique until it is answered, and what it got. */
 	bool init_seen;
 	uint64_t init_unique;
@@ -223,7 +227,6 @@ struct fs_handle {
 	bool nonblock;		    /* run */
 	bool writer;		    /* opened for writing */
 	bool mapped;		    /* data is mmap'd (overlay staging), cap bytes */
-	bool closing;		    /* buffers: flushed, not used since (atomic; closing.c) */
 	/* Who opened it: checked again at each use once a card changes hands. */
 	struct fs_cred cred;
 	unsigned epoch; /* its card's handover epoch when it was checked */
@@ -300,13 +303,17 @@ void fs_node_unlink_keep(struct fs_node *n);
 /* Free n if nothing refers to it any more (unlinked, closed, forgotten). */
 void fs_node_maybe_free(struct fs_node *n);
 /*
- * closing.c: a buffer's close(2) is answered at its FLUSH, but the kernel
- * sends its RELEASE later, in the background, and until then the buffer
- * counts as open: `rm` of it and a free of the design right after would be
- * refused. A buffer handle flushed and not used since is closing;
- * programming or freeing a card waits a moment for those to be released.
+ * closing.c: close(2) is answered at the FLUSH; the RELEASE that lets go
+ * of the handle (and of an unlinked buffer's memory) comes after, in the
+ * background, and may still be served when the user's next request comes.
+ * channel.c calls fs_closing_read for each request read, under its read
+ * lock, and fs_closing_replied for each reply. fs_closing_wait, called
+ * with no lock held by a request that frees or takes device memory, waits
+ * for the RELEASEs read before that request to be done.
  */
-void fs_closing_set(struct fs *fs, struct fs_handle *h, bool closing);
+struct fuse_in_header;
+void fs_closing_read(struct fs *fs, const struct fuse_in_header *in);
+void fs_closing_replied(struct fs *fs, uint64_t unique);
 void fs_closing_wait(struct fs *fs);
 /*
  * Test builds: a buffer's RELEASE held back PYNQFS_TEST_RELEASE_DELAY_MS

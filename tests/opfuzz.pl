@@ -49,7 +49,10 @@ my ($replay_file, %OP, $design, %file, %dir, %failed, %seen, $step, $line, @done
 sub fail {
 	my $msg = "opfuzz " . (@replay ? "replay of $replay_file" : "seed $seed") . ", step $step ($line): @_";
 	save_run();
-	print "not ok 1 - $msg\n1..1\n";
+	print "not ok 1 - $msg\n";
+	# What the card said last: the why of a refusal the model didn't expect.
+	print "# log: $_" for grep { defined } (`tail -n 5 '@{[path('log')]}' 2>/dev/null`)[0 .. 4];
+	print "1..1\n";
 	exit 1;
 }
 
