@@ -164,7 +164,8 @@ static void bf_read(fuse_req_t req, struct fs_node *n, struct fs_handle *h, size
 	size_t len;
 	int ret;
 
-	(void)h;
+	if (h)
+		fs_closing_set(n->fs, h, false); /* used again: not closing */
 	/*
 	 * Once the reply is out the reader may close, and its release and a
 	 * FORGET free n: the buffer is held by a reference of our own.
@@ -193,6 +194,8 @@ static void bf_write(fuse_req_t req, struct fs_node *n, struct fs_handle *h, con
 	char *path = NULL;
 	ssize_t ret;
 
+	if (h)
+		fs_closing_set(n->fs, h, false); /* used again: not closing */
 	/*
 	 * Only growth can be refused (EFBIG, ENOSPC): name the buffer by its
 	 * path then, and spare the common write the tree walk.

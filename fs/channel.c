@@ -22,31 +22,15 @@
 /* Bit 36 of the INIT flags, sent in flags2 (linux/fuse.h has it from 6.6). */
 #define CHANNEL_ALLOW_MMAP2 (1u << (36 - 32))
 
-static void channel_unlock(void *lock)
-{
-	pthread_mutex_unlock(lock);
-}
-
 static ssize_t channel_read(int fd, void *buf, size_t len, void *userdata)
 {
 	struct fs *fs = userdata;
 	const struct fuse_in_header *in = buf;
 	const struct fuse_init_in *init = (const void *)(in + 1);
-	ssize_t got;
+	ssize_t got = read(fd, buf, len);
 
-	/*
-	 * One reader at a time, so that the order we note requests in is the
-	 * order the kernel sent them (closing.c relies on it). Idle threads
-	 * wait here rather than in read(2): only one could get the next
-	 * request either way. At unmount libfuse cancels its threads in
-	 * read(2): the lock goes with them.
-	 */
-	pthread_mutex_lock(&fs->read_lock);
-	pthread_cleanup_push(channel_unlock, &fs->read_lock);
-	got = read(fd, buf, len);
 	if (got >= (ssize_t)sizeof(*in))
-		fs_closing_read(fs, in);
-	pthread_cleanup_pop(1);
+		fs_closing_read(fs, in); /* at once: closing.c */
 
 	/* INIT comes first, once; nothing else is looked at. */
 	if (__atomic_load_n(&fs->init_seen, __ATOMIC_RELAXED) || got < (ssize_t)sizeof(*in))

@@ -131,7 +131,7 @@ struct closing_req;
 /*
  * A mount. Lock order: lock (the tree), then core's locks; opens_lock,
  * parked_lock, line_lock and closing_lock are leaves, taken with nothing
- * else after them, but for read_lock, then closing_lock (channel.c).
+ * else after them.
  */
 struct fs {
 	pthread_mutex_t lock; /* the tree, and node metadata */
@@ -153,14 +153,14 @@ struct fs {
 	bool threaded;		   /* FUSE serves requests on several threads */
 	/*
 	 * closing.c: RELEASEs being served (their threads' records), which a
-	 * request read after them waits for before freeing or taking memory.
-	 * channel.c reads requests under read_lock, one at a time.
+	 * request read after them waits for before freeing or taking memory;
+	 * buffer handles flushed and not used since, their RELEASE not served.
 	 */
-	pthread_mutex_t read_lock;
 	pthread_mutex_t closing_lock;
 	pthread_cond_t closing_cond;
 	struct closing_req *releasing;
 	unsigned nreleasing; /* how many (atomic): none, no lock taken */
+	unsigned closing;
 	/* channel.c: INIT's unique until it is answered, and what it got. */
 	bool init_seen;
 	uint64_t init_unique;
@@ -227,6 +227,7 @@ struct fs_handle {
 	bool nonblock;		    /* run */
 	bool writer;		    /* opened for writing */
 	bool mapped;		    /* data is mmap'd (overlay staging), cap bytes */
+	bool closing;		    /* buffers: flushed, not used since (atomic; closing.c) */
 	/* Who opened it: checked again at each use once a card changes hands. */
 	struct fs_cred cred;
 	unsigned epoch; /* its card's handover epoch when it was checked */
@@ -306,20 +307,27 @@ void fs_node_maybe_free(struct fs_node *n);
  * closing.c: close(2) is answered at the FLUSH; the RELEASE that lets go
  * of the handle (and of an unlinked buffer's memory) comes after, in the
  * background, and may still be served when the user's next request comes.
- * channel.c calls fs_closing_read for each request read, under its read
- * lock, and fs_closing_replied for each reply. fs_closing_wait, called
- * with no lock held by a request that frees or takes device memory, waits
- * for the RELEASEs read before that request to be done.
+ * channel.c calls fs_closing_read for each request read and
+ * fs_closing_replied for each reply; ops.c and buffer_file.c mark buffer
+ * handles flushed (fs_closing_set). Called with no lock held by a request
+ * that takes device memory, fs_closing_wait waits for the RELEASEs read
+ * before that request to be served; fs_closing_settle, for programming
+ * and freeing, then also up to 2 s for handles flushed whose RELEASE no
+ * thread has noted yet.
  */
 struct fuse_in_header;
 void fs_closing_read(struct fs *fs, const struct fuse_in_header *in);
 void fs_closing_replied(struct fs *fs, uint64_t unique);
+void fs_closing_set(struct fs *fs, struct fs_handle *h, bool closing);
 void fs_closing_wait(struct fs *fs);
+void fs_closing_settle(struct fs *fs);
 /*
- * Test builds: a buffer's RELEASE held back PYNQFS_TEST_RELEASE_DELAY_MS
- * (the environment's), as a busy kernel may hold it; elsewhere nothing.
+ * Test builds: a buffer's RELEASE served PYNQFS_TEST_RELEASE_DELAY_MS late
+ * (the environment's), as a busy machine may serve it; its noting delayed
+ * PYNQFS_TEST_RELEASE_NOTE_MS, as a thread preempted just after reading
+ * it would be; elsewhere nothing.
  */
-void fs_closing_test_delay(void);
+void fs_closing_test_delay(const char *name);
 
 /*
  * buffer_file.c: a buffer's open handles. fs_buffer_opened with the tree

@@ -20,7 +20,6 @@ void fs_init(struct fs *fs)
 	pthread_mutex_init(&fs->opens_lock, NULL);
 	pthread_mutex_init(&fs->parked_lock, NULL);
 	pthread_mutex_init(&fs->line_lock, NULL);
-	pthread_mutex_init(&fs->read_lock, NULL);
 	pthread_mutex_init(&fs->closing_lock, NULL);
 	pthread_cond_init(&fs->closing_cond, NULL);
 	fs->opens.prev = fs->opens.next = &fs->opens;
@@ -34,7 +33,6 @@ void fs_destroy(struct fs *fs)
 	pthread_mutex_destroy(&fs->opens_lock);
 	pthread_mutex_destroy(&fs->parked_lock);
 	pthread_mutex_destroy(&fs->line_lock);
-	pthread_mutex_destroy(&fs->read_lock);
 	pthread_mutex_destroy(&fs->closing_lock);
 	pthread_cond_destroy(&fs->closing_cond);
 }

@@ -466,6 +466,8 @@ static void fs_flush(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	struct fs_handle *h = fs_handle_of(fi);
 	int ret;
 
+	if (h && n && n->kind == FS_BUF)
+		fs_closing_set(fs, h, true); /* its RELEASE comes after: closing.c */
 	if (!ops || !ops->flush || !h) {
 		fuse_reply_err(req, 0);
 		return;
@@ -486,11 +488,13 @@ static void fs_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi
 	const struct fs_file_ops *ops = fs_file_ops_of(n);
 
 	if (n && n->kind == FS_BUF)
-		fs_closing_test_delay(); /* a RELEASE served late: closing.c */
+		fs_closing_test_delay("PYNQFS_TEST_RELEASE_DELAY_MS"); /* closing.c */
 	if (ops && ops->release && fs_handle_of(fi))
 		ops->release(n, fs_handle_of(fi));
 	fs_buffer_closed(n); /* an autofree buffer goes at its last close */
 	fs_unpin(n);
+	if (fs_handle_of(fi))
+		fs_closing_set(fs, fs_handle_of(fi), false);
 	fs_handle_free(fs_handle_of(fi), true);
 	fuse_reply_err(req, 0);
 }

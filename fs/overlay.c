@@ -33,7 +33,7 @@ static int ov_open(struct fs_node *n, struct fs_handle *h, struct fuse_file_info
 	 * shells ignore: say it at open, which they report.
 	 */
 	if (h->trunc)
-		fs_closing_wait(n->fs); /* buffers just closed: closing.c */
+		fs_closing_settle(n->fs); /* buffers just closed: closing.c */
 	return h->trunc ? pq_card_check_idle(n->card, "replacing or freeing the design") : 0;
 }
 
@@ -139,7 +139,7 @@ static void ov_flush(fuse_req_t req, struct fs_node *n, struct fs_handle *h)
 		fuse_reply_err(req, 0);
 		return;
 	}
-	fs_closing_wait(n->fs); /* buffers just closed: closing.c */
+	fs_closing_settle(n->fs); /* buffers just closed: closing.c */
 	if (h->dirty)
 		ret = pq_card_program(n->card, (const uint8_t *)h->data, h->len);
 	else
@@ -176,7 +176,7 @@ static int ov_truncate(struct fs_node *n, struct fs_handle *h, off_t size)
 			  "whole xclbin");
 		return -EINVAL;
 	}
-	fs_closing_wait(n->fs); /* buffers just closed: closing.c */
+	fs_closing_settle(n->fs); /* buffers just closed: closing.c */
 	ret = pq_card_free(n->card);
 	if (!ret)
 		fs_card_refresh(n->fs, n->card);
