@@ -48,6 +48,18 @@ struct closing_req {
 
 static __thread struct closing_req closing_mine;
 
+void fs_closing_init(struct fs *fs)
+{
+	pthread_condattr_t attr;
+
+	pthread_mutex_init(&fs->closing_lock, NULL);
+	/* A step of the wall clock must not stretch or cut the bounded wait. */
+	pthread_condattr_init(&attr);
+	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+	pthread_cond_init(&fs->closing_cond, &attr);
+	pthread_condattr_destroy(&attr);
+}
+
 void fs_closing_read(struct fs *fs, const struct fuse_in_header *in)
 {
 	struct closing_req *r = &closing_mine;
@@ -131,7 +143,7 @@ void fs_closing_settle(struct fs *fs)
 	bool late = !fs->threaded;
 	struct timespec until;
 
-	clock_gettime(CLOCK_REALTIME, &until);
+	clock_gettime(CLOCK_MONOTONIC, &until);
 	until.tv_sec += CLOSING_WAIT_MS / 1000;
 	until.tv_nsec += (CLOSING_WAIT_MS % 1000) * 1000000L;
 	if (until.tv_nsec >= 1000000000L) {

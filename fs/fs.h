@@ -316,6 +316,8 @@ void fs_node_maybe_free(struct fs_node *n);
  * thread has noted yet.
  */
 struct fuse_in_header;
+/* The lock and the condition (its bounded wait on the monotonic clock). */
+void fs_closing_init(struct fs *fs);
 void fs_closing_read(struct fs *fs, const struct fuse_in_header *in);
 void fs_closing_replied(struct fs *fs, uint64_t unique);
 void fs_closing_set(struct fs *fs, struct fs_handle *h, bool closing);

@@ -20,8 +20,7 @@ void fs_init(struct fs *fs)
 	pthread_mutex_init(&fs->opens_lock, NULL);
 	pthread_mutex_init(&fs->parked_lock, NULL);
 	pthread_mutex_init(&fs->line_lock, NULL);
-	pthread_mutex_init(&fs->closing_lock, NULL);
-	pthread_cond_init(&fs->closing_cond, NULL);
+	fs_closing_init(fs);
 	fs->opens.prev = fs->opens.next = &fs->opens;
 }
 

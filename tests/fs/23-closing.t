@@ -44,6 +44,14 @@ ok $? "an unlinked buffer still open in a process: freeing is EBUSY ($(cat "$WOR
 card_log_has "still allocated"
 rm -f "$B/bank0/d"
 
+# Closed once but still open through a dup'ed descriptor: no RELEASE comes,
+# the wait for one runs out, and the buffer still holds the card: EBUSY.
+perl -e 'open(my $h, "+>", $ARGV[0]) or die; print $h "z" x 100; open(my $d, ">&", $h) or die;
+	close $h or die; unlink $ARGV[0] or die; my $ok = truncate($ARGV[1], 0);
+	print $ok ? "freed" : "$!"; close $d' "$B/bank0/e" "$CARD/overlay" >"$WORK/out" 2>&1
+grep -q 'Device or resource busy' "$WORK/out" && [ "$(cat "$CARD/state")" = ready ]
+ok $? "closed, but open through a dup: freeing is EBUSY and the design stays ($(cat "$WORK/out"))"
+
 # The memory an unlinked buffer held, taken at once after its close: all
 # of PLRAM0 (128 KiB), written, unlinked while open, closed, then again.
 : >"$CARD/overlay"
