@@ -6,9 +6,10 @@
  *
  * A start with after= (PYNQ's waitfor) lists, on each CU it names, a waiter
  * for every run of that CU not yet ended (or, with none pending, takes the
- * last one's end as it was); the run's struct pq_after counts them down. The CU's worker, not a
- * filesystem thread, waits for zero before the run begins. A run only ever waits for runs started
- * before it, so no two runs wait for each other.
+ * last one's end as it was); the run's struct pq_after counts them down.
+ * The CU's worker, not a filesystem thread, waits for zero before the run
+ * begins. A run only ever waits for runs started before it, so no two runs
+ * wait for each other.
  */
 #define _GNU_SOURCE
 #include "card_priv.h"
@@ -42,6 +43,14 @@ struct after_ref {
 	uint64_t seq;
 };
 
+/* The first failed run waited for is the one the start's error names; a->lock held. */
+static void after_failed(struct pq_after *a, const char *cu, uint64_t seq, const char *line)
+{
+	if (!a->failed[0])
+		snprintf(a->failed, sizeof(a->failed), "%.60s's run %llu ended: %.200s", cu,
+			 (unsigned long long)seq, line);
+}
+
 /* A run waited for has ended (no core lock held). */
 static void after_done(void *arg, int status, const char *line)
 {
@@ -49,9 +58,8 @@ static void after_done(void *arg, int status, const char *line)
 	struct pq_after *a = ref->a;
 
 	pthread_mutex_lock(&a->lock);
-	if (status && !a->failed[0])
-		snprintf(a->failed, sizeof(a->failed), "%.60s's run %llu ended: %.200s", ref->cu,
-			 (unsigned long long)ref->seq, line ? line : "error");
+	if (status)
+		after_failed(a, ref->cu, ref->seq, line ? line : "error");
 	a->pending--;
 	pthread_cond_broadcast(&a->cond);
 	pthread_mutex_unlock(&a->lock);
@@ -177,10 +185,7 @@ static int after_collect(struct pq_loaded *ld, const bool *set, struct pq_after 
 		 */
 		if (!x->running && !x->head && x->started && x->last_status) {
 			pthread_mutex_lock(&a->lock);
-			if (!a->failed[0])
-				snprintf(a->failed, sizeof(a->failed),
-					 "%.60s's run %llu ended: %.200s", x->cu->name,
-					 (unsigned long long)x->started, x->last);
+			after_failed(a, x->cu->name, x->started, x->last);
 			pthread_mutex_unlock(&a->lock);
 		}
 		pthread_mutex_unlock(&x->lock);
