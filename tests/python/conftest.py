@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: MIT
 """A pynqfs mount for the Python package's tests: two sim cards."""
+import errno
 import os
 import subprocess
 import sys
@@ -42,6 +43,21 @@ sim = { kernel_path = [ "%s/tests/kernels", "%s/examples/kernels" ]; run_timeout
     assert not reports, "sanitizer reports: %s" % reports
 
 
+def _free_overlay(path):
+    """Free a card's design. The kernel may send an unmapped buffer's
+    RELEASE only after close(2) has returned (it holds it back while its
+    own page-cache requests for the file are in flight), where the daemon
+    can't see it coming and waits up to 2 s; beside a CPU hog that once
+    ran out (np.memmap's teardown). Ask again, a few times."""
+    for tries in range(10):
+        try:
+            os.truncate(path, 0)
+            return
+        except OSError as e:
+            if e.errno != errno.EBUSY or tries == 9:
+                raise
+
+
 @pytest.fixture
 def pynq(mount):
     import pynqfs
@@ -55,5 +71,4 @@ def pynq(mount):
         for root, _, files in os.walk(os.path.join(dev.path, "banks")):
             for f in files:
                 os.unlink(os.path.join(root, f))
-        # Releases of buffers just closed or unmapped are served before this.
-        os.truncate(os.path.join(dev.path, "overlay"), 0)
+        _free_overlay(os.path.join(dev.path, "overlay"))
