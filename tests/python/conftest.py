@@ -44,11 +44,11 @@ sim = { kernel_path = [ "%s/tests/kernels", "%s/examples/kernels" ]; run_timeout
 
 
 def _free_overlay(path):
-    """Free a card's design. The kernel may send an unmapped buffer's
-    RELEASE only after close(2) has returned (it holds it back while its
-    own page-cache requests for the file are in flight), where the daemon
-    can't see it coming and waits up to 2 s; beside a CPU hog that once
-    ran out (np.memmap's teardown). Ask again, a few times."""
+    """Free a card's design. Beside a CPU hog, np.memmap's teardown once got
+    EBUSY: an unmapped buffer's RELEASE the daemon's 2 s wait did not see
+    in time (likely the kernel holding it back past close(2) while its own
+    page-cache requests for the file were in flight; not pinned down).
+    Ask again, a few times."""
     for tries in range(10):
         try:
             os.truncate(path, 0)
